@@ -1,0 +1,120 @@
+package parlq
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Ref is a question reference found on an index or list page, with what the
+// list already tells about it.
+type Ref struct {
+	// ID is the record id the detail page will produce.
+	ID string `json:"id"`
+	// URL is the detail page (or API document) to fetch, absolute, resolved
+	// against the list URL it was found on.
+	URL string `json:"url"`
+	// Type is the question type the list gives (sources list other types too;
+	// the harvest skips them unless asked).
+	Type Type `json:"type"`
+	// Received is the date the list gives, "YYYY-MM-DD", or empty.
+	Received string `json:"received,omitempty"`
+	// Updated is the latest date the list says the question changed (tabled,
+	// answered, corrected), "YYYY-MM-DD"; empty when the list does not tell.
+	// A ref whose Updated is after the last fetch is re-fetched.
+	Updated string `json:"updated,omitempty"`
+	// Listing is the partial record the list row tells (titles in other
+	// languages, author, addressees…). Parse results are completed from it
+	// with MergeListing. May be nil.
+	Listing *Question `json:"listing,omitempty"`
+}
+
+// Discovery is what one index or list page yields.
+type Discovery struct {
+	Refs []Ref `json:"refs"`
+	// Next holds further list pages to fetch (paging), absolute URLs.
+	Next []string `json:"next,omitempty"`
+	// Total is the number of items the list says it has, or -1 if unknown.
+	Total int `json:"total"`
+}
+
+// SeedOptions say which part of a source a harvest covers.
+type SeedOptions struct {
+	// BaseURL replaces the source's canonical base URL (a mirror, a test
+	// server). Empty means the canonical one.
+	BaseURL string
+	// Legislature selects a term ("24/29"), "all", or "" for the current one.
+	Legislature string
+	// Since and Until bound date-windowed discovery (zero: source default).
+	Since, Until time.Time
+}
+
+// RecheckPolicy says when a stored question is due to be fetched again.
+// Zero durations disable that kind of re-check.
+type RecheckPolicy struct {
+	// Pending questions are re-checked every PendingEvery for PendingFor
+	// after reception, then every PendingSlowEvery (0: never again).
+	PendingEvery     time.Duration
+	PendingFor       time.Duration
+	PendingSlowEvery time.Duration
+	// Answered questions are re-checked every AnsweredEvery for AnsweredFor
+	// after the answer date, for corrections.
+	AnsweredEvery time.Duration
+	AnsweredFor   time.Duration
+}
+
+// LayoutError says a page does not have the structure its parser knows: the
+// site changed, or the page is not what the URL promised. It never comes with
+// a partial record.
+type LayoutError struct {
+	URL     string
+	Missing []string
+}
+
+func (e *LayoutError) Error() string {
+	return fmt.Sprintf("unknown layout at %s: missing %s", e.URL, strings.Join(e.Missing, ", "))
+}
+
+// ErrSoftError is wrapped when a page served with 200 OK is an error page.
+var ErrSoftError = errors.New("error page served as success")
+
+// MergeListing completes a parsed detail record with what the list told
+// about it: fields the detail page leaves empty are taken from the listing;
+// translations are merged field by field. The detail page always wins.
+func MergeListing(q, listing *Question) {
+	if q == nil || listing == nil {
+		return
+	}
+	fill := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	fill(&q.Title, listing.Title)
+	fill(&q.Number, listing.Number)
+	fill(&q.Legislature, listing.Legislature)
+	fill(&q.Session, listing.Session)
+	fill(&q.Received, listing.Received)
+	fill(&q.Author.Name, listing.Author.Name)
+	fill(&q.Author.Party, listing.Author.Party)
+	fill(&q.Author.ID, listing.Author.ID)
+	if listing.Addressee.Name == "" || q.Addressee.Name == "" || strings.EqualFold(q.Addressee.Name, listing.Addressee.Name) {
+		fill(&q.Addressee.Name, listing.Addressee.Name)
+		fill(&q.Addressee.Role, listing.Addressee.Role)
+		fill(&q.Addressee.Body, listing.Addressee.Body)
+		fill(&q.Addressee.ID, listing.Addressee.ID)
+	}
+	for lang, lt := range listing.Translations {
+		if q.Translations == nil {
+			q.Translations = map[string]Translation{}
+		}
+		t := q.Translations[lang]
+		fill(&t.Title, lt.Title)
+		if listing.Addressee.Name == "" || strings.EqualFold(q.Addressee.Name, listing.Addressee.Name) {
+			fill(&t.AddresseeRole, lt.AddresseeRole)
+		}
+		fill(&t.URL, lt.URL)
+		q.Translations[lang] = t
+	}
+}

@@ -1,0 +1,550 @@
+package server
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/catalog"
+	"github.com/parlq/parlq/index"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticEmbed embed.FS
+
+// pages are the page templates, each parsed with the layout.
+var pages = []string{"search", "question", "error"}
+
+// parseTemplates parses the embedded templates; they are part of the
+// binary, so a parse error is a bug caught by every test.
+func parseTemplates() map[string]*template.Template {
+	out := make(map[string]*template.Template, len(pages))
+	for _, p := range pages {
+		funcs := template.FuncMap{"qpath": questionPath}
+		out[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html"))
+	}
+	return out
+}
+
+func staticFS() fs.FS {
+	sub, err := fs.Sub(staticEmbed, "static")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory
+	}
+	return sub
+}
+
+// staticHandler serves the embedded CSS with a cache lifetime.
+func staticHandler(fsys fs.FS) http.Handler {
+	fh := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fh.ServeHTTP(w, r)
+	})
+}
+
+// render executes a page template into a buffer first, so a template error
+// becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	var buf bytes.Buffer
+	if err := s.tmpl[page].ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.log.Error("render", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorView is the data of the error page.
+type errorView struct {
+	Title   string
+	Status  int
+	Message string
+}
+
+// pageError answers a browser request with the error page.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg, _ := statusOf(err)
+	s.logFailure(r, status, err)
+	s.render(w, r, status, "error", errorView{Title: http.StatusText(status), Status: status, Message: msg})
+}
+
+func (s *Server) handlePageNotFound(w http.ResponseWriter, r *http.Request) {
+	s.pageError(w, r, errNoRoute)
+}
+
+// facetOrder is the facets the search page asks for, in display order, with
+// their labels.
+var facetOrder = []struct{ name, label string }{
+	{"source", "Parliament"},
+	{"status", "Status"},
+	{"type", "Type"},
+	{"legislature", "Legislature"},
+	{"year", "Year received"},
+	{"addressee", "Minister"},
+	{"author", "Author"},
+}
+
+// sortOptions are the sort orders offered on the search page.
+var sortOptions = []struct{ value, label string }{
+	{"", "Best match (newest when no text)"},
+	{"relevance", "Relevance"},
+	{"-received", "Newest received"},
+	{"received", "Oldest received"},
+	{"-answered", "Newest answered"},
+	{"answered", "Oldest answered"},
+	{"days_to_answer", "Fastest answered"},
+	{"-days_to_answer", "Slowest answered"},
+}
+
+// languages offered in the language filter.
+var languages = []struct{ value, label string }{{"", "Any"}, {"fr", "Français"}, {"nl", "Nederlands"}, {"en", "English"}, {"de", "Deutsch"}}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type facetTermView struct {
+	ID, Term string
+	Count    int
+	Checked  bool
+}
+
+type facetView struct {
+	Name, Label string
+	Terms       []facetTermView
+}
+
+type activeFilter struct {
+	Label, Value, RemoveURL string
+}
+
+type hitView struct {
+	ID, Link, Title                   string
+	Official, Archive                 string
+	Addressee, AddresseeRole          string
+	Author, AuthorParty               string
+	Received, Answered                string
+	Status, Legislature, Source, Type string
+	Language                          string
+	DaysToAnswer                      int
+	Fragments                         []template.HTML
+}
+
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+}
+
+type searchView struct {
+	Title       string
+	Query       string
+	Sorts       []option
+	Languages   []option
+	Dates       map[string]string
+	Hidden      []option // filters without a control of their own: Value=name, Label=value
+	Facets      []facetView
+	Active      []activeFilter
+	Error       string
+	Heading     string
+	HasResult   bool
+	Total       uint64
+	From, To    int
+	Hits        []hitView
+	Prev        string
+	Next        string
+	Pages       []pageLink
+	ExportCSV   string
+	ExportJSONL string
+	TookMS      string
+}
+
+// handlePage is the search page: the form, and the results of the query in
+// the URL. It works without JavaScript: every control is a plain GET form
+// field or link.
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	view := searchView{Title: "Search parliamentary questions", Heading: "Results", Dates: map[string]string{}}
+	req, err := parseQuery(v, kindPage, s.cfg.PageSize, s.cfg.MaxResultWindow)
+	s.fillForm(&view, req)
+	status := http.StatusOK
+	if err == nil {
+		if req.Query == "" && req.Sort == "" {
+			req.Sort = "-received"
+		}
+		req.Highlight = true
+		for _, f := range facetOrder {
+			req.Facets = append(req.Facets, f.name)
+		}
+		var res *index.Result
+		res, err = s.search(r.Context(), req)
+		if err == nil {
+			s.fillResults(&view, req, res)
+		}
+	}
+	if err != nil {
+		st, msg, _ := statusOf(err)
+		s.logFailure(r, st, err)
+		status, view.Error = st, msg
+	}
+	if req.Query != "" {
+		view.Title = req.Query + " — parlq"
+	}
+	s.render(w, r, status, "search", view)
+}
+
+// fillForm sets the form controls from the request.
+func (s *Server) fillForm(view *searchView, req index.Request) {
+	view.Query = req.Query
+	for _, o := range sortOptions {
+		view.Sorts = append(view.Sorts, option{Value: o.value, Label: o.label, Selected: o.value == req.Sort})
+	}
+	lang := ""
+	if l := req.Filters["language"]; len(l) == 1 {
+		lang = l[0]
+	}
+	for _, o := range languages {
+		view.Languages = append(view.Languages, option{Value: o.value, Label: o.label, Selected: o.value == lang})
+	}
+	view.Dates["received_from"] = req.Received.From
+	view.Dates["received_to"] = req.Received.To
+	view.Dates["answered_from"] = req.Answered.From
+	view.Dates["answered_to"] = req.Answered.To
+
+	faceted := func(name string) bool {
+		return slices.ContainsFunc(facetOrder, func(f struct{ name, label string }) bool { return f.name == name })
+	}
+	base := requestValues(req)
+	for _, f := range FilterParams {
+		for _, val := range req.Filters[f] {
+			if !faceted(f) && !(f == "language" && len(req.Filters[f]) == 1) {
+				view.Hidden = append(view.Hidden, option{Value: f, Label: val})
+			}
+			rest := cloneValues(base)
+			rest[f] = slices.DeleteFunc(slices.Clone(rest[f]), func(x string) bool { return x == val })
+			view.Active = append(view.Active, activeFilter{Label: filterLabel(f), Value: val, RemoveURL: "/?" + rest.Encode()})
+		}
+	}
+}
+
+// fillResults sets the results, facets, paging and export links.
+func (s *Server) fillResults(view *searchView, req index.Request, res *index.Result) {
+	view.HasResult = true
+	view.Total = res.Total
+	switch res.Total {
+	case 0:
+		view.Heading = "No questions found"
+	case 1:
+		view.Heading = "1 question"
+	default:
+		view.Heading = fmt.Sprintf("%d questions", res.Total)
+	}
+	view.TookMS = fmt.Sprintf("%.0f", float64(res.Took.Microseconds())/1000)
+	offset := (req.Page - 1) * req.Size
+	view.From = offset + 1
+	view.To = offset + len(res.Hits)
+	for _, h := range res.Hits {
+		view.Hits = append(view.Hits, s.hitView(h))
+	}
+	for _, f := range facetOrder {
+		fv := facetView{Name: f.name, Label: f.label}
+		selected := req.Filters[f.name]
+		for i, t := range res.Facets[f.name] {
+			fv.Terms = append(fv.Terms, facetTermView{ID: fmt.Sprintf("f-%s-%d", f.name, i), Term: t.Term, Count: t.Count, Checked: slices.Contains(selected, t.Term)})
+		}
+		// A selected value the index did not return stays in the form.
+		for i, sel := range selected {
+			if !slices.ContainsFunc(fv.Terms, func(t facetTermView) bool { return t.Term == sel }) {
+				fv.Terms = append(fv.Terms, facetTermView{ID: fmt.Sprintf("f-%s-s%d", f.name, i), Term: sel, Checked: true})
+			}
+		}
+		if len(fv.Terms) > 0 {
+			view.Facets = append(view.Facets, fv)
+		}
+	}
+
+	base := requestValues(req)
+	if req.Sort == "-received" && req.Query == "" {
+		base.Del("sort") // the page's default; keep links short
+	}
+	pageURL := func(p int) string {
+		v := cloneValues(base)
+		if p > 1 {
+			v.Set("page", strconv.Itoa(p))
+		}
+		return "/?" + v.Encode()
+	}
+	last := int((res.Total + uint64(req.Size) - 1) / uint64(req.Size))
+	if maxPage := s.cfg.MaxResultWindow / req.Size; last > maxPage {
+		last = maxPage
+	}
+	if req.Page > 1 {
+		view.Prev = pageURL(req.Page - 1)
+	}
+	if req.Page < last {
+		view.Next = pageURL(req.Page + 1)
+	}
+	for p := max(1, req.Page-3); p <= min(last, req.Page+3); p++ {
+		view.Pages = append(view.Pages, pageLink{N: p, URL: pageURL(p), Current: p == req.Page})
+	}
+	exp := cloneValues(base)
+	exp.Set("format", "csv")
+	view.ExportCSV = "/api/export?" + exp.Encode()
+	exp.Set("format", "jsonl")
+	view.ExportJSONL = "/api/export?" + exp.Encode()
+}
+
+// hitView prepares one result for the template; fragments are sanitised.
+func (s *Server) hitView(h index.Hit) hitView {
+	q := &h.Record
+	hv := hitView{
+		ID: h.ID, Link: questionPath(h.ID), Title: q.Title, Official: safeURL(q.URL),
+		Addressee: q.Addressee.Name, AddresseeRole: q.Addressee.Role,
+		Author: q.Author.Name, AuthorParty: q.Author.Party,
+		Received: q.Received, Answered: q.Answered, Status: string(q.Status),
+		Legislature: q.Legislature, Source: q.Source, Type: typeLabel(q.Type), Language: q.Language,
+		DaysToAnswer: q.DaysToAnswer(),
+	}
+	if hv.Title == "" {
+		hv.Title = h.ID
+	}
+	if s.cfg.Archive != nil && q.Capture != nil {
+		hv.Archive = archivePath(h.ID, 0)
+	}
+	for _, field := range []string{"title", "question", "answer"} {
+		for _, f := range h.Highlights[field] {
+			hv.Fragments = append(hv.Fragments, SanitizeHighlight(f))
+		}
+	}
+	for field, frags := range h.Highlights {
+		if field == "title" || field == "question" || field == "answer" {
+			continue
+		}
+		for _, f := range frags {
+			hv.Fragments = append(hv.Fragments, SanitizeHighlight(f))
+		}
+	}
+	if len(hv.Fragments) > 3 {
+		hv.Fragments = hv.Fragments[:3]
+	}
+	return hv
+}
+
+// questionPath is the page of one question; ids keep their slashes.
+func questionPath(id string) string { return "/q/" + escapeID(id) }
+
+// archivePath is the archived copy of a record (version 0: the current one).
+func archivePath(id string, version int) string {
+	p := "/archive/" + escapeID(id)
+	if version > 0 {
+		p += "?v=" + strconv.Itoa(version)
+	}
+	return p
+}
+
+// escapeID escapes each path segment of an id.
+func escapeID(id string) string {
+	parts := strings.Split(id, "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+// safeURL keeps only http(s) links to official pages.
+func safeURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return ""
+	}
+	return p.String()
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vals := range v {
+		out[k] = slices.Clone(vals)
+	}
+	return out
+}
+
+func filterLabel(name string) string {
+	for _, f := range facetOrder {
+		if f.name == name {
+			return f.label
+		}
+	}
+	if name == "" {
+		return name
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+func typeLabel(t parlq.Type) string {
+	return strings.ReplaceAll(string(t), "_", " ")
+}
+
+// questionView is the data of a question page.
+type questionView struct {
+	Title        string
+	Q            *parlq.Question
+	Official     string
+	Archive      string
+	Type         string
+	Days         int
+	QuestionP    []string
+	AnswerP      []string
+	Versions     []versionView
+	Translations []translationView
+}
+
+type versionView struct {
+	Version int
+	At      string
+	Changed string
+	Archive string
+	Current bool
+}
+
+type translationView struct {
+	Lang, Title, Role, URL string
+}
+
+// handleQuestionPage shows one question: every field, its acts and its
+// version history.
+func (s *Server) handleQuestionPage(w http.ResponseWriter, r *http.Request) {
+	if len(r.URL.Query()) > 0 {
+		s.pageError(w, r, &index.QueryError{Field: "query", Msg: "this page takes no parameters"})
+		return
+	}
+	qr, err := s.question(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	q := qr.Record
+	view := questionView{
+		Title: q.Title, Q: q, Official: safeURL(q.URL), Type: typeLabel(q.Type), Days: q.DaysToAnswer(),
+		QuestionP: paragraphs(q.Question), AnswerP: paragraphs(q.Answer),
+	}
+	if view.Title == "" {
+		view.Title = q.ID
+	}
+	if s.cfg.Archive != nil && q.Capture != nil {
+		view.Archive = archivePath(q.ID, 0)
+	}
+	for i := len(qr.Versions) - 1; i >= 0; i-- {
+		v := qr.Versions[i]
+		vv := versionView{Version: v.Version, Changed: strings.Join(v.Changed, ", "), Current: v.Version == q.Version}
+		if !v.At.IsZero() {
+			vv.At = v.At.UTC().Format(time.DateTime + " UTC")
+		}
+		if vv.Changed == "" && i == 0 {
+			vv.Changed = "first version"
+		}
+		if s.cfg.Archive != nil && v.Record.Capture != nil {
+			vv.Archive = archivePath(q.ID, v.Version)
+		}
+		view.Versions = append(view.Versions, vv)
+	}
+	langs := make([]string, 0, len(q.Translations))
+	for l := range q.Translations {
+		langs = append(langs, l)
+	}
+	slices.Sort(langs)
+	for _, l := range langs {
+		t := q.Translations[l]
+		view.Translations = append(view.Translations, translationView{Lang: l, Title: t.Title, Role: t.AddresseeRole, URL: safeURL(t.URL)})
+	}
+	s.render(w, r, http.StatusOK, "question", view)
+}
+
+// paragraphs splits plain text on newlines, dropping blank lines.
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// handleArchive serves the archived copy of a record (?v=N: of version N)
+// in a sandbox: the Content-Security-Policy forbids scripts, plugins, forms
+// and every outside resource, so a scraped page is shown inert.
+func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Archive == nil {
+		s.pageError(w, r, errNoRoute)
+		return
+	}
+	id := r.PathValue("id")
+	v := r.URL.Query()
+	for name := range v {
+		if name != "v" {
+			s.pageError(w, r, &index.QueryError{Field: name, Msg: fmt.Sprintf("unknown parameter %q; known: v", name)})
+			return
+		}
+	}
+	var capture *parlq.Capture
+	if vs := v.Get("v"); vs != "" {
+		n, err := strconv.Atoi(vs)
+		if err != nil || n < 1 {
+			s.pageError(w, r, &index.QueryError{Field: "v", Msg: fmt.Sprintf("version %q is not a whole number from 1", vs)})
+			return
+		}
+		versions, err := s.cat.Versions(r.Context(), id)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		i := slices.IndexFunc(versions, func(x catalog.Version) bool { return x.Version == n })
+		if i < 0 {
+			s.pageError(w, r, fmt.Errorf("version %d of %s: %w", n, id, ErrArchiveMissing))
+			return
+		}
+		capture = versions[i].Record.Capture
+	} else {
+		q, err := s.cat.Get(r.Context(), id)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		capture = q.Capture
+	}
+	if capture == nil {
+		s.pageError(w, r, fmt.Errorf("%s: %w", id, ErrArchiveMissing))
+		return
+	}
+	ctype, body, err := s.cfg.Archive(r.Context(), *capture)
+	if err != nil {
+		s.pageError(w, r, fmt.Errorf("archived copy of %s: %w", id, err))
+		return
+	}
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Cache-Control", "private, max-age=3600")
+	h.Set("Content-Disposition", "inline")
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,194 @@
+package server
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/parlq/parlq/index"
+)
+
+// FilterParams are the query parameters that filter on a keyword field;
+// each may be repeated (status=pending&status=answered means either).
+var FilterParams = []string{"source", "assembly", "legislature", "session", "status", "type", "language", "author", "addressee", "year"}
+
+// dateParams are the date-range parameters, "YYYY-MM-DD", bounds included.
+var dateParams = []string{"received_from", "received_to", "answered_from", "answered_to"}
+
+// queryKind says which parameters an endpoint takes besides the query,
+// filters, date ranges and sort that every search endpoint takes.
+type queryKind int
+
+const (
+	kindSearch queryKind = iota // page, size, facets, highlight
+	kindExport                  // format
+	kindPage                    // page (the HTML page picks size and facets)
+)
+
+// allowed reports whether name is a parameter of kind k.
+func (k queryKind) allowed(name string) bool {
+	if name == "q" || name == "sort" || slices.Contains(FilterParams, name) || slices.Contains(dateParams, name) {
+		return true
+	}
+	switch k {
+	case kindSearch:
+		return name == "page" || name == "size" || name == "facets" || name == "highlight"
+	case kindExport:
+		return name == "format"
+	case kindPage:
+		return name == "page"
+	}
+	return false
+}
+
+// ParseQuery turns the query string of GET /api/search into an index
+// request: q, repeated filter parameters (see FilterParams),
+// received_from/received_to/answered_from/answered_to, facets (comma
+// separated or repeated), sort, page (from 1), size (capped at
+// index.MaxSize) and highlight (true by default). Empty values count as
+// absent. An unknown parameter, a bad number or paging past maxWindow hits is
+// an *index.QueryError. The CLI may use it to read the same parameters.
+func ParseQuery(v url.Values, maxWindow int) (index.Request, error) {
+	return parseQuery(v, kindSearch, index.DefaultSize, maxWindow)
+}
+
+// parseQuery reads the parameters of kind k; defSize is the page size when
+// none is given.
+func parseQuery(v url.Values, k queryKind, defSize, maxWindow int) (index.Request, error) {
+	req := index.Request{Page: 1, Size: defSize, Highlight: k != kindExport}
+	names := make([]string, 0, len(v))
+	for name := range v {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !k.allowed(name) {
+			return req, &index.QueryError{Field: name, Msg: fmt.Sprintf("unknown parameter %q%s", name, hint(name, k))}
+		}
+	}
+	single := func(name string) (string, error) {
+		vals := nonEmpty(v[name])
+		if len(vals) > 1 {
+			return "", &index.QueryError{Field: name, Msg: fmt.Sprintf("parameter %q given %d times; give it once", name, len(vals))}
+		}
+		if len(vals) == 0 {
+			return "", nil
+		}
+		return vals[0], nil
+	}
+	var err error
+	if req.Query, err = single("q"); err != nil {
+		return req, err
+	}
+	if req.Sort, err = single("sort"); err != nil {
+		return req, err
+	}
+	for _, f := range FilterParams {
+		if vals := nonEmpty(v[f]); len(vals) > 0 {
+			if req.Filters == nil {
+				req.Filters = map[string][]string{}
+			}
+			req.Filters[f] = vals
+		}
+	}
+	dates := []*string{&req.Received.From, &req.Received.To, &req.Answered.From, &req.Answered.To}
+	for i, name := range dateParams {
+		if *dates[i], err = single(name); err != nil {
+			return req, err
+		}
+	}
+	for _, f := range nonEmpty(v["facets"]) {
+		for _, name := range strings.Split(f, ",") {
+			if name = strings.TrimSpace(name); name != "" && !slices.Contains(req.Facets, name) {
+				req.Facets = append(req.Facets, name)
+			}
+		}
+	}
+	if s, err := single("highlight"); err != nil {
+		return req, err
+	} else if s != "" {
+		b, perr := strconv.ParseBool(s)
+		if perr != nil {
+			return req, &index.QueryError{Field: "highlight", Msg: fmt.Sprintf("highlight %q is not true or false", s)}
+		}
+		req.Highlight = b
+	}
+	if req.Page, err = intParam(single, "page", 1); err != nil {
+		return req, err
+	}
+	if req.Size, err = intParam(single, "size", defSize); err != nil {
+		return req, err
+	}
+	if req.Size > index.MaxSize {
+		req.Size = index.MaxSize
+	}
+	if k != kindExport && req.Page*req.Size > maxWindow {
+		return req, &index.QueryError{Field: "page", Msg: fmt.Sprintf("page %d of size %d goes past result %d, the deepest this server pages; narrow the query or use /api/export for every hit", req.Page, req.Size, maxWindow)}
+	}
+	return req, nil
+}
+
+// intParam reads a positive integer parameter.
+func intParam(single func(string) (string, error), name string, def int) (int, error) {
+	s, err := single(name)
+	if err != nil || s == "" {
+		return def, err
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, &index.QueryError{Field: name, Msg: fmt.Sprintf("%s %q is not a whole number from 1", name, s)}
+	}
+	return n, nil
+}
+
+// hint tells why a known-elsewhere parameter is refused.
+func hint(name string, k queryKind) string {
+	switch {
+	case k == kindExport && (name == "page" || name == "size"):
+		return "; an export streams every hit, without paging"
+	case k == kindExport && (name == "facets" || name == "highlight"):
+		return "; exports carry records only"
+	}
+	return "; known: q, sort, " + strings.Join(FilterParams, ", ") + ", " + strings.Join(dateParams, ", ") + map[queryKind]string{
+		kindSearch: ", facets, page, size, highlight",
+		kindExport: ", format",
+		kindPage:   ", page",
+	}[k]
+}
+
+// nonEmpty drops empty and blank values (an HTML form sends empty fields).
+func nonEmpty(vals []string) []string {
+	var out []string
+	for _, s := range vals {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// requestValues is the inverse of parseQuery for the query, filters, dates
+// and sort of req: the parameters that select hits.
+func requestValues(req index.Request) url.Values {
+	v := url.Values{}
+	if req.Query != "" {
+		v.Set("q", req.Query)
+	}
+	for _, f := range FilterParams {
+		for _, val := range req.Filters[f] {
+			v.Add(f, val)
+		}
+	}
+	dates := []string{req.Received.From, req.Received.To, req.Answered.From, req.Answered.To}
+	for i, name := range dateParams {
+		if dates[i] != "" {
+			v.Set(name, dates[i])
+		}
+	}
+	if req.Sort != "" {
+		v.Set("sort", req.Sort)
+	}
+	return v
+}

@@ -36,7 +36,9 @@ type Env struct {
 }
 
 // commands is the explicit list of subcommands.
-var commands = map[string]command{}
+var commands = map[string]command{
+	"parse": {summary: "parse saved pages into JSON records", run: runParse},
+}
 
 // errUsage marks a command-line mistake: exit status 2.
 var errUsage = errors.New("usage")

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/parser"
+)
+
+// runParse parses saved pages with one source and prints their records as
+// JSON: one object for one file, an array for several, or one object per
+// line with --jsonl. A file that cannot be parsed is reported on stderr by
+// name; the others are still printed, and the exit status is 1.
+func runParse(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "parse", "--source NAME [--url URL] [--jsonl] FILE...")
+	source := fs.String("source", "", "source that reads the pages (e.g. brussels)")
+	pageURL := fs.String("url", "", "URL the page was fetched from (one file only; default: read from the page itself)")
+	jsonl := fs.Bool("jsonl", false, "print one JSON record per line")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	files := fs.Args()
+	switch {
+	case *source == "":
+		return fmt.Errorf("%w: --source is required (one of: %v)", errUsage, parser.Names())
+	case len(files) == 0:
+		return fmt.Errorf("%w: no file to parse", errUsage)
+	case *pageURL != "" && len(files) > 1:
+		return fmt.Errorf("%w: --url names one page; give one file with it", errUsage)
+	}
+	src, err := parser.Lookup(*source)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+
+	var records []*parlq.Question
+	failed := 0
+	for _, file := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		q, err := parseFile(env, src, *pageURL, file)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "parlq parse: %s: %v\n", file, err)
+			failed++
+			continue
+		}
+		records = append(records, q)
+	}
+
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetEscapeHTML(false)
+	switch {
+	case *jsonl:
+		for _, q := range records {
+			if err := enc.Encode(q); err != nil {
+				return err
+			}
+		}
+	case len(files) == 1:
+		if len(records) == 1 {
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(records[0]); err != nil {
+				return err
+			}
+		}
+	default:
+		if records == nil {
+			records = []*parlq.Question{}
+		}
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(records); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be parsed", failed, len(files))
+	}
+	return nil
+}
+
+// parseFile reads one file ("-" is standard input) and parses it.
+func parseFile(env *Env, src parser.Source, pageURL, file string) (*parlq.Question, error) {
+	var body []byte
+	var err error
+	if file == "-" {
+		body, err = io.ReadAll(env.Stdin)
+	} else {
+		body, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return src.Parse(pageURL, body)
+}

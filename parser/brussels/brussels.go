@@ -39,7 +39,7 @@ const (
 	AssemblyARCCC = "ARCCC"
 )
 
-// Legislatures lists every legislature the site's index covers, oldest first.
+// legislatures are the terms the list page offers, oldest first.
 var legislatures = []string{"89/95", "95/99", "99/04", "04/09", "09/14", "14/19", "19/24", "24/29"}
 
 // Legislatures returns every legislature the site's index covers, oldest first.

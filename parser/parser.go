@@ -13,6 +13,7 @@ import (
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/parser/brussels"
+	"github.com/parlq/parlq/parser/ukparl"
 )
 
 // Source reads one parliament's site. Every method is a pure function of its
@@ -45,6 +46,7 @@ type Source interface {
 func All() []Source {
 	return []Source{
 		brussels.New(),
+		ukparl.New(),
 	}
 }
 

@@ -1,0 +1,470 @@
+// Package crawler is parlq's polite, incremental harvester.
+//
+// One Run of a source goes:
+//
+//  1. seeds: the source's index/list URLs (Source.Seeds);
+//  2. discover: fetch each list page, read its refs (Source.Discover), follow
+//     its next pages, and track the refs in the catalog;
+//  3. plan: pick the tracked questions to fetch — new ones, ones the index
+//     says were updated, ones that failed last time, and ones due for a
+//     re-check under Source.Recheck;
+//  4. fetch each: archive the response (WARC, before anything reads it),
+//     parse it, and store the record (catalog.Put) with its capture.
+//
+// Fetching is done by colly with robots.txt honoured, one request per host
+// at a time with a delay and jitter, and an http.Client whose transport
+// archives every response, retries network errors, timeouts, 5xx and 429
+// with exponential backoff (honouring Retry-After), and bounds redirects and
+// body sizes. Conditional GETs use the validators of the last stored capture.
+//
+// Every step is idempotent: a run killed at any instant leaves the archive
+// and catalog consistent, and the next run continues.
+package crawler
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/archive"
+	"github.com/parlq/parlq/catalog"
+	"github.com/parlq/parlq/parser"
+)
+
+// ErrRunFailed is wrapped by the error of a run that did not end "ok".
+var ErrRunFailed = errors.New("harvest run failed")
+
+// maxListPages bounds the list pages one run follows (a paging loop is an
+// error, not a hang).
+const maxListPages = 10000
+
+// Crawler harvests one source into an archive and a catalog.
+type Crawler struct {
+	cfg   Config
+	src   parser.Source
+	arc   *archive.Writer
+	cat   *catalog.Catalog
+	log   *slog.Logger
+	gates gates
+
+	mu      sync.Mutex
+	running bool
+}
+
+// New returns a Crawler for src. The archive and the catalog stay owned by
+// the caller.
+func New(cfg Config, src parser.Source, arc *archive.Writer, cat *catalog.Catalog) (*Crawler, error) {
+	switch {
+	case src == nil || arc == nil || cat == nil:
+		return nil, errors.New("crawler: source, archive and catalog are required")
+	case cfg.UserAgent == "":
+		return nil, errors.New("crawler: empty user agent")
+	case cfg.Timeout <= 0:
+		return nil, errors.New("crawler: timeout must be positive")
+	case cfg.MaxBodySize <= 0:
+		return nil, errors.New("crawler: max body size must be positive")
+	case cfg.Delay < 0 || cfg.Jitter < 0 || cfg.MaxRetries < 0 || cfg.Backoff < 0 || cfg.MaxRequests < 0:
+		return nil, errors.New("crawler: negative delay, jitter, retries, backoff or max requests")
+	case cfg.MaxRedirects <= 0:
+		return nil, errors.New("crawler: max redirects must be positive")
+	}
+	switch cfg.Recheck {
+	case RecheckDue, RecheckPending, RecheckAll:
+	default:
+		return nil, fmt.Errorf("crawler: unknown recheck %q (want pending or all)", cfg.Recheck)
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("crawler: base url %q is not an http(s) URL", cfg.BaseURL)
+		}
+		cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("source", src.Name())
+	return &Crawler{cfg: cfg, src: src, arc: arc, cat: cat, log: log}, nil
+}
+
+// run is the state of one Run.
+type run struct {
+	*Crawler
+	f        *fetcher
+	rec      catalog.Run
+	firstErr error
+}
+
+// Run does one harvest run and records it in the catalog: "ok", "failed"
+// (nothing discovered, a page that cannot be fetched or parsed), or
+// "interrupted" (ctx cancelled). The error is nil only for an ok run.
+func (c *Crawler) Run(ctx context.Context) (catalog.Run, error) {
+	c.mu.Lock()
+	if c.running {
+		c.mu.Unlock()
+		return catalog.Run{}, errors.New("crawler: a run is already in progress")
+	}
+	c.running = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.running = false
+		c.mu.Unlock()
+	}()
+
+	name := c.src.Name()
+	started := c.cfg.Now()
+	id, err := c.cat.StartRun(ctx, name, started)
+	if err != nil {
+		return catalog.Run{}, fmt.Errorf("harvest %s: %w", name, err)
+	}
+	f, err := newFetcher(ctx, c.cfg, c.arc, &c.gates, c.log)
+	if err != nil {
+		return catalog.Run{}, fmt.Errorf("harvest %s: %w", name, err)
+	}
+	r := &run{Crawler: c, f: f, rec: catalog.Run{ID: id, Source: name, Started: started}}
+	c.log.Info("harvest started", "run", id)
+	err = r.harvest(ctx)
+	if err == nil && r.rec.Failed > 0 {
+		err = fmt.Errorf("%d pages failed, first: %w", r.rec.Failed, r.firstErr)
+	}
+	r.rec.Requests = f.requests()
+	r.rec.Finished = c.cfg.Now()
+	switch {
+	case ctx.Err() != nil:
+		r.rec.Outcome = catalog.RunInterrupted
+		err = fmt.Errorf("interrupted: %w", ctx.Err())
+	case err != nil:
+		r.rec.Outcome = catalog.RunFailed
+	default:
+		r.rec.Outcome = catalog.RunOK
+	}
+	if err != nil {
+		r.rec.Error = err.Error()
+	}
+	if ferr := c.cat.FinishRun(context.WithoutCancel(ctx), r.rec); ferr != nil {
+		return r.rec, fmt.Errorf("harvest %s: %w", name, errors.Join(err, ferr))
+	}
+	c.log.Info("harvest finished", "run", id, "outcome", r.rec.Outcome, "requests", r.rec.Requests,
+		"discovered", r.rec.Discovered, "new", r.rec.New, "changed", r.rec.Changed,
+		"unchanged", r.rec.Unchanged, "not_modified", r.rec.NotModified, "failed", r.rec.Failed,
+		"skipped", r.rec.Skipped)
+	if err != nil {
+		c.log.Error("harvest failed", "run", id, "error", err)
+		return r.rec, fmt.Errorf("harvest %s: %w: %w", name, ErrRunFailed, err)
+	}
+	return r.rec, nil
+}
+
+// fetchURL rewrites a canonical URL to the configured base URL.
+func (c *Crawler) fetchURL(canonical string) string {
+	base := strings.TrimRight(c.src.BaseURL(), "/")
+	if c.cfg.BaseURL != "" && strings.HasPrefix(canonical, base) {
+		return c.cfg.BaseURL + canonical[len(base):]
+	}
+	return canonical
+}
+
+// canonicalize rewrites a URL on the configured base URL back to the
+// source's canonical base.
+func (c *Crawler) canonicalize(u string) string {
+	if c.cfg.BaseURL != "" && strings.HasPrefix(u, c.cfg.BaseURL) {
+		return strings.TrimRight(c.src.BaseURL(), "/") + u[len(c.cfg.BaseURL):]
+	}
+	return u
+}
+
+// canonical rewrites an archived URL, fetched from the canonical site or a
+// stand-in for it, to the source's canonical base.
+func canonical(src parser.Source, fetched string) string {
+	u, err := url.Parse(fetched)
+	if err != nil {
+		return fetched
+	}
+	return strings.TrimRight(src.BaseURL(), "/") + u.RequestURI()
+}
+
+func (r *run) progress(phase string, done, total int, u string) {
+	if r.cfg.Progress != nil {
+		r.cfg.Progress(Progress{Phase: phase, Done: done, Total: total, URL: u})
+	}
+}
+
+func (r *run) harvest(ctx context.Context) error {
+	name := r.src.Name()
+	opts := parlq.SeedOptions{Legislature: r.cfg.Legislature, Since: r.cfg.Since, Until: r.cfg.Until}
+	if opts.Since.IsZero() {
+		last, err := r.cat.LastGoodRun(ctx, name)
+		switch {
+		case err == nil:
+			opts.Since = last.Started.Add(-24 * time.Hour)
+		case !errors.Is(err, catalog.ErrNotFound):
+			return err
+		}
+	}
+	seeds, err := r.src.Seeds(opts)
+	if err != nil {
+		return fmt.Errorf("seeds: %w", err)
+	}
+	refs, err := r.discover(ctx, seeds)
+	if err != nil {
+		return err
+	}
+	if len(refs) == 0 {
+		return errors.New("discovered no questions: the index is empty or its layout changed")
+	}
+	if _, err := r.cat.Track(ctx, name, refs); err != nil {
+		return err
+	}
+	r.rec.Discovered = len(refs)
+	items, err := r.cat.Items(ctx, name)
+	if err != nil {
+		return err
+	}
+	plan := r.plan(items, r.cfg.Now())
+	r.rec.Skipped = len(items) - len(plan)
+	r.log.Info("plan", "tracked", len(items), "to_fetch", len(plan))
+	consecutive := 0
+	start := r.f.requests()
+	for i, it := range plan {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if r.cfg.MaxRequests > 0 && r.f.requests()-start >= r.cfg.MaxRequests {
+			r.rec.Skipped += len(plan) - i
+			r.log.Info("request budget spent; the rest waits for the next run", "left", len(plan)-i)
+			break
+		}
+		r.progress("fetch", i, len(plan), it.URL)
+		ok, err := r.fetchItem(ctx, it)
+		if err != nil {
+			return err
+		}
+		if ok {
+			consecutive = 0
+		} else if consecutive++; r.cfg.MaxConsecutiveFailures > 0 && consecutive >= r.cfg.MaxConsecutiveFailures {
+			r.rec.Skipped += len(plan) - i - 1
+			return fmt.Errorf("stopped after %d failures in a row; first: %w", consecutive, r.firstErr)
+		}
+	}
+	r.progress("fetch", len(plan), len(plan), "")
+	return nil
+}
+
+// included says whether a question type is harvested.
+func (r *run) included(t parlq.Type) bool {
+	return t == parlq.WrittenQuestion || slices.Contains(r.cfg.IncludeTypes, t)
+}
+
+// discover fetches the list pages and returns the refs to track, with
+// canonical URLs. Any list page that cannot be fetched or read fails the run.
+func (r *run) discover(ctx context.Context, seeds []string) ([]parlq.Ref, error) {
+	queue := slices.Clone(seeds)
+	seen := map[string]bool{}
+	var refs []parlq.Ref
+	skipped := 0
+	known := map[string]bool{}
+	for i := 0; i < len(queue); i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		u := queue[i]
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		if len(seen) > maxListPages {
+			return nil, fmt.Errorf("more than %d list pages: paging loop at %s?", maxListPages, u)
+		}
+		r.progress("discover", i, len(queue), u)
+		pg, err := r.f.get(r.fetchURL(u), nil)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", u, err)
+		}
+		if pg.Status != http.StatusOK {
+			return nil, fmt.Errorf("list %s: status %d", u, pg.Status)
+		}
+		body, err := decode(pg.Body, pg.Header.Get("Content-Type"))
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", u, err)
+		}
+		d, err := r.src.Discover(u, body)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", u, err)
+		}
+		if _, err := r.cat.AddCapture(ctx, catalog.Capture{
+			Source: r.src.Name(), URL: u, RecordID: pg.Record.RecordID, File: pg.Record.File,
+			Offset: pg.Record.Offset, PayloadDigest: pg.Record.PayloadDigest, Status: pg.Status,
+			FetchedAt: pg.Record.Time, RunID: r.rec.ID,
+		}); err != nil {
+			return nil, err
+		}
+		for _, ref := range d.Refs {
+			if !r.included(ref.Type) {
+				skipped++
+				continue
+			}
+			if known[ref.ID] {
+				continue
+			}
+			known[ref.ID] = true
+			ref.URL = r.canonicalize(ref.URL)
+			refs = append(refs, ref)
+		}
+		for _, n := range d.Next {
+			queue = append(queue, r.canonicalize(n))
+		}
+	}
+	r.log.Info("discovered", "refs", len(refs), "other_types", skipped, "list_pages", len(seen))
+	return refs, nil
+}
+
+// fetchItem fetches, archives, parses and stores one question. It returns
+// false for a failure that is recorded (the run goes on), and an error only
+// for what must stop the run (cancellation, the archive or the catalog).
+func (r *run) fetchItem(ctx context.Context, it catalog.Item) (bool, error) {
+	now := r.cfg.Now()
+	hdr := http.Header{}
+	conditional := false
+	if !it.LastFetched.IsZero() && it.Failures == 0 && it.Status != "" && r.cfg.Recheck != RecheckAll {
+		etag, lm, err := r.cat.Validators(ctx, it.URL)
+		if err != nil {
+			return false, err
+		}
+		if etag != "" {
+			hdr.Set("If-None-Match", etag)
+			conditional = true
+		}
+		if lm != "" {
+			hdr.Set("If-Modified-Since", lm)
+			conditional = true
+		}
+	}
+	fail := func(err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if errors.Is(err, ErrArchive) {
+			return false, err
+		}
+		r.rec.Failed++
+		if r.firstErr == nil {
+			r.firstErr = err
+		}
+		r.log.Error("question failed", "id", it.ID, "url", it.URL, "error", err)
+		if merr := r.cat.MarkFailed(context.WithoutCancel(ctx), it.ID, now, err.Error()); merr != nil {
+			return false, merr
+		}
+		return false, nil
+	}
+	pg, err := r.f.get(r.fetchURL(it.URL), hdr)
+	if err != nil {
+		return fail(err)
+	}
+	switch {
+	case pg.Status == http.StatusNotModified && conditional:
+		r.rec.NotModified++
+		return true, r.cat.MarkFetched(ctx, it.ID, now)
+	case pg.Status != http.StatusOK:
+		return fail(fmt.Errorf("%s: status %d", it.URL, pg.Status))
+	}
+	q, norm, err := r.read(it.URL, pg, it.Listing)
+	capture := catalog.Capture{
+		Source: r.src.Name(), URL: it.URL, QuestionID: it.ID, RecordID: pg.Record.RecordID,
+		File: pg.Record.File, Offset: pg.Record.Offset, PayloadDigest: pg.Record.PayloadDigest,
+		NormDigest: norm, Status: pg.Status, FetchedAt: pg.Record.Time, RunID: r.rec.ID,
+	}
+	if err != nil {
+		// The capture stays on file, without validators: a failed page
+		// must be fetched in full again.
+		if _, cerr := r.cat.AddCapture(ctx, capture); cerr != nil {
+			return false, cerr
+		}
+		return fail(err)
+	}
+	if q.ID != it.ID {
+		return fail(fmt.Errorf("%s: page is question %s, the index says %s", it.URL, q.ID, it.ID))
+	}
+	capture.ETag, capture.LastModified = pg.Header.Get("ETag"), pg.Header.Get("Last-Modified")
+	if _, err := r.cat.AddCapture(ctx, capture); err != nil {
+		return false, err
+	}
+	res, err := r.cat.Put(ctx, q, parlq.Capture{
+		RecordID: pg.Record.RecordID, PayloadDigest: pg.Record.PayloadDigest,
+		File: pg.Record.File, Offset: pg.Record.Offset, URL: pg.Record.URL,
+	}, pg.Record.Time)
+	if err != nil {
+		return false, err
+	}
+	r.count(res)
+	if (res.Outcome == catalog.New || res.Outcome == catalog.Changed) && r.cfg.OnChange != nil {
+		r.cfg.OnChange(q, res)
+	}
+	return true, r.cat.MarkFetched(ctx, it.ID, now)
+}
+
+func (r *run) count(res catalog.PutResult) {
+	switch res.Outcome {
+	case catalog.New:
+		r.rec.New++
+	case catalog.Changed:
+		r.rec.Changed++
+	default:
+		r.rec.Unchanged++
+	}
+}
+
+// read decodes, parses, completes and validates a detail page, and returns
+// the record with the digest of its normalized content.
+func (c *Crawler) read(canonicalURL string, pg *fetched, listing *parlq.Question) (*parlq.Question, string, error) {
+	q, digest, err := parsePage(c.src, canonicalURL, pg.Body, pg.Header.Get("Content-Type"))
+	if err != nil {
+		return nil, digest, err
+	}
+	return q, digest, complete(c.src, canonicalURL, q, listing)
+}
+
+// parsePage decodes a detail page to UTF-8 and parses it; it returns the
+// digest of the normalized page ("sha256:HEX") even when Parse fails.
+func parsePage(src parser.Source, canonicalURL string, raw []byte, contentType string) (*parlq.Question, string, error) {
+	body, err := decode(raw, contentType)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", canonicalURL, err)
+	}
+	norm, err := src.Normalize(canonicalURL, body)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", canonicalURL, err)
+	}
+	sum := sha256.Sum256(norm)
+	digest := "sha256:" + hex.EncodeToString(sum[:])
+	q, err := src.Parse(canonicalURL, body)
+	if err != nil {
+		return nil, digest, fmt.Errorf("%s: %w", canonicalURL, err)
+	}
+	return q, digest, nil
+}
+
+// complete fills a parsed record from its listing, stamps the parser
+// version and validates it.
+func complete(src parser.Source, canonicalURL string, q *parlq.Question, listing *parlq.Question) error {
+	parlq.MergeListing(q, listing)
+	q.ParserVersion = src.Version()
+	if err := q.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", canonicalURL, err)
+	}
+	return nil
+}

@@ -1,0 +1,395 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gocolly/colly/v2"
+	"golang.org/x/net/html/charset"
+
+	"github.com/parlq/parlq/archive"
+)
+
+// Errors a fetch can end with; check them with errors.Is.
+var (
+	// ErrTooLarge: the body exceeded Config.MaxBodySize.
+	ErrTooLarge = errors.New("response body too large")
+	// ErrTooManyRedirects: a redirect chain longer than Config.MaxRedirects
+	// (a loop).
+	ErrTooManyRedirects = errors.New("too many redirects")
+	// ErrRobots: robots.txt disallows the URL.
+	ErrRobots = errors.New("disallowed by robots.txt")
+	// ErrArchive: the response could not be archived; nothing may be parsed
+	// that was not archived first, so the run stops.
+	ErrArchive = errors.New("archive write failed")
+	// ErrGaveUp: every attempt failed (network errors, timeouts, 5xx, 429).
+	ErrGaveUp = errors.New("gave up after retries")
+)
+
+// fetchHeader carries a fetch's id from the collector to the transport,
+// which removes it before the request leaves.
+const fetchHeader = "X-Parlq-Fetch"
+
+// fetched is one URL's outcome: the final response as received and the
+// archive record it was written to.
+type fetched struct {
+	Status   int
+	Header   http.Header
+	Body     []byte // raw bytes, as archived
+	Record   archive.Record
+	Attempts int
+}
+
+// hostGate serializes the requests to one host and spaces them.
+type hostGate struct {
+	sem       chan struct{}
+	last      time.Time // end of the previous request
+	notBefore time.Time // set by Retry-After and backoff
+}
+
+// gates are the per-host politeness state, shared by the runs of a Crawler.
+type gates struct {
+	mu    sync.Mutex
+	hosts map[string]*hostGate
+}
+
+func (g *gates) get(host string) *hostGate {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.hosts == nil {
+		g.hosts = map[string]*hostGate{}
+	}
+	h := g.hosts[host]
+	if h == nil {
+		h = &hostGate{sem: make(chan struct{}, 1)}
+		g.hosts[host] = h
+	}
+	return h
+}
+
+// transport archives every response before anyone reads it, and does the
+// retries (colly has none) and a politeness floor that also covers
+// robots.txt, which colly fetches outside its limit rules.
+type transport struct {
+	base   http.RoundTripper
+	arc    *archive.Writer
+	cfg    Config
+	gates  *gates
+	runCtx context.Context
+	log    *slog.Logger
+
+	requests atomic.Int64
+	mu       sync.Mutex
+	results  map[string]*fetched
+}
+
+func (t *transport) sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// RoundTrip sends req, retrying as configured, and archives every response.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	id := req.Header.Get(fetchHeader)
+	req = req.Clone(req.Context())
+	req.Header.Del(fetchHeader)
+	// colly builds its robots.txt request without a context: tie every
+	// request to the run so that cancelling the run stops it.
+	ctx, cancel := context.WithCancel(req.Context())
+	defer cancel()
+	stop := context.AfterFunc(t.runCtx, cancel)
+	defer stop()
+
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		resp, body, rec, err := t.attempt(ctx, req)
+		if id != "" && resp != nil && err == nil {
+			t.mu.Lock()
+			t.results[id] = &fetched{Status: resp.StatusCode, Header: resp.Header, Body: body, Record: rec, Attempts: attempt + 1}
+			t.mu.Unlock()
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(err, ErrArchive) || errors.Is(err, ErrTooLarge) {
+			return nil, err
+		}
+		retry, wait := false, time.Duration(0)
+		switch {
+		case err != nil:
+			retry, lastErr = true, err
+		case retryableStatus(resp.StatusCode):
+			retry, lastErr = true, fmt.Errorf("status %d", resp.StatusCode)
+			if ra, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok &&
+				(resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+				wait = min(ra, t.cfg.MaxRetryAfter)
+			}
+		}
+		if !retry {
+			return resp, nil
+		}
+		if attempt >= t.cfg.MaxRetries {
+			if resp != nil {
+				// The last answer stands: the caller sees the status.
+				return resp, nil
+			}
+			return nil, fmt.Errorf("%w (%d attempts): %w", ErrGaveUp, attempt+1, lastErr)
+		}
+		wait = max(wait, t.backoff(attempt))
+		t.log.Debug("retrying", "url", req.URL.String(), "attempt", attempt+1, "wait", wait, "error", lastErr)
+		h := t.gates.get(req.URL.Host)
+		until := time.Now().Add(wait)
+		h.sem <- struct{}{}
+		if until.After(h.notBefore) {
+			h.notBefore = until
+		}
+		<-h.sem
+		if err := t.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// backoff is the exponential wait before retry n (0-based), with jitter.
+func (t *transport) backoff(n int) time.Duration {
+	d := t.cfg.Backoff
+	for i := 0; i < n && d < t.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	if t.cfg.MaxBackoff > 0 {
+		d = min(d, t.cfg.MaxBackoff)
+	}
+	if d > 0 {
+		d += rand.N(d/2 + 1)
+	}
+	return d
+}
+
+func retryableStatus(code int) bool {
+	return code == http.StatusTooManyRequests || code == http.StatusRequestTimeout ||
+		(code >= 500 && code != http.StatusNotImplemented && code != http.StatusHTTPVersionNotSupported)
+}
+
+// retryAfter reads a Retry-After value: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// attempt sends req once through the host's gate and archives the response
+// if one came back whole.
+func (t *transport) attempt(ctx context.Context, req *http.Request) (*http.Response, []byte, archive.Record, error) {
+	h := t.gates.get(req.URL.Host)
+	select {
+	case h.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, archive.Record{}, ctx.Err()
+	}
+	defer func() { <-h.sem }()
+	next := h.last.Add(t.cfg.Delay)
+	if h.notBefore.After(next) {
+		next = h.notBefore
+	}
+	if err := t.sleep(ctx, time.Until(next)); err != nil {
+		return nil, nil, archive.Record{}, err
+	}
+	defer func() { h.last = time.Now() }()
+
+	actx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+	defer cancel()
+	var remote string
+	trace := &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) {
+		if ci.Conn != nil {
+			remote = ci.Conn.RemoteAddr().String()
+		}
+	}}
+	started := time.Now()
+	t.requests.Add(1)
+	resp, err := t.base.RoundTrip(req.WithContext(httptrace.WithClientTrace(actx, trace)))
+	if err != nil {
+		return nil, nil, archive.Record{}, fmt.Errorf("get %s: %w", req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, t.cfg.MaxBodySize+1))
+	if err != nil {
+		// A body cut short is not what the site published: not archived.
+		return nil, nil, archive.Record{}, fmt.Errorf("read %s: %w", req.URL, err)
+	}
+	if int64(len(body)) > t.cfg.MaxBodySize {
+		return nil, nil, archive.Record{}, fmt.Errorf("get %s: %w (over %d bytes)", req.URL, ErrTooLarge, t.cfg.MaxBodySize)
+	}
+	rec, err := t.arc.Write(ctx, archive.Exchange{
+		Request: req, Response: resp, Body: body, Fetched: started, RemoteAddr: remote,
+	})
+	if err != nil {
+		return nil, nil, archive.Record{}, fmt.Errorf("%w: %s: %w", ErrArchive, req.URL, err)
+	}
+	out := *resp
+	out.Body = io.NopCloser(bytes.NewReader(body))
+	out.ContentLength = int64(len(body))
+	return &out, body, rec, nil
+}
+
+// fetcher fetches through colly: robots.txt, the per-host limit rule and the
+// User-Agent are colly's; archiving and retries are the transport's.
+type fetcher struct {
+	col *colly.Collector
+	tr  *transport
+	seq atomic.Int64
+}
+
+// newFetcher builds a collector for one run. The collector is built with
+// Init, not colly.NewCollector, which would let COLLY_* environment
+// variables override this configuration.
+func newFetcher(ctx context.Context, cfg Config, arc *archive.Writer, g *gates, log *slog.Logger) (*fetcher, error) {
+	tr := &transport{
+		base:    http.DefaultTransport.(*http.Transport).Clone(),
+		arc:     arc,
+		cfg:     cfg,
+		gates:   g,
+		runCtx:  ctx,
+		log:     log,
+		results: map[string]*fetched{},
+	}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, fmt.Errorf("cookie jar: %w", err)
+	}
+	client := &http.Client{
+		Transport: tr,
+		Jar:       jar,
+		// No client-wide timeout: it would span retries. Each attempt
+		// has its own (Config.Timeout).
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= cfg.MaxRedirects {
+				return fmt.Errorf("%w: %d, last %s", ErrTooManyRedirects, len(via), req.URL)
+			}
+			return nil
+		},
+	}
+	c := &colly.Collector{}
+	c.Init()
+	c.UserAgent = cfg.UserAgent
+	c.IgnoreRobotsTxt = false
+	c.AllowURLRevisit = true
+	c.ParseHTTPErrorResponse = true
+	c.MaxBodySize = int(cfg.MaxBodySize)
+	c.Context = ctx
+	c.SetClient(client)
+	if err := c.Limit(&colly.LimitRule{
+		DomainGlob:  "*",
+		Parallelism: 1,
+		Delay:       cfg.Delay,
+		RandomDelay: cfg.Jitter,
+	}); err != nil {
+		return nil, fmt.Errorf("limit rule: %w", err)
+	}
+	return &fetcher{col: c, tr: tr}, nil
+}
+
+// get fetches u with extra request headers and returns the final response
+// as archived. A non-2xx status is not an error here.
+func (f *fetcher) get(u string, hdr http.Header) (*fetched, error) {
+	id := strconv.FormatInt(f.seq.Add(1), 10)
+	h := http.Header{}
+	for k, v := range hdr {
+		h[k] = v
+	}
+	h.Set(fetchHeader, id)
+	err := f.col.Request(http.MethodGet, u, nil, colly.NewContext(), h)
+	f.tr.mu.Lock()
+	res := f.tr.results[id]
+	delete(f.tr.results, id)
+	f.tr.mu.Unlock()
+	if errors.Is(err, colly.ErrRobotsTxtBlocked) {
+		return nil, fmt.Errorf("%s: %w", u, ErrRobots)
+	}
+	if res != nil && err == nil {
+		return res, nil
+	}
+	if err == nil {
+		return nil, fmt.Errorf("get %s: no response", u)
+	}
+	if res != nil && !errors.Is(err, ErrTooManyRedirects) && !errors.Is(err, ErrGaveUp) &&
+		!errors.Is(err, ErrArchive) && !errors.Is(err, ErrTooLarge) && !errors.Is(err, context.Canceled) {
+		// colly failed after the response arrived (e.g. an unknown
+		// charset label): the response stands.
+		return res, nil
+	}
+	return nil, err
+}
+
+// requests is the number of HTTP requests sent so far (attempts, redirects
+// and robots.txt included).
+func (f *fetcher) requests() int { return int(f.tr.requests.Load()) }
+
+// decode converts a text body to UTF-8 following the Content-Type charset,
+// or for HTML without one, a <meta> charset or, failing that, the bytes
+// themselves (valid UTF-8 stays, anything else is read as windows-1252).
+func decode(body []byte, contentType string) ([]byte, error) {
+	mt, params, _ := mime.ParseMediaType(contentType)
+	if cs := params["charset"]; cs != "" {
+		enc, name := charset.Lookup(cs)
+		if enc == nil {
+			return nil, fmt.Errorf("unknown charset %q", cs)
+		}
+		if name == "utf-8" {
+			return body, nil
+		}
+		out, err := enc.NewDecoder().Bytes(body)
+		if err != nil {
+			return nil, fmt.Errorf("decode %s: %w", name, err)
+		}
+		return out, nil
+	}
+	isHTML := mt == "text/html" || mt == "application/xhtml+xml" ||
+		(mt == "" && bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")))
+	if !isHTML || utf8.Valid(body) {
+		return body, nil
+	}
+	enc, name, _ := charset.DetermineEncoding(body, "text/html")
+	if name == "utf-8" {
+		return body, nil
+	}
+	out, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", name, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,147 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/archive"
+	"github.com/parlq/parlq/catalog"
+	"github.com/parlq/parlq/parser"
+)
+
+// maxUnreadableURLs bounds ReparseReport.UnreadableURLs.
+const maxUnreadableURLs = 50
+
+// ReparseReport counts what Reparse did.
+type ReparseReport struct {
+	// Responses is the number of archived 200 responses of the source read.
+	Responses int
+	// Lists is the number of index/list pages among them (their refs are
+	// tracked again).
+	Lists int
+	// New, Changed and Unchanged count the Put outcomes of detail pages.
+	New, Changed, Unchanged int
+	// Unreadable counts responses neither Parse nor Discover could read:
+	// error pages the harvest archived and rejected, changed layouts.
+	Unreadable int
+	// UnreadableURLs lists the first of them.
+	UnreadableURLs []string
+}
+
+// Reparse replays the archive in warcDir through the current parser of src
+// into the catalog, oldest response first, without touching the network,
+// and reports how many records changed. onChange (may be nil) is called for
+// every new or changed record.
+//
+// A response belongs to src when the catalog has its capture under src, or
+// else when its host is the source's (or loopback, a test stand-in). Index
+// pages are read with Discover and their refs tracked, so a catalog rebuilt
+// from the archive alone gets its listings and fetch history back. Put
+// ignores pages older than the current version, so reparsing an up-to-date
+// catalog with an unchanged parser changes nothing.
+func Reparse(ctx context.Context, src parser.Source, cat *catalog.Catalog, warcDir string, onChange func(*parlq.Question, catalog.PutResult)) (ReparseReport, error) {
+	var rep ReparseReport
+	base, err := url.Parse(src.BaseURL())
+	if err != nil {
+		return rep, fmt.Errorf("reparse %s: base url: %w", src.Name(), err)
+	}
+	err = archive.Walk(ctx, warcDir, func(resp *archive.Response) error {
+		if resp.Status != http.StatusOK {
+			return nil
+		}
+		canon := ""
+		cp, err := cat.CaptureByRecordID(ctx, resp.RecordID)
+		switch {
+		case err == nil:
+			if cp.Source != src.Name() {
+				return nil
+			}
+			canon = cp.URL
+		case !errors.Is(err, catalog.ErrNotFound):
+			return err
+		default:
+			u, err := url.Parse(resp.URL)
+			if err != nil || (u.Host != base.Host && !isLoopback(u.Hostname())) {
+				return nil
+			}
+			canon = canonical(src, resp.URL)
+		}
+		if u, err := url.Parse(canon); err != nil || u.Path == "/robots.txt" {
+			return nil
+		}
+		rep.Responses++
+		ct := resp.Header.Get("Content-Type")
+		q, norm, perr := parsePage(src, canon, resp.Body, ct)
+		if perr == nil {
+			var listing *parlq.Question
+			if item, err := cat.Item(ctx, q.ID); err == nil {
+				listing = item.Listing
+			} else if !errors.Is(err, catalog.ErrNotFound) {
+				return err
+			}
+			if perr = complete(src, canon, q, listing); perr == nil {
+				return putReparsed(ctx, src, cat, q, norm, canon, resp, &rep, onChange)
+			}
+		} else if body, err := decode(resp.Body, ct); err == nil {
+			if d, derr := src.Discover(canon, body); derr == nil {
+				rep.Lists++
+				refs := make([]parlq.Ref, 0, len(d.Refs))
+				for _, ref := range d.Refs {
+					ref.URL = canonical(src, ref.URL)
+					refs = append(refs, ref)
+				}
+				if len(refs) > 0 {
+					if _, err := cat.Track(ctx, src.Name(), refs); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+		}
+		rep.Unreadable++
+		if len(rep.UnreadableURLs) < maxUnreadableURLs {
+			rep.UnreadableURLs = append(rep.UnreadableURLs, canon)
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("reparse %s: %w", src.Name(), err)
+	}
+	return rep, nil
+}
+
+func putReparsed(ctx context.Context, src parser.Source, cat *catalog.Catalog, q *parlq.Question, norm, canon string, resp *archive.Response, rep *ReparseReport, onChange func(*parlq.Question, catalog.PutResult)) error {
+	if _, err := cat.AddCapture(ctx, catalog.Capture{
+		Source: src.Name(), URL: canon, QuestionID: q.ID, RecordID: resp.RecordID, File: resp.File,
+		Offset: resp.Offset, PayloadDigest: resp.PayloadDigest, NormDigest: norm, Status: resp.Status,
+		ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), FetchedAt: resp.Time,
+	}); err != nil {
+		return err
+	}
+	res, err := cat.Put(ctx, q, parlq.Capture{
+		RecordID: resp.RecordID, PayloadDigest: resp.PayloadDigest, File: resp.File, Offset: resp.Offset, URL: resp.URL,
+	}, resp.Time)
+	if err != nil {
+		return err
+	}
+	switch res.Outcome {
+	case catalog.New:
+		rep.New++
+	case catalog.Changed:
+		rep.Changed++
+	default:
+		rep.Unchanged++
+	}
+	if (res.Outcome == catalog.New || res.Outcome == catalog.Changed) && onChange != nil {
+		onChange(q, res)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}

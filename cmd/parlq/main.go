@@ -37,7 +37,14 @@ type Env struct {
 
 // commands is the explicit list of subcommands.
 var commands = map[string]command{
-	"parse": {summary: "parse saved pages into JSON records", run: runParse},
+	"parse":   {summary: "parse saved pages into JSON records", run: runParse},
+	"harvest": {summary: "run one harvest now, then exit (for system cron)", run: runHarvest},
+	"serve":   {summary: "serve search over HTTP, with scheduled harvests", run: runServe},
+	"search":  {summary: "search from the terminal (text or --json)", run: runSearch},
+	"export":  {summary: "export a query or everything as CSV or JSON Lines", run: runExport},
+	"reparse": {summary: "rebuild records from the archive with the current parsers", run: runReparse},
+	"reindex": {summary: "rebuild the search index from the catalog", run: runReindex},
+	"status":  {summary: "per source: records, last run, failures, re-checks due", run: runStatusCmd},
 }
 
 // errUsage marks a command-line mistake: exit status 2.

@@ -1,0 +1,314 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/catalog"
+	"github.com/parlq/parlq/crawler"
+	"github.com/parlq/parlq/parser"
+)
+
+// harvestFlags are the crawler settings shared by harvest and serve.
+type harvestFlags struct {
+	source       string
+	baseURLs     baseURLFlag
+	legislature  string
+	since, until string
+	delay        time.Duration
+	maxRequests  int
+	recheck      string
+	includeTypes string
+	userAgent    string
+	timeout      time.Duration
+	retries      int
+}
+
+func (h *harvestFlags) register(fs *flag.FlagSet) {
+	def := crawler.DefaultConfig()
+	h.baseURLs = baseURLFlag{}
+	fs.StringVar(&h.source, "source", "all", "source(s) to harvest: "+strings.Join(parser.Names(), ", ")+", a comma list, or all")
+	fs.Var(h.baseURLs, "base-url", "fetch a source from another base URL (a mirror, a test server): `name=URL`; repeatable")
+	fs.StringVar(&h.legislature, "legislature", "", "legislature to harvest (e.g. 19/24), all, or empty for the current one")
+	fs.StringVar(&h.since, "since", "", "for date-windowed sources: start of the window `YYYY-MM-DD` (default: the last good run)")
+	fs.StringVar(&h.until, "until", "", "for date-windowed sources: end of the window `YYYY-MM-DD` (default: open-ended)")
+	fs.DurationVar(&h.delay, "delay", def.Delay, "pause between two requests to one host (plus jitter)")
+	fs.IntVar(&h.maxRequests, "max-requests", 0, "at most this many question pages per source and run (0: no bound)")
+	fs.StringVar(&h.recheck, "recheck", "", "override the re-check schedule for this run: pending or all")
+	fs.StringVar(&h.includeTypes, "include-types", "", "also harvest these question types (comma list: oral_question, topical_question, interpellation, request_for_explanation, or all)")
+	fs.StringVar(&h.userAgent, "user-agent", def.UserAgent, "User-Agent sent to the sites (name a contact)")
+	fs.DurationVar(&h.timeout, "timeout", def.Timeout, "timeout of one request")
+	fs.IntVar(&h.retries, "retries", def.MaxRetries, "retries of a failed request before it is recorded as failed")
+}
+
+// config turns the flags into a crawler configuration for one source.
+func (h *harvestFlags) config(src parser.Source) (crawler.Config, error) {
+	cfg := crawler.DefaultConfig()
+	cfg.UserAgent = h.userAgent
+	cfg.Delay = h.delay
+	if h.delay < cfg.Jitter {
+		cfg.Jitter = h.delay / 2
+	}
+	cfg.Timeout = h.timeout
+	cfg.MaxRetries = h.retries
+	cfg.MaxRequests = h.maxRequests
+	cfg.Legislature = h.legislature
+	cfg.BaseURL = h.baseURLs[src.Name()]
+	switch h.recheck {
+	case "", crawler.RecheckPending, crawler.RecheckAll:
+		cfg.Recheck = h.recheck
+	default:
+		return cfg, fmt.Errorf("%w: --recheck must be pending or all, not %q", errUsage, h.recheck)
+	}
+	for _, d := range []struct {
+		flag string
+		v    string
+		dst  *time.Time
+	}{{"since", h.since, &cfg.Since}, {"until", h.until, &cfg.Until}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.Parse(parlq.DateLayout, d.v)
+		if err != nil {
+			return cfg, fmt.Errorf("%w: --%s %q is not a date YYYY-MM-DD", errUsage, d.flag, d.v)
+		}
+		*d.dst = t
+	}
+	for _, t := range splitList(h.includeTypes) {
+		if t == "all" {
+			cfg.IncludeTypes = append(cfg.IncludeTypes, parlq.OralQuestion, parlq.TopicalQuestion, parlq.Interpellation, parlq.RequestForExplanation)
+			continue
+		}
+		if !parlq.Type(t).Valid() {
+			return cfg, fmt.Errorf("%w: --include-types: unknown type %q", errUsage, t)
+		}
+		cfg.IncludeTypes = append(cfg.IncludeTypes, parlq.Type(t))
+	}
+	return cfg, nil
+}
+
+// checkBaseURLs rejects overrides for sources that are not harvested.
+func (h *harvestFlags) checkBaseURLs(sources []parser.Source) error {
+	for name := range h.baseURLs {
+		found := false
+		for _, s := range sources {
+			found = found || s.Name() == name
+		}
+		if !found {
+			return fmt.Errorf("%w: --base-url names %q, which is not among the harvested sources", errUsage, name)
+		}
+	}
+	return nil
+}
+
+// baseURLFlag collects repeated --base-url name=URL flags.
+type baseURLFlag map[string]string
+
+func (b baseURLFlag) String() string {
+	var parts []string
+	for k, v := range b {
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (b baseURLFlag) Set(v string) error {
+	name, u, ok := strings.Cut(v, "=")
+	if !ok || name == "" || !(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
+		return fmt.Errorf("want name=http(s)://host[:port], got %q", v)
+	}
+	if _, err := parser.Lookup(name); err != nil {
+		return err
+	}
+	b[name] = strings.TrimRight(u, "/")
+	return nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func runHarvest(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "harvest", "[flags]")
+	var hf harvestFlags
+	hf.register(fs)
+	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
+	quiet := fs.Bool("quiet", false, "log only warnings and errors")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	sources, err := selectSources(hf.source)
+	if err != nil {
+		return err
+	}
+	if err := hf.checkBaseURLs(sources); err != nil {
+		return err
+	}
+	log := newLogger(env, *quiet)
+	st, err := openStore(ctx, resolveDataDir(env, *data), storeOptions{command: "harvest", write: true, archive: true, index: true}, log)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	prog := newProgress(env.Stderr, log)
+	runs, err := st.harvest(ctx, sources, &hf, prog.report)
+	prog.done()
+	for _, r := range runs {
+		fmt.Fprintln(env.Stdout, summarize(r))
+	}
+	return err
+}
+
+// harvest runs one harvest of each source in turn and keeps the index up to
+// date. It returns the runs and an error when any run was not clean.
+func (s *store) harvest(ctx context.Context, sources []parser.Source, hf *harvestFlags, progress func(string, crawler.Progress)) ([]catalog.Run, error) {
+	if err := s.markDirty(); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	var (
+		runs     []catalog.Run
+		errs     []error
+		indexErr bool
+		mu       sync.Mutex
+	)
+	for _, src := range sources {
+		cfg, err := hf.config(src)
+		if err != nil {
+			return runs, err
+		}
+		cfg.Logger = s.log.With("source", src.Name())
+		name := src.Name()
+		cfg.Progress = func(p crawler.Progress) { progress(name, p) }
+		cfg.OnChange = func(q *parlq.Question, _ catalog.PutResult) {
+			if err := s.ix.Put(ctx, q); err != nil {
+				mu.Lock()
+				indexErr = true
+				mu.Unlock()
+				s.log.Error("index update failed; the index will be rebuilt at the next start", "id", q.ID, "err", err)
+			}
+		}
+		c, err := crawler.New(cfg, src, s.arc, s.cat)
+		if err != nil {
+			return runs, err
+		}
+		run, err := c.Run(ctx)
+		runs = append(runs, run)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if !indexErr && ctx.Err() == nil {
+		if err := s.markClean(); err != nil {
+			errs = append(errs, fmt.Errorf("index: %w", err))
+		}
+	}
+	return runs, errors.Join(errs...)
+}
+
+func summarize(r catalog.Run) string {
+	d := r.Finished.Sub(r.Started).Round(time.Second)
+	s := fmt.Sprintf("%s: %s in %s — %d requests, %d discovered, %d new, %d changed, %d unchanged, %d not modified, %d failed",
+		r.Source, r.Outcome, d, r.Requests, r.Discovered, r.New, r.Changed, r.Unchanged, r.NotModified, r.Failed)
+	if r.Skipped > 0 {
+		s += fmt.Sprintf(", %d left for the next run", r.Skipped)
+	}
+	if r.Error != "" {
+		s += "\n  error: " + r.Error
+	}
+	return s
+}
+
+func newLogger(env *Env, quiet bool) *slog.Logger {
+	level := slog.LevelInfo
+	if quiet {
+		level = slog.LevelWarn
+	}
+	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// progress shows a one-line bar on a terminal, and a log line every 30 s
+// otherwise (cron, a pipe).
+type progress struct {
+	w        io.Writer
+	log      *slog.Logger
+	terminal bool
+	mu       sync.Mutex
+	last     time.Time
+	drawn    bool
+}
+
+func newProgress(w io.Writer, log *slog.Logger) *progress {
+	p := &progress{w: w, log: log}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.terminal = true
+		}
+	}
+	return p
+}
+
+func (p *progress) report(source string, pr crawler.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if p.terminal {
+		if now.Sub(p.last) < 100*time.Millisecond && pr.Done != pr.Total {
+			return
+		}
+		p.last = now
+		fmt.Fprintf(p.w, "\r\033[K%s", bar(source, pr, 30))
+		p.drawn = true
+		return
+	}
+	if now.Sub(p.last) < 30*time.Second && pr.Done != pr.Total {
+		return
+	}
+	p.last = now
+	p.log.Info("harvest progress", "source", source, "phase", pr.Phase, "done", pr.Done, "total", pr.Total)
+}
+
+func (p *progress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprintln(p.w)
+		p.drawn = false
+	}
+}
+
+// bar renders "brussels fetch [=====>     ] 120/500".
+func bar(source string, pr crawler.Progress, width int) string {
+	filled := 0
+	if pr.Total > 0 {
+		filled = pr.Done * width / pr.Total
+		if filled > width {
+			filled = width
+		}
+	}
+	b := strings.Repeat("=", filled) + strings.Repeat(" ", width-filled)
+	if filled > 0 && filled < width {
+		b = strings.Repeat("=", filled-1) + ">" + strings.Repeat(" ", width-filled)
+	}
+	return fmt.Sprintf("%s %-8s [%s] %d/%d", source, pr.Phase, b, pr.Done, pr.Total)
+}

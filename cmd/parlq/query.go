@@ -1,0 +1,397 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/server"
+)
+
+// queryFlags are the filters search and export share; they become the same
+// URL parameters as GET /api/search, read by the server's own parser.
+type queryFlags struct {
+	values map[string]*multiFlag
+	facets string
+	sort   string
+}
+
+// queryFlagNames maps a flag to the API parameter it sets.
+var queryFlagNames = []struct{ flag, param, usage string }{
+	{"source", "source", "only this source (repeatable)"},
+	{"assembly", "assembly", "only this assembly, e.g. PRB, commons (repeatable)"},
+	{"legislature", "legislature", "only this legislature, e.g. 24/29 (repeatable)"},
+	{"session", "session", "only this session (repeatable)"},
+	{"status", "status", "only this status: pending, answered, lapsed, withdrawn (repeatable)"},
+	{"type", "type", "only this question type (repeatable)"},
+	{"language", "language", "only this language: fr, nl, en (repeatable)"},
+	{"author", "author", "only questions by this member (repeatable)"},
+	{"minister", "addressee", "only questions to this minister (repeatable)"},
+	{"year", "year", "only questions received in this year (repeatable)"},
+	{"received-from", "received_from", "received on or after `YYYY-MM-DD`"},
+	{"received-to", "received_to", "received on or before `YYYY-MM-DD`"},
+	{"answered-from", "answered_from", "answered on or after `YYYY-MM-DD`"},
+	{"answered-to", "answered_to", "answered on or before `YYYY-MM-DD`"},
+}
+
+func (q *queryFlags) register(fs *flag.FlagSet, facets bool) {
+	q.values = map[string]*multiFlag{}
+	for _, f := range queryFlagNames {
+		m := &multiFlag{}
+		q.values[f.param] = m
+		fs.Var(m, f.flag, f.usage)
+	}
+	fs.StringVar(&q.sort, "sort", "", "relevance (default), received, -received, answered, -answered, days_to_answer, -days_to_answer")
+	if facets {
+		fs.StringVar(&q.facets, "facets", "", "comma list of facets to count: source, legislature, addressee, author, status, year, assembly, type")
+	}
+}
+
+// params returns the API parameters for a query text and the flags.
+func (q *queryFlags) params(text string) url.Values {
+	v := url.Values{}
+	if text != "" {
+		v.Set("q", text)
+	}
+	for name, m := range q.values {
+		for _, s := range *m {
+			v.Add(name, s)
+		}
+	}
+	if q.sort != "" {
+		v.Set("sort", q.sort)
+	}
+	if q.facets != "" {
+		v.Set("facets", q.facets)
+	}
+	return v
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// queryTarget is where a query goes: the local index, or the server that
+// holds the data directory.
+type queryTarget struct {
+	ix     *index.Index
+	server string // base URL
+	client *http.Client
+}
+
+// openQueryTarget opens the index read-only, or, when a server holds the
+// data directory (or --server says so), queries that server instead.
+func openQueryTarget(ctx context.Context, env *Env, data, serverURL string) (*queryTarget, func(), error) {
+	if serverURL == "" {
+		d := resolveDataDir(env, data)
+		if h := currentHolder(d); h != nil && h.Addr != "" {
+			serverURL = "http://" + h.Addr
+		}
+	}
+	if serverURL != "" {
+		return &queryTarget{server: strings.TrimRight(serverURL, "/"), client: &http.Client{Timeout: 5 * time.Minute}}, func() {}, nil
+	}
+	st, err := openStore(ctx, resolveDataDir(env, data), storeOptions{command: "search", index: true}, newLogger(env, true))
+	if err != nil {
+		return nil, nil, err
+	}
+	return &queryTarget{ix: st.ix}, func() { st.close() }, nil
+}
+
+// get sends an API request to the server and returns the body of a 200.
+func (t *queryTarget) get(ctx context.Context, path string, v url.Values) (io.ReadCloser, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.server+path+"?"+v.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		var e struct {
+			Error string `json:"error"`
+		}
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+		if json.Unmarshal(b, &e) == nil && e.Error != "" {
+			return nil, fmt.Errorf("server: %s", e.Error)
+		}
+		return nil, fmt.Errorf("server: %s", resp.Status)
+	}
+	return resp.Body, nil
+}
+
+func runSearch(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "search", "[flags] QUERY")
+	var qf queryFlags
+	qf.register(fs, true)
+	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
+	srv := fs.String("server", "", "query this parlq server (`URL`) instead of the data directory")
+	asJSON := fs.Bool("json", false, "print the result as JSON, the shape of GET /api/search")
+	page := fs.Int("page", 1, "result page")
+	size := fs.Int("size", 10, "results per page (at most 100)")
+	if err := parseFlags(fs, reorder(fs, args)); err != nil {
+		return err
+	}
+	v := qf.params(strings.Join(fs.Args(), " "))
+	v.Set("page", fmt.Sprint(*page))
+	v.Set("size", fmt.Sprint(*size))
+	if !*asJSON && qf.facets == "" {
+		v.Set("facets", "source,status,addressee")
+	}
+	req, err := server.ParseQuery(v, index.MaxWindow)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	t, closeFn, err := openQueryTarget(ctx, env, *data, *srv)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	var res *index.Result
+	if t.ix != nil {
+		if res, err = t.ix.Search(ctx, req); err != nil {
+			return queryErr(err)
+		}
+	} else {
+		body, err := t.get(ctx, "/api/search", v)
+		if err != nil {
+			return err
+		}
+		defer body.Close()
+		if *asJSON {
+			_, err := io.Copy(env.Stdout, body)
+			return err
+		}
+		var sr server.SearchResponse
+		if err := json.NewDecoder(body).Decode(&sr); err != nil {
+			return fmt.Errorf("server: %w", err)
+		}
+		res = &index.Result{Total: sr.Total, Hits: sr.Hits, Facets: sr.Facets, Page: sr.Page, Size: sr.Size}
+	}
+	if *asJSON {
+		return server.WriteSearchJSON(env.Stdout, res)
+	}
+	printResult(env.Stdout, res, req)
+	return nil
+}
+
+// queryErr makes a malformed query a usage error.
+func queryErr(err error) error {
+	var qe *index.QueryError
+	if errors.As(err, &qe) {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return err
+}
+
+var markTag = regexp.MustCompile(`</?mark>`)
+
+// printResult writes a result for a person at a terminal.
+func printResult(w io.Writer, res *index.Result, req index.Request) {
+	first := (req.Page-1)*req.Size + 1
+	if res.Total == 0 {
+		fmt.Fprintln(w, "No question matches.")
+		return
+	}
+	last := first + len(res.Hits) - 1
+	fmt.Fprintf(w, "%d questions match; %d–%d:\n\n", res.Total, first, last)
+	for i, h := range res.Hits {
+		q := h.Record
+		fmt.Fprintf(w, "%d. %s\n", first+i, q.Title)
+		line := []string{q.ID, string(q.Status)}
+		if q.Received != "" {
+			line = append(line, "received "+q.Received)
+		}
+		if q.Answered != "" {
+			line = append(line, "answered "+q.Answered)
+		}
+		fmt.Fprintf(w, "   %s\n", strings.Join(line, " · "))
+		who := q.Author.Name
+		if q.Addressee.Name != "" || q.Addressee.Body != "" {
+			to := q.Addressee.Name
+			if to == "" {
+				to = q.Addressee.Body
+			}
+			who += " → " + to
+		}
+		fmt.Fprintf(w, "   %s\n", who)
+		for _, field := range []string{"title", "question", "answer"} {
+			for _, frag := range h.Highlights[field] {
+				frag = markTag.ReplaceAllStringFunc(frag, func(tag string) string {
+					if tag == "<mark>" {
+						return "«"
+					}
+					return "»"
+				})
+				fmt.Fprintf(w, "   %s: …%s…\n", field, strings.Join(strings.Fields(unescapeHTML(frag)), " "))
+				break
+			}
+		}
+		fmt.Fprintf(w, "   %s\n\n", q.URL)
+	}
+	for _, name := range []string{"source", "status", "addressee", "author", "legislature", "year", "assembly", "type"} {
+		terms := res.Facets[name]
+		if len(terms) == 0 {
+			continue
+		}
+		var parts []string
+		for _, t := range terms {
+			parts = append(parts, fmt.Sprintf("%s (%d)", t.Term, t.Count))
+		}
+		fmt.Fprintf(w, "%s: %s\n", name, strings.Join(parts, ", "))
+	}
+}
+
+func unescapeHTML(s string) string {
+	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&quot;", `"`, "&#39;", "'", "&amp;", "&")
+	return r.Replace(s)
+}
+
+// reorder moves flags after positional arguments to the front, so that
+// "parlq search smart city --json" works like "parlq search --json smart city".
+func reorder(fs *flag.FlagSet, args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+				continue
+			}
+			if i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		}
+	}
+	return append(flags, rest...)
+}
+
+func runExport(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "export", "[flags] [QUERY]")
+	var qf queryFlags
+	qf.register(fs, false)
+	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
+	srv := fs.String("server", "", "export from this parlq server (`URL`) instead of the data directory")
+	format := fs.String("format", "csv", "csv or jsonl")
+	out := fs.String("o", "", "write to this `file` instead of standard output")
+	if err := parseFlags(fs, reorder(fs, args)); err != nil {
+		return err
+	}
+	if *format != "csv" && *format != "jsonl" {
+		return fmt.Errorf("%w: --format must be csv or jsonl, not %q", errUsage, *format)
+	}
+	v := qf.params(strings.Join(fs.Args(), " "))
+	req, err := server.ParseQuery(v, index.MaxWindow)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	req.Highlight = false
+	t, closeFn, err := openQueryTarget(ctx, env, *data, *srv)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	w := env.Stdout
+	var f *os.File
+	if *out != "" {
+		// Write next to the target and rename at the end: a failed export
+		// never leaves a half file under the name asked for.
+		if f, err = os.CreateTemp(dirOf(*out), ".parlq-export-*"); err != nil {
+			return err
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		w = f
+	}
+	if t.ix == nil {
+		v.Set("format", *format)
+		body, err := t.get(ctx, "/api/export", v)
+		if err != nil {
+			return err
+		}
+		defer body.Close()
+		if _, err := io.Copy(w, body); err != nil {
+			return err
+		}
+	} else if err := exportLocal(ctx, t.ix, req, *format, w); err != nil {
+		return err
+	}
+	if f != nil {
+		if err := f.Sync(); err != nil {
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		return os.Rename(f.Name(), *out)
+	}
+	return nil
+}
+
+func dirOf(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[:i+1]
+	}
+	return "."
+}
+
+// exportLocal streams every hit of req from the index as CSV or JSON Lines.
+func exportLocal(ctx context.Context, ix *index.Index, req index.Request, format string, w io.Writer) error {
+	var encode func(*parlq.Question) error
+	var flush func() error
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		if err := cw.Write(server.CSVHeader); err != nil {
+			return err
+		}
+		encode = func(q *parlq.Question) error { return cw.Write(server.CSVRow(q)) }
+		flush = func() error { cw.Flush(); return cw.Error() }
+	default:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		encode = func(q *parlq.Question) error {
+			if err := enc.Encode(q); err != nil {
+				return err
+			}
+			_, err := w.Write(buf.Bytes())
+			buf.Reset()
+			return err
+		}
+		flush = func() error { return nil }
+	}
+	err := ix.All(ctx, req, func(h index.Hit) error { return encode(&h.Record) })
+	if ferr := flush(); err == nil {
+		err = ferr
+	}
+	return queryErr(err)
+}

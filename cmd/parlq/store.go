@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/archive"
+	"github.com/parlq/parlq/catalog"
+	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/parser"
+)
+
+// store is an open data directory: the writer lock, the archive, the catalog
+// and the index, each opened only when the command needs it.
+type store struct {
+	dir  dataDir
+	lock *dirLock
+	arc  *archive.Writer
+	cat  *catalog.Catalog
+	ix   *index.Index
+	log  *slog.Logger
+}
+
+// storeOptions say what a command opens.
+type storeOptions struct {
+	command  string // for the lock holder
+	write    bool   // take the writer lock (harvest, serve, reparse, reindex)
+	archive  bool   // open the WARC writer
+	index    bool   // open the Bleve index
+	synonyms string // the index's synonym file ("" = embedded defaults)
+}
+
+// dirtyMarker is present in the index directory while a writer may have
+// stored records the index has not seen yet; its presence at open means the
+// last writer died and the index is rebuilt from the catalog.
+const dirtyMarker = "DIRTY"
+
+func openStore(ctx context.Context, d dataDir, o storeOptions, log *slog.Logger) (_ *store, err error) {
+	s := &store{dir: d, log: log}
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	if o.write {
+		if s.lock, err = lockDataDir(d, lockHolder{PID: os.Getpid(), Command: o.command, Started: time.Now().UTC()}); err != nil {
+			return nil, err
+		}
+	} else if _, err := os.Stat(d.catalog()); err != nil {
+		return nil, fmt.Errorf("no parlq data in %s (run \"parlq harvest\" first, or pass --data)", d)
+	}
+	if s.cat, err = catalog.Open(ctx, d.catalog()); err != nil {
+		return nil, err
+	}
+	if o.archive {
+		opts := archive.DefaultOptions(d.warc())
+		opts.Logger = log
+		if s.arc, err = archive.OpenWriter(opts); err != nil {
+			return nil, err
+		}
+	}
+	if o.index {
+		if !o.write {
+			if h := currentHolder(d); h != nil {
+				msg := fmt.Sprintf("the index of %s is held by parlq %s (pid %d)", d, h.Command, h.PID)
+				if h.Addr != "" {
+					msg += "; query its server instead: --server http://" + h.Addr
+				}
+				return nil, errors.New(msg)
+			}
+		}
+		opts := index.DefaultOptions()
+		opts.Synonyms = o.synonyms
+		opts.Logger = log
+		if s.ix, err = index.Open(d.index(), opts); err != nil {
+			return nil, err
+		}
+		if o.write {
+			if err := s.recoverIndex(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s, nil
+}
+
+// recoverIndex rebuilds the index from the catalog when the last writer died
+// between storing a record and indexing it.
+func (s *store) recoverIndex(ctx context.Context) error {
+	if _, err := os.Stat(filepath.Join(s.dir.index(), dirtyMarker)); err != nil {
+		return nil
+	}
+	s.log.Warn("the last writer stopped before the index was up to date; rebuilding it from the catalog")
+	if _, err := s.reindex(ctx, ""); err != nil {
+		return err
+	}
+	return s.markClean()
+}
+
+// markDirty notes that records may be stored before they are indexed.
+func (s *store) markDirty() error {
+	if err := os.MkdirAll(s.dir.index(), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(s.dir.index(), dirtyMarker), []byte("records stored but maybe not indexed\n"), 0o644)
+}
+
+// markClean notes that the index has every stored record.
+func (s *store) markClean() error {
+	err := os.Remove(filepath.Join(s.dir.index(), dirtyMarker))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// reindex rebuilds the index of one source ("" = every source the catalog
+// or the index knows) from the catalog's current records.
+func (s *store) reindex(ctx context.Context, source string) (map[string]int, error) {
+	sources := []string{source}
+	if source == "" {
+		known, err := s.cat.Sources(ctx)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		sources = nil
+		for _, name := range append(known, s.ix.Sources()...) {
+			if !seen[name] {
+				seen[name] = true
+				sources = append(sources, name)
+			}
+		}
+	}
+	counts := map[string]int{}
+	for _, name := range sources {
+		n, err := s.ix.Rebuild(ctx, name, func(yield func(*parlq.Question) error) error {
+			return s.cat.Each(ctx, name, yield)
+		})
+		if err != nil {
+			return counts, fmt.Errorf("reindex %s: %w", name, err)
+		}
+		counts[name] = n
+	}
+	return counts, nil
+}
+
+// indexChange is the crawler's OnChange: every new or changed record goes
+// into the index at once.
+func (s *store) indexChange(ctx context.Context) func(*parlq.Question, catalog.PutResult) {
+	return func(q *parlq.Question, _ catalog.PutResult) {
+		if s.ix == nil {
+			return
+		}
+		if err := s.ix.Put(ctx, q); err != nil {
+			s.log.Error("index update failed; the index will be rebuilt at the next start", "id", q.ID, "err", err)
+		}
+	}
+}
+
+func (s *store) close() error {
+	var errs []error
+	if s.ix != nil {
+		errs = append(errs, s.ix.Close())
+	}
+	if s.arc != nil {
+		errs = append(errs, s.arc.Close())
+	}
+	if s.cat != nil {
+		errs = append(errs, s.cat.Close())
+	}
+	s.lock.release()
+	return errors.Join(errs...)
+}
+
+// selectSources resolves a --source value: a name, a comma list, or "all".
+func selectSources(v string) ([]parser.Source, error) {
+	if v == "" || v == "all" {
+		return parser.All(), nil
+	}
+	var out []parser.Source
+	for _, name := range splitList(v) {
+		src, err := parser.Lookup(name)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}

@@ -164,10 +164,9 @@ func (c *Catalog) Close() error {
 		errs = append(errs, c.r.Close())
 	}
 	if c.w != nil {
-		// A checkpoint folds the WAL back into the main file, so the
-		// database is a single file for researchers copying it.
-		_, err := c.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-		errs = append(errs, err, c.w.Close())
+		// Closing the last connection checkpoints the WAL into the main
+		// file and removes it, so researchers copy a single file.
+		errs = append(errs, c.w.Close())
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close catalog: %w", err)

@@ -46,6 +46,10 @@ func TestOpenFresh(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
+	// Closed, the catalog is one file a researcher can copy.
+	if _, err := os.Stat(path + "-wal"); !os.IsNotExist(err) {
+		t.Errorf("WAL file after Close: %v; want none", err)
+	}
 	c2, err := Open(ctx, path)
 	if err != nil {
 		t.Fatalf("reopen: %v", err)

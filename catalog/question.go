@@ -362,7 +362,8 @@ func (c *Catalog) Versions(ctx context.Context, id string) ([]Version, error) {
 	return vs, nil
 }
 
-// Event is something that happened to a question between two versions.
+// Event is something that happened to a question between two versions (a
+// question's first version makes none).
 type Event struct {
 	QuestionID string
 	// Version is the version where the change was first seen.

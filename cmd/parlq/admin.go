@@ -53,7 +53,7 @@ func runReparse(ctx context.Context, env *Env, args []string) error {
 		if _, err := st.reindex(ctx, ""); err != nil {
 			return err
 		}
-		return st.markClean()
+		st.indexed = true
 	}
 	return errors.Join(errs...)
 }
@@ -85,7 +85,10 @@ func runReindex(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s: %d records indexed\n", n, counts[n])
 	}
 	fmt.Fprintf(env.Stdout, "reindexed in %s\n", time.Since(start).Round(time.Millisecond))
-	return st.markClean()
+	if *source == "" {
+		st.indexed = true
+	}
+	return nil
 }
 
 // sourceStatus is one source in `parlq status --json`.

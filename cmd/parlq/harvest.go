@@ -218,11 +218,8 @@ func (s *store) harvest(ctx context.Context, sources []parser.Source, hf *harves
 			break
 		}
 	}
-	if !indexErr && ctx.Err() == nil {
-		if err := s.markClean(); err != nil {
-			errs = append(errs, fmt.Errorf("index: %w", err))
-		}
-	}
+	// The marker goes when the index is closed and so persisted.
+	s.indexed = !indexErr && ctx.Err() == nil
 	return runs, errors.Join(errs...)
 }
 

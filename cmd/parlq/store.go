@@ -25,6 +25,9 @@ type store struct {
 	cat  *catalog.Catalog
 	ix   *index.Index
 	log  *slog.Logger
+	// indexed is set when every stored record was handed to the index; the
+	// dirty marker is removed only once the index is closed (persisted).
+	indexed bool
 }
 
 // storeOptions say what a command opens.
@@ -55,7 +58,13 @@ func openStore(ctx context.Context, d dataDir, o storeOptions, log *slog.Logger)
 	} else if _, err := os.Stat(d.catalog()); err != nil {
 		return nil, fmt.Errorf("no parlq data in %s (run \"parlq harvest\" first, or pass --data)", d)
 	}
-	if s.cat, err = catalog.Open(ctx, d.catalog()); err != nil {
+	if o.write {
+		s.cat, err = catalog.Open(ctx, d.catalog())
+	} else {
+		// Readers beside a writer must not touch its runs.
+		s.cat, err = catalog.OpenReadOnly(ctx, d.catalog())
+	}
+	if err != nil {
 		return nil, err
 	}
 	if o.archive {
@@ -100,6 +109,7 @@ func (s *store) recoverIndex(ctx context.Context) error {
 	if _, err := s.reindex(ctx, ""); err != nil {
 		return err
 	}
+	// Rebuild persists each source's index before it returns.
 	return s.markClean()
 }
 
@@ -111,7 +121,9 @@ func (s *store) markDirty() error {
 	return os.WriteFile(filepath.Join(s.dir.index(), dirtyMarker), []byte("records stored but maybe not indexed\n"), 0o644)
 }
 
-// markClean notes that the index has every stored record.
+// markClean notes that the (persisted) index has every stored record. Call
+// it only when nothing is waiting in the index's memory: after Rebuild, or
+// from close once the index is closed.
 func (s *store) markClean() error {
 	err := os.Remove(filepath.Join(s.dir.index(), dirtyMarker))
 	if errors.Is(err, os.ErrNotExist) {
@@ -167,7 +179,11 @@ func (s *store) indexChange(ctx context.Context) func(*parlq.Question, catalog.P
 func (s *store) close() error {
 	var errs []error
 	if s.ix != nil {
-		errs = append(errs, s.ix.Close())
+		err := s.ix.Close()
+		errs = append(errs, err)
+		if err == nil && s.indexed {
+			errs = append(errs, s.markClean())
+		}
 	}
 	if s.arc != nil {
 		errs = append(errs, s.arc.Close())

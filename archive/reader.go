@@ -1,0 +1,410 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// Response is an archived response record read back.
+type Response struct {
+	Record
+	Header http.Header // response headers as archived
+	Body   []byte      // the payload
+}
+
+// ErrMalformed is wrapped by every error about WARC data that cannot be
+// read; the error is a *FormatError telling where.
+var ErrMalformed = errors.New("malformed warc data")
+
+// FormatError tells which record of which file cannot be read.
+type FormatError struct {
+	File   string
+	Offset int64 // of the gzip member that fails
+	Err    error
+}
+
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("%s at offset %d: %v", e.File, e.Offset, e.Err)
+}
+
+// Unwrap returns ErrMalformed and the cause.
+func (e *FormatError) Unwrap() []error { return []error{ErrMalformed, e.Err} }
+
+// warcName matches the names this package writes.
+var warcName = regexp.MustCompile(`^(.+)-(\d{14})-(\d+)\.warc\.gz$`)
+
+// warcFileInfo is a WARC file found in a directory.
+type warcFileInfo struct {
+	name, prefix, stamp string
+	serial              int
+}
+
+// listWARCs returns the .warc.gz files of dir, oldest first: by the
+// timestamp and serial in their names, then by name.
+func listWARCs(dir string) ([]warcFileInfo, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("list warc files: %w", err)
+	}
+	var out []warcFileInfo
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".warc.gz") {
+			continue
+		}
+		fi := warcFileInfo{name: e.Name()}
+		if m := warcName.FindStringSubmatch(e.Name()); m != nil {
+			fi.prefix, fi.stamp = m[1], m[2]
+			fi.serial, _ = strconv.Atoi(m[3])
+		}
+		out = append(out, fi)
+	}
+	slices.SortFunc(out, func(a, b warcFileInfo) int {
+		if c := strings.Compare(a.stamp, b.stamp); c != 0 {
+			return c
+		}
+		if a.serial != b.serial {
+			return a.serial - b.serial
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	return out, nil
+}
+
+// rawRecord is one record as read from a file.
+type rawRecord struct {
+	version string
+	header  fields
+	block   []byte
+	offset  int64 // of its gzip member
+	length  int64 // compressed length of the member
+}
+
+// countReader counts the bytes read from a file.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// recordReader reads one record per gzip member from a file.
+type recordReader struct {
+	name string
+	base int64 // file offset where reading started
+	cr   *countReader
+	br   *bufio.Reader
+	zr   *gzip.Reader
+}
+
+func newRecordReader(r io.Reader, name string, base int64) *recordReader {
+	cr := &countReader{r: r}
+	return &recordReader{name: name, base: base, cr: cr, br: bufio.NewReaderSize(cr, 64<<10)}
+}
+
+// pos is the file offset of the next unread byte.
+func (rr *recordReader) pos() int64 { return rr.base + rr.cr.n - int64(rr.br.Buffered()) }
+
+// next reads the record in the next gzip member. At the end of the file it
+// returns io.EOF; any other error is a *FormatError.
+func (rr *recordReader) next() (*rawRecord, error) {
+	start := rr.pos()
+	if _, err := rr.br.Peek(1); err == io.EOF {
+		return nil, io.EOF
+	}
+	fail := func(err error) (*rawRecord, error) {
+		return nil, &FormatError{File: rr.name, Offset: start, Err: err}
+	}
+	var err error
+	if rr.zr == nil {
+		rr.zr, err = gzip.NewReader(rr.br)
+	} else {
+		err = rr.zr.Reset(rr.br)
+	}
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return fail(fmt.Errorf("gzip header: %w", err))
+	}
+	rr.zr.Multistream(false)
+	data, err := io.ReadAll(rr.zr)
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return fail(fmt.Errorf("gzip member: %w", err))
+	}
+	rec, err := parseRecord(data)
+	if err != nil {
+		return fail(err)
+	}
+	rec.offset, rec.length = start, rr.pos()-start
+	return rec, nil
+}
+
+// parseRecord parses the single WARC record that fills data.
+func parseRecord(data []byte) (*rawRecord, error) {
+	line, rest, ok := bytes.Cut(data, []byte("\r\n"))
+	if !ok || !bytes.HasPrefix(line, []byte("WARC/1.")) {
+		return nil, fmt.Errorf("no WARC version line")
+	}
+	rec := &rawRecord{version: string(line)}
+	for {
+		line, rest, ok = bytes.Cut(rest, []byte("\r\n"))
+		if !ok {
+			return nil, fmt.Errorf("unterminated WARC header")
+		}
+		if len(line) == 0 {
+			break
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if len(rec.header) == 0 {
+				return nil, fmt.Errorf("continuation line before any WARC header field")
+			}
+			rec.header[len(rec.header)-1].value += " " + string(bytes.TrimSpace(line))
+			continue
+		}
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok || len(name) == 0 {
+			return nil, fmt.Errorf("bad WARC header line %q", line)
+		}
+		rec.header = append(rec.header, field{string(name), string(bytes.TrimSpace(value))})
+	}
+	cl, err := strconv.ParseInt(rec.header.get("Content-Length"), 10, 64)
+	if err != nil || cl < 0 {
+		return nil, fmt.Errorf("bad Content-Length %q", rec.header.get("Content-Length"))
+	}
+	if int64(len(rest)) < cl+4 {
+		return nil, fmt.Errorf("record shorter than its Content-Length %d", cl)
+	}
+	rec.block = rest[:cl]
+	if tail := rest[cl:]; !bytes.Equal(tail, []byte("\r\n\r\n")) {
+		if bytes.HasPrefix(tail, []byte("\r\n\r\n")) {
+			return nil, fmt.Errorf("more than one record in a gzip member")
+		}
+		return nil, fmt.Errorf("record does not end with CRLF CRLF")
+	}
+	return rec, nil
+}
+
+// check validates the mandatory fields and the digests of a record.
+func (rec *rawRecord) check() error {
+	for _, name := range []string{"WARC-Type", "WARC-Record-ID", "WARC-Date"} {
+		if rec.header.get(name) == "" {
+			return fmt.Errorf("missing %s", name)
+		}
+	}
+	if _, err := parseWARCDate(rec.header.get("WARC-Date")); err != nil {
+		return err
+	}
+	if d := rec.header.get("WARC-Block-Digest"); strings.HasPrefix(strings.ToLower(d), "sha1:") {
+		if got := sha1Digest(rec.block); !strings.EqualFold(got, d) {
+			return fmt.Errorf("block digest %s; computed %s", d, got)
+		}
+	}
+	ct := strings.ToLower(rec.header.get("Content-Type"))
+	if !strings.HasPrefix(ct, "application/http") {
+		return nil
+	}
+	_, payload, err := splitHTTP(rec.block)
+	if err != nil {
+		return err
+	}
+	if d := rec.header.get("WARC-Payload-Digest"); strings.HasPrefix(strings.ToLower(d), "sha1:") {
+		if got := sha1Digest(payload); !strings.EqualFold(got, d) {
+			return fmt.Errorf("payload digest %s; computed %s", d, got)
+		}
+	}
+	return nil
+}
+
+// parseWARCDate parses a WARC-Date (W3C-ISO8601, UTC).
+func parseWARCDate(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("bad WARC-Date %q", s)
+	}
+	return t.UTC(), nil
+}
+
+// splitHTTP splits an application/http block into its head (start line and
+// headers, with the blank line) and its payload.
+func splitHTTP(block []byte) (head, payload []byte, err error) {
+	i := bytes.Index(block, []byte("\r\n\r\n"))
+	if i < 0 {
+		return nil, nil, fmt.Errorf("http message without end of headers")
+	}
+	return block[:i+4], block[i+4:], nil
+}
+
+// response converts a response record read from file.
+func (rec *rawRecord) response(file string) (*Response, error) {
+	head, payload, err := splitHTTP(rec.block)
+	if err != nil {
+		return nil, err
+	}
+	hr, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
+	if err != nil {
+		return nil, fmt.Errorf("http response head: %w", err)
+	}
+	t, err := parseWARCDate(rec.header.get("WARC-Date"))
+	if err != nil {
+		return nil, err
+	}
+	return &Response{
+		Record: Record{
+			RecordID:      rec.header.get("WARC-Record-ID"),
+			PayloadDigest: rec.header.get("WARC-Payload-Digest"),
+			URL:           rec.header.get("WARC-Target-URI"),
+			Time:          t,
+			Status:        hr.StatusCode,
+			MIME:          mediaType(hr.Header.Get("Content-Type")),
+			File:          file,
+			Offset:        rec.offset,
+			Length:        rec.length,
+		},
+		Header: hr.Header,
+		Body:   payload,
+	}, nil
+}
+
+// isResponse reports whether rec is an HTTP response record.
+func (rec *rawRecord) isResponse() bool {
+	return strings.EqualFold(rec.header.get("WARC-Type"), "response") &&
+		strings.HasPrefix(strings.ToLower(rec.header.get("Content-Type")), "application/http")
+}
+
+// ReadResponse reads the response record whose gzip member starts at offset
+// in dir/file.
+func ReadResponse(dir, file string, offset int64) (*Response, error) {
+	if file != filepath.Base(file) {
+		return nil, fmt.Errorf("read response: %q is not a file name", file)
+	}
+	f, err := os.Open(filepath.Join(dir, file))
+	if err != nil {
+		return nil, fmt.Errorf("read response: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("read response: %w", err)
+	}
+	rec, err := newRecordReader(f, file, offset).next()
+	if err == io.EOF {
+		return nil, fmt.Errorf("read response: %w", &FormatError{File: file, Offset: offset, Err: io.ErrUnexpectedEOF})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read response: %w", err)
+	}
+	if !rec.isResponse() {
+		return nil, fmt.Errorf("read response: %w", &FormatError{File: file, Offset: offset,
+			Err: fmt.Errorf("%s record, not an http response", rec.header.get("WARC-Type"))})
+	}
+	if err := rec.check(); err != nil {
+		return nil, fmt.Errorf("read response: %w", &FormatError{File: file, Offset: offset, Err: err})
+	}
+	resp, err := rec.response(file)
+	if err != nil {
+		return nil, fmt.Errorf("read response: %w", &FormatError{File: file, Offset: offset, Err: err})
+	}
+	return resp, nil
+}
+
+// Walk calls fn for every response record of every WARC file in dir, oldest
+// file first, in file order; it stops at ctx cancellation or fn's error,
+// and returns that error. A file that ends in the middle of a record (one
+// being written, or torn by a crash and not yet repaired) is read up to its
+// last complete record; any other damage is an error wrapping ErrMalformed.
+func Walk(ctx context.Context, dir string, fn func(*Response) error) error {
+	files, err := listWARCs(dir)
+	if err != nil {
+		return fmt.Errorf("walk: %w", err)
+	}
+	for _, fi := range files {
+		if err := walkFile(ctx, dir, fi.name, func(rec *rawRecord) error {
+			if !rec.isResponse() {
+				return nil
+			}
+			if err := rec.check(); err != nil {
+				return &FormatError{File: fi.name, Offset: rec.offset, Err: err}
+			}
+			resp, err := rec.response(fi.name)
+			if err != nil {
+				return &FormatError{File: fi.name, Offset: rec.offset, Err: err}
+			}
+			return fn(resp)
+		}); err != nil {
+			return fmt.Errorf("walk: %w", err)
+		}
+	}
+	return nil
+}
+
+// walkFile calls fn for each record of dir/name, stopping quietly at a
+// record cut short by the end of the file.
+func walkFile(ctx context.Context, dir, name string, fn func(*rawRecord) error) error {
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rr := newRecordReader(f, name, 0)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec, err := rr.next()
+		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+}
+
+// Verify reads a WARC file completely and reports the first malformed
+// record: a damaged or truncated gzip member, a record that is not exactly
+// one WARC record, a missing mandatory field, or a wrong block or payload
+// digest. The error wraps ErrMalformed and is a *FormatError.
+func Verify(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	defer f.Close()
+	name := filepath.Base(path)
+	rr := newRecordReader(f, name, 0)
+	for {
+		rec, err := rr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("verify: %w", err)
+		}
+		if err := rec.check(); err != nil {
+			return fmt.Errorf("verify: %w", &FormatError{File: name, Offset: rec.offset, Err: err})
+		}
+	}
+}

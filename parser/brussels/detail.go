@@ -23,6 +23,10 @@ import (
 
 const sectionIDPrefix = "weblex-quest-det-"
 
+// maxTagLen bounds how far back a start tag or an attribute value is looked
+// for, so that a page full of look-alike strings costs linear time.
+const maxTagLen = 2048
+
 // section is the question section of a page.
 type section struct {
 	html  []byte // the <section …>…</section> bytes
@@ -42,15 +46,20 @@ func findSection(body []byte) (section, bool) {
 		}
 		i += from
 		from = i + len(sectionIDPrefix)
-		lt := bytes.LastIndexByte(body[:i], '<')
-		if lt < 0 || bytes.IndexByte(body[lt:i], '>') >= 0 {
+		win := max(0, i-maxTagLen)
+		lt := bytes.LastIndexByte(body[win:i], '<')
+		if lt < 0 {
+			continue
+		}
+		lt += win
+		if bytes.IndexByte(body[lt:i], '>') >= 0 {
 			continue // not inside a tag
 		}
 		tag := body[lt+1 : i]
 		if len(tag) < 8 || !bytes.EqualFold(tag[:7], []byte("section")) || !isSpace(tag[7]) {
 			continue
 		}
-		if !bytes.Contains(bytes.ToLower(tag), []byte("id=")) {
+		if indexFold(tag, "id=") < 0 {
 			continue
 		}
 		lang := body[from:]
@@ -102,10 +111,7 @@ var softErrorMarkers = []string{
 // missingSection explains a page without the question section: an error page
 // served as success, or an unknown layout.
 func missingSection(pageURL string, body []byte) error {
-	where := pageURL
-	if where == "" {
-		where = "page without URL"
-	}
+	where := describe(pageURL)
 	if len(bytes.TrimSpace(body)) == 0 {
 		return fmt.Errorf("brussels: %s: %w: empty page", where, parlq.ErrSoftError)
 	}
@@ -124,6 +130,14 @@ func missingSection(pageURL string, body []byte) error {
 		return fmt.Errorf("brussels: %s: %w: database error page", where, parlq.ErrSoftError)
 	}
 	return &parlq.LayoutError{URL: pageURL, Missing: []string{`question section (<section id="weblex-quest-det-fr">)`}}
+}
+
+// describe names a page in an error: its URL, or that it has none.
+func describe(pageURL string) string {
+	if pageURL == "" {
+		return "page without URL"
+	}
+	return pageURL
 }
 
 // pageTitle is the decoded text of the page's <title>.
@@ -155,11 +169,16 @@ func pageParams(chrome []byte) (moncode, base, lang string, ok bool) {
 		}
 		i += from
 		from = i + 1
-		q := bytes.LastIndexAny(chrome[:i], `"'`)
-		if q < 0 || bytes.ContainsAny(chrome[q:i], "<> \n") {
+		win := max(0, i-maxTagLen)
+		q := bytes.LastIndexAny(chrome[win:i], `"'`)
+		if q < 0 {
 			continue
 		}
-		end := bytes.IndexByte(chrome[i:], chrome[q])
+		q += win
+		if bytes.ContainsAny(chrome[q:i], "<> \n") {
+			continue
+		}
+		end := bytes.IndexByte(chrome[i:min(len(chrome), i+maxTagLen)], chrome[q])
 		if end < 0 {
 			continue
 		}
@@ -174,17 +193,13 @@ func pageParams(chrome []byte) (moncode, base, lang string, ok bool) {
 // read from the page's own links to itself. It lets a page be parsed without
 // knowing where it was fetched from.
 func PageURL(body []byte) (string, error) {
-	end := len(body)
+	chrome, lang := body, ""
 	if sec, ok := findSection(body); ok {
-		end = sec.start
+		chrome, lang = body[:sec.start], sec.lang
 	}
-	moncode, base, _, ok := pageParams(body[:end])
+	moncode, base, _, ok := pageParams(chrome)
 	if !ok {
 		return "", fmt.Errorf("brussels: no link with moncode and base in the page")
-	}
-	lang := ""
-	if sec, ok := findSection(body); ok {
-		lang = sec.lang
 	}
 	return DetailURL(CanonicalBaseURL, moncode, base, lang), nil
 }
@@ -202,7 +217,7 @@ func (s *Source) Parse(pageURL string, body []byte) (*parlq.Question, error) {
 	moncode, base, lang, ok := detailParams(pageURL)
 	if !ok {
 		if moncode, base, _, ok = pageParams(body[:sec.start]); !ok {
-			return nil, fmt.Errorf("brussels: %q: no moncode and base in the URL or in the page's links", pageURL)
+			return nil, fmt.Errorf("brussels: %s: no moncode and base in the URL or in the page's links", describe(pageURL))
 		}
 		lang = ""
 	}
@@ -387,9 +402,39 @@ var (
 	numberRe        = regexp.MustCompile(`(?i)\(\s*(?:question|vraag)\s*(?:n\s*[°º]|nr\.?|no\.?|n\.)\s*([0-9][0-9A-Za-z/-]*)\s*\)`)
 )
 
-// normLabel is a label's text in lower case, without colon or spaces.
+// normLabel is a label's text in lower case, without colon or spaces, or
+// "" when n holds more than a label could (its walk is bounded, so that
+// deeply nested markup costs linear time).
 func normLabel(n *html.Node) string {
-	return strings.ToLower(strings.TrimRight(inlineText(n), ": "))
+	const maxNodes, maxText = 16, 64
+	var b []byte
+	nodes := 0
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
+		if nodes++; nodes > maxNodes {
+			return false
+		}
+		switch n.Type {
+		case html.TextNode:
+			b = append(b, n.Data...)
+			return len(b) <= maxText
+		case html.ElementNode:
+			if skipped(n.DataAtom) {
+				return true
+			}
+			b = append(b, ' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	if !walk(n) {
+		return ""
+	}
+	return strings.ToLower(strings.TrimRight(collapse(string(b)), ": "))
 }
 
 // collected holds the nodes one walk of the section finds.
@@ -508,7 +553,7 @@ func readSection(root *html.Node) (f fields, missing []string) {
 		if len(head) != 5 {
 			continue
 		}
-		if h := strings.ToLower(inlineText(head[0])); h != "date" && h != "datum" {
+		if h := normLabel(head[0]); h != "date" && h != "datum" {
 			continue
 		}
 		actsTable = t
@@ -716,7 +761,7 @@ func textCell(b *html.Node) *html.Node {
 	if td == nil || td.Type != html.ElementNode || td.DataAtom != atom.Td {
 		return nil
 	}
-	if labels[strings.ToLower(strings.TrimRight(inlineText(td), ": "))] == "" {
+	if labels[normLabel(td)] == "" {
 		return nil
 	}
 	for n := td.NextSibling; n != nil; n = n.NextSibling {

@@ -69,10 +69,13 @@ func (c *Catalog) AddCapture(ctx context.Context, cp Capture) (int64, error) {
 }
 
 // Validators returns the ETag and Last-Modified of the newest 200 capture of
-// url, for a conditional GET; both are empty when there is none.
+// url that was stored as a record (see Put), for a conditional GET; both are
+// empty when there is none. A capture never stored must not vouch for the
+// page: a 304 would then hide content the catalog never saw.
 func (c *Catalog) Validators(ctx context.Context, url string) (etag, lastModified string, err error) {
 	err = c.r.QueryRowContext(ctx, `SELECT etag, last_modified FROM captures
-		WHERE url = ? AND http_status = 200 ORDER BY fetched_at DESC, id DESC LIMIT 1`, url).
+		WHERE url = ? AND http_status = 200 AND question_version IS NOT NULL
+		ORDER BY fetched_at DESC, id DESC LIMIT 1`, url).
 		Scan(&etag, &lastModified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", nil

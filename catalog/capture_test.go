@@ -46,25 +46,37 @@ func TestAddCaptureIdempotent(t *testing.T) {
 func TestValidators(t *testing.T) {
 	ctx := context.Background()
 	c, _ := openTest(t)
-	url := "https://example.test/q/1"
+	q := pending("brussels", 1)
+	url := q.URL
 	if e, lm, err := c.Validators(ctx, url); e != "" || lm != "" || err != nil {
 		t.Errorf("Validators of an unknown URL = %q, %q, %v; want empty", e, lm, err)
 	}
-	for i, cp := range []Capture{
-		{Status: 200, ETag: `"old"`, LastModified: "Fri, 28 Feb 2025 10:00:00 GMT", FetchedAt: at(0)},
-		{Status: 200, ETag: `"new"`, LastModified: "Sat, 01 Mar 2025 10:00:00 GMT", FetchedAt: at(10)},
-		{Status: 503, ETag: `"error"`, FetchedAt: at(20)},
+	for i, step := range []struct {
+		cp  Capture
+		put bool // parsed and stored (Put), not just archived
+	}{
+		{Capture{Status: 200, ETag: `"old"`, LastModified: "Fri, 28 Feb 2025 10:00:00 GMT", FetchedAt: at(0)}, true},
+		{Capture{Status: 200, ETag: `"new"`, LastModified: "Sat, 01 Mar 2025 10:00:00 GMT", FetchedAt: at(10)}, true},
+		{Capture{Status: 503, ETag: `"error"`, FetchedAt: at(20)}, false},
+		// Archived but never stored (the process died before Put, or the
+		// parse failed): its validators would hide the page's content.
+		{Capture{Status: 200, ETag: `"unparsed"`, FetchedAt: at(30)}, false},
 		// Recorded late, fetched early.
-		{Status: 200, ETag: `"older"`, FetchedAt: at(-10)},
+		{Capture{Status: 200, ETag: `"older"`, FetchedAt: at(-10)}, false},
 	} {
-		cp.Source, cp.URL, cp.RecordID = "brussels", url, fmt.Sprintf("<urn:uuid:%d>", i)
+		cp := step.cp
+		pc := capture(q, i)
+		cp.Source, cp.URL, cp.QuestionID, cp.RecordID = "brussels", url, q.ID, pc.RecordID
 		if _, err := c.AddCapture(ctx, cp); err != nil {
 			t.Fatal(err)
+		}
+		if step.put {
+			mustPut(t, c, q, pc, cp.FetchedAt)
 		}
 	}
 	e, lm, err := c.Validators(ctx, url)
 	if e != `"new"` || lm != "Sat, 01 Mar 2025 10:00:00 GMT" || err != nil {
-		t.Errorf("Validators = %q, %q, %v; want the newest 200's", e, lm, err)
+		t.Errorf("Validators = %q, %q, %v; want the newest stored 200's", e, lm, err)
 	}
 }
 

@@ -155,8 +155,8 @@ func (s *Server) handleHarvest(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, ErrHarvestDisabled)
 		return
 	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
 		s.writeError(w, r, ErrForbidden)
 		return
 	}

@@ -102,7 +102,7 @@ var facetOrder = []struct{ name, label string }{
 
 // sortOptions are the sort orders offered on the search page.
 var sortOptions = []struct{ value, label string }{
-	{"", "Best match (newest when no text)"},
+	{"", "Best match"},
 	{"relevance", "Relevance"},
 	{"-received", "Newest received"},
 	{"received", "Oldest received"},
@@ -328,16 +328,9 @@ func (s *Server) hitView(h index.Hit) hitView {
 	if s.cfg.Archive != nil && q.Capture != nil {
 		hv.Archive = archivePath(h.ID, 0)
 	}
-	for _, field := range []string{"title", "question", "answer"} {
+	// The title is shown whole as the heading; fragments come from the texts.
+	for _, field := range []string{"question", "answer"} {
 		for _, f := range h.Highlights[field] {
-			hv.Fragments = append(hv.Fragments, SanitizeHighlight(f))
-		}
-	}
-	for field, frags := range h.Highlights {
-		if field == "title" || field == "question" || field == "answer" {
-			continue
-		}
-		for _, f := range frags {
 			hv.Fragments = append(hv.Fragments, SanitizeHighlight(f))
 		}
 	}

@@ -124,7 +124,7 @@ func parseQuery(v url.Values, k queryKind, defSize, maxWindow int) (index.Reques
 	if req.Size > index.MaxSize {
 		req.Size = index.MaxSize
 	}
-	if k != kindExport && req.Page*req.Size > maxWindow {
+	if k != kindExport && req.Page > maxWindow/req.Size { // page*size > maxWindow, without overflow
 		return req, &index.QueryError{Field: "page", Msg: fmt.Sprintf("page %d of size %d goes past result %d, the deepest this server pages; narrow the query or use /api/export for every hit", req.Page, req.Size, maxWindow)}
 	}
 	return req, nil

@@ -1,0 +1,212 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/catalog"
+)
+
+// assertInert checks that no part of the probe reached the page as markup:
+// its text may appear only escaped.
+func assertInert(t *testing.T, where, body string) {
+	t.Helper()
+	for _, raw := range []string{"<script>document", "<img src=x", "onerror=\"document"} {
+		if strings.Contains(body, raw) {
+			t.Errorf("%s: raw probe markup %q in the page", where, raw)
+		}
+	}
+	if strings.Contains(body, "<script") {
+		t.Errorf("%s: the page has a <script> element", where)
+	}
+}
+
+func TestSearchPage(t *testing.T) {
+	_, ts := newTestServer(t, DefaultConfig(), nil)
+	status, hdr, body := get(t, ts, "/"+query("q", "ville intelligente", "source", "brussels"))
+	if status != 200 {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	if ct := hdr.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("Content-Security-Policy %q; want default-src 'none'", csp)
+	}
+	for _, want := range []string{
+		`<a class="skip" href="#main">`,
+		`<main id="main"`,
+		`role="search"`,
+		`<label for="q">`,
+		`value="ville intelligente"`,
+		`<mark>`,
+		`<h2 id="results-h">3 questions</h2>`,
+		`href="/q/brussels/prb/1001"`,
+		`href="https://www.parlement.brussels/qrva/1001"`,
+		`Alain Maron`,
+		`Marie Dupont`,
+		`<time datetime="2024-10-07">`,
+		`(28 days)`,
+		`<fieldset class="facet" id="facet-status">`,
+		`<input type="checkbox" id="f-source-0" name="source" value="brussels" checked>`,
+		`href="/api/export?format=csv&amp;q=ville&#43;intelligente&amp;source=brussels"`,
+		`<select id="sort" name="sort">`,
+		`&lt;script&gt;document.title=`,
+		`<h3 lang="fr">`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	assertInert(t, "search page", body)
+	// No archive function: no archived-copy links.
+	if strings.Contains(body, "/archive/") {
+		t.Errorf("archive links without an archive function")
+	}
+}
+
+func TestSearchPageLanding(t *testing.T) {
+	_, ts := newTestServer(t, DefaultConfig(), nil)
+	status, _, body := get(t, ts, "/")
+	if status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	total := len(handRecords()) + bulkCount
+	if !strings.Contains(body, fmt.Sprintf("%d questions", total)) {
+		t.Errorf("landing page does not count every question (%d)", total)
+	}
+	// Newest first: the Dutch question (received 2024-12-02) leads the list.
+	first := strings.Index(body, `href="/q/`)
+	if first < 0 || !strings.HasPrefix(body[first:], `href="/q/brussels/prb/1002"`) {
+		t.Errorf("first hit is not the newest question")
+	}
+	if !strings.Contains(body, `rel="next"`) || !strings.Contains(body, `aria-current="page"`) {
+		t.Errorf("no pagination")
+	}
+	status, _, body = get(t, ts, "/?page=2")
+	if status != 200 || !strings.Contains(body, `rel="prev"`) || !strings.Contains(body, `<ol class="hits" start="21">`) {
+		t.Errorf("page 2: status %d, no prev link or wrong start", status)
+	}
+	assertInert(t, "landing", body)
+}
+
+func TestSearchPageErrors(t *testing.T) {
+	_, ts := newTestServer(t, DefaultConfig(), nil)
+	for _, q := range []string{query("bogus", "1"), query("q", `"open`), query("size", "5")} {
+		status, hdr, body := get(t, ts, "/"+q)
+		if status != http.StatusBadRequest || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
+			t.Errorf("/%s: status %d %q; want a 400 page", q, status, hdr.Get("Content-Type"))
+		}
+		if !strings.Contains(body, `role="alert"`) || !strings.Contains(body, `<input id="q"`) {
+			t.Errorf("/%s: the page shows no error or no form", q)
+		}
+	}
+	status, _, body := get(t, ts, "/no/such/page")
+	if status != 404 || !strings.Contains(body, "404") {
+		t.Errorf("unknown page: %d", status)
+	}
+}
+
+func TestQuestionPage(t *testing.T) {
+	_, ts := newTestServer(t, DefaultConfig(), nil)
+	status, _, body := get(t, ts, "/q/brussels/prb/1002")
+	if status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	for _, want := range []string{
+		`<h1 lang="nl">Schriftelijke vraag over de slimme stad</h1>`,
+		`Version history`,
+		`<th scope="row">2 (current)</th>`,
+		`<th scope="row">1</th>`,
+		`first version`,
+		`<p>De slimme stad vordert.</p>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("question page lacks %s", want)
+		}
+	}
+	if !regexp.MustCompile(`<td>[a-z_, ]*status[a-z_, ]*</td>`).MatchString(body) {
+		t.Errorf("version 2 does not list status among its changed fields")
+	}
+
+	status, _, body = get(t, ts, "/q/brussels/prb/1001")
+	if status != 200 || !strings.Contains(body, `<caption class="visually-hidden">Acts of the procedure`) || !strings.Contains(body, "Réponse") {
+		t.Errorf("acts table missing (status %d)", status)
+	}
+
+	status, _, body = get(t, ts, "/q/brussels/prb/1003")
+	if status != 200 {
+		t.Fatalf("probe page: status %d", status)
+	}
+	assertInert(t, "question page", body)
+	if !strings.Contains(body, "&lt;script&gt;") {
+		t.Errorf("the probe's text is not shown escaped")
+	}
+
+	if status, _, _ := get(t, ts, "/q/brussels/prb/999999"); status != 404 {
+		t.Errorf("unknown question: status %d; want 404", status)
+	}
+}
+
+func TestStatic(t *testing.T) {
+	_, ts := newTestServer(t, DefaultConfig(), nil)
+	status, hdr, body := get(t, ts, "/static/style.css")
+	if status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/css") || !strings.Contains(body, ":focus-visible") {
+		t.Errorf("style.css: %d %q", status, hdr.Get("Content-Type"))
+	}
+}
+
+func TestArchive(t *testing.T) {
+	var got []parlq.Capture
+	cfg := DefaultConfig()
+	cfg.Archive = func(ctx context.Context, c parlq.Capture) (string, []byte, error) {
+		got = append(got, c)
+		if c.RecordID == "<urn:uuid:00000000-0000-4000-8000-000000000004>" {
+			return "", nil, fmt.Errorf("warc gone: %w", catalog.ErrNotFound)
+		}
+		return "text/html; charset=utf-8", []byte("<html><body><script>alert(1)</script>archived " + c.RecordID + "</body></html>"), nil
+	}
+	_, ts := newTestServer(t, cfg, nil)
+
+	status, hdr, body := get(t, ts, "/archive/brussels/prb/1002")
+	if status != 200 || !strings.Contains(body, "000000000099") {
+		t.Fatalf("current copy: %d %s", status, body)
+	}
+	csp := hdr.Get("Content-Security-Policy")
+	if !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("archived copy CSP %q; want a sandbox without scripts", csp)
+	}
+	if status, _, body := get(t, ts, "/archive/brussels/prb/1002?v=1"); status != 200 || !strings.Contains(body, "000000000002") {
+		t.Errorf("version 1 copy: %d %s", status, body)
+	}
+	for path, want := range map[string]int{
+		"/archive/brussels/prb/1002?v=7": 404,
+		"/archive/brussels/prb/1002?v=x": 400,
+		"/archive/brussels/prb/1002?x=1": 400,
+		"/archive/brussels/prb/404404":   404,
+		"/archive/brussels/prb/1003":     404,
+	} {
+		if status, _, _ := get(t, ts, path); status != want {
+			t.Errorf("%s: status %d; want %d", path, status, want)
+		}
+	}
+	// Links appear on the pages when an archive is configured.
+	_, _, body = get(t, ts, "/q/brussels/prb/1002")
+	if !strings.Contains(body, `href="/archive/brussels/prb/1002?v=1"`) || !strings.Contains(body, `href="/archive/brussels/prb/1002"`) {
+		t.Errorf("question page lacks archive links")
+	}
+	_, _, body = get(t, ts, "/?q=slimme")
+	if !strings.Contains(body, `href="/archive/brussels/prb/1002"`) {
+		t.Errorf("search page lacks archive links")
+	}
+
+	_, ts = newTestServer(t, DefaultConfig(), nil)
+	if status, _, _ := get(t, ts, "/archive/brussels/prb/1002"); status != 404 {
+		t.Errorf("no archive function: status %d; want 404", status)
+	}
+}

@@ -283,3 +283,19 @@ func TestFirstHarvestIfEmpty(t *testing.T) {
 		t.Errorf("%d calls; want 1", n)
 	}
 }
+
+func TestHarvestNoticeOnPage(t *testing.T) {
+	h := newBlockingHarvest()
+	s, ts := newTestServer(t, DefaultConfig(), h.run)
+	if _, _, body := get(t, ts, "/"); strings.Contains(body, `class="notice"`) {
+		t.Errorf("harvest notice without a harvest")
+	}
+	if err := s.StartHarvest("test"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor(t, "start")
+	if _, _, body := get(t, ts, "/"); !strings.Contains(body, `class="notice"`) {
+		t.Errorf("no harvest notice while a harvest runs")
+	}
+	close(h.release)
+}

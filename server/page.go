@@ -154,16 +154,18 @@ type pageLink struct {
 }
 
 type searchView struct {
-	Title       string
-	Query       string
-	Sorts       []option
-	Languages   []option
-	Dates       map[string]string
-	Hidden      []option // filters without a control of their own: Value=name, Label=value
-	Facets      []facetView
-	Active      []activeFilter
-	Error       string
-	Heading     string
+	Title     string
+	Query     string
+	Sorts     []option
+	Languages []option
+	Dates     map[string]string
+	Hidden    []option // filters without a control of their own: Value=name, Label=value
+	Facets    []facetView
+	Active    []activeFilter
+	Error     string
+	Heading   string
+	// Harvesting is set while a harvest started by this server runs.
+	Harvesting  bool
 	HasResult   bool
 	Total       uint64
 	From, To    int
@@ -173,7 +175,6 @@ type searchView struct {
 	Pages       []pageLink
 	ExportCSV   string
 	ExportJSONL string
-	TookMS      string
 }
 
 // handlePage is the search page: the form, and the results of the query in
@@ -181,7 +182,7 @@ type searchView struct {
 // field or link.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	view := searchView{Title: "Search parliamentary questions", Heading: "Results", Dates: map[string]string{}}
+	view := searchView{Title: "Search parliamentary questions", Heading: "Results", Dates: map[string]string{}, Harvesting: s.running.Load()}
 	req, err := parseQuery(v, kindPage, s.cfg.PageSize, s.cfg.MaxResultWindow)
 	s.fillForm(&view, req)
 	status := http.StatusOK
@@ -256,7 +257,6 @@ func (s *Server) fillResults(view *searchView, req index.Request, res *index.Res
 	default:
 		view.Heading = fmt.Sprintf("%d questions", res.Total)
 	}
-	view.TookMS = fmt.Sprintf("%.0f", float64(res.Took.Microseconds())/1000)
 	offset := (req.Page - 1) * req.Size
 	view.From = offset + 1
 	view.To = offset + len(res.Hits)

@@ -93,6 +93,18 @@ func TestSearchPageLanding(t *testing.T) {
 		t.Errorf("page 2: status %d, no prev link or wrong start", status)
 	}
 	assertInert(t, "landing", body)
+
+	// A filter without a control of its own stays in the form, and can be removed.
+	_, _, body = get(t, ts, "/"+query("session", "24/25", "status", "pending"))
+	for _, want := range []string{
+		`<input type="hidden" name="session" value="24/25">`,
+		`<h2 id="results-h">1 question</h2>`,
+		`<a href="/?session=24%2F25">remove<span class="visually-hidden"> filter Status pending</span></a>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("filtered page lacks %s", want)
+		}
+	}
 }
 
 func TestSearchPageErrors(t *testing.T) {

@@ -488,16 +488,26 @@ func toBleve(n node) query.Query {
 	case termNode:
 		return termQuery(n)
 	case conceptNode:
+		// A one-word name is a term search, cheaper than a phrase search.
 		spec := prefixes[n.field]
 		var qs []query.Query
 		for _, name := range n.names {
+			oneWord := len(normWords(name)) == 1
 			for _, f := range spec.fields {
 				if !n.quoted {
 					for _, lang := range languageList {
-						qs = append(qs, boosted(matchPhrase(name, f+"_"+lang), f))
+						if oneWord {
+							qs = append(qs, boosted(match(name, f+"_"+lang), f))
+						} else {
+							qs = append(qs, boosted(matchPhrase(name, f+"_"+lang), f))
+						}
 					}
 				}
-				qs = append(qs, boosted(matchPhrase(name, f+exactSuffix), f))
+				if oneWord {
+					qs = append(qs, boosted(match(name, f+exactSuffix), f))
+				} else {
+					qs = append(qs, boosted(matchPhrase(name, f+exactSuffix), f))
+				}
 			}
 		}
 		return query.NewDisjunctionQuery(qs)

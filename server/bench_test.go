@@ -57,6 +57,14 @@ func benchRecords(n int) []*parlq.Question {
 	return out
 }
 
+// benchPaths are the queries of the server benchmarks.
+var benchPaths = []string{
+	"/api/search?q=smart+city&facets=source,status,addressee",
+	"/api/search?q=%22open+data%22&size=20",
+	"/api/search?q=transport&status=answered&received_from=2020-01-01&received_to=2022-12-31&facets=legislature,year&sort=-received",
+	"/api/search?q=minister:maron+budget&facets=author",
+}
+
 var (
 	benchOnce sync.Once
 	benchIx   *index.Index
@@ -88,12 +96,7 @@ func BenchmarkSearchAPI(b *testing.B) {
 	s := New(DefaultConfig(), ix, testFixture(b).cat, nil)
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
-	paths := []string{
-		"/api/search?q=smart+city&facets=source,status,addressee",
-		"/api/search?q=%22open+data%22&size=20",
-		"/api/search?q=transport&status=answered&received_from=2020-01-01&received_to=2022-12-31&facets=legislature,year&sort=-received",
-		"/api/search?q=minister:maron+budget&facets=author",
-	}
+	paths := benchPaths
 	const clients = 8
 	tr := &http.Transport{MaxIdleConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
@@ -159,5 +162,25 @@ func BenchmarkSearchPage(b *testing.B) {
 		if w.Code != 200 {
 			b.Fatalf("status %d", w.Code)
 		}
+	}
+}
+
+// BenchmarkSearchQuery measures each query of BenchmarkSearchAPI alone,
+// in process, to tell the index's share from the server's.
+func BenchmarkSearchQuery(b *testing.B) {
+	ix := benchIndex(b)
+	s := New(DefaultConfig(), ix, testFixture(b).cat, nil)
+	h := s.Handler()
+	for i, p := range benchPaths {
+		b.Run(fmt.Sprint(i), func(b *testing.B) {
+			req := httptest.NewRequest("GET", p, nil)
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != 200 {
+					b.Fatalf("status %d", w.Code)
+				}
+			}
+		})
 	}
 }

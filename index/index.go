@@ -138,7 +138,7 @@ func open(dir string, opts Options, syn *Synonyms, mo mappingOptions) (*Index, e
 		if !e.IsDir() || !sourceName.MatchString(e.Name()) {
 			continue
 		}
-		bi, err := bleve.Open(filepath.Join(dir, e.Name()))
+		bi, err := openSource(filepath.Join(dir, e.Name()))
 		if err != nil {
 			ix.closeAll()
 			unlockDir(lock)
@@ -586,11 +586,19 @@ func (ix *Index) Rebuild(ctx context.Context, source string, each func(yield fun
 // reopen opens the index at path as the live index of source; the caller
 // holds mu exclusively.
 func (ix *Index) reopen(source, path string) error {
-	bi, err := bleve.Open(path)
+	bi, err := openSource(path)
 	if err != nil {
 		return fmt.Errorf("open index of source %s: %w", source, err)
 	}
 	ix.sources[source] = bi
 	ix.alias.Add(bi)
 	return nil
+}
+
+// openSource opens a source's index for safe writes. A rebuilt index was
+// created with unsafe (unpersisted) batches for speed and Scorch keeps that
+// setting in the index's metadata: without this override, records written
+// after a rebuild could be lost at Close.
+func openSource(path string) (bleve.Index, error) {
+	return bleve.OpenUsing(path, map[string]any{"unsafe_batch": false})
 }

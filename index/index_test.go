@@ -882,3 +882,43 @@ func TestContextCancelled(t *testing.T) {
 		t.Errorf("count: got %d; want 12", n)
 	}
 }
+
+// TestPutAfterRebuildSurvivesClose guards the rebuilt index's write mode:
+// Rebuild builds with unpersisted batches, and records written after it must
+// still be on disk once Close returns.
+func TestPutAfterRebuildSurvivesClose(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var brussels []*parlq.Question
+	for _, q := range corpus() {
+		if q.Source == "brussels" {
+			brussels = append(brussels, q)
+		}
+	}
+	last := brussels[len(brussels)-1]
+	if _, err := ix.Rebuild(ctx, "brussels", yieldAll(brussels[:len(brussels)-1])); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(ctx, Request{Filters: map[string][]string{"source": {"brussels"}}, Size: MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(res.Total) != len(brussels) {
+		t.Errorf("after rebuild, put, close and reopen: %d records; want %d", res.Total, len(brussels))
+	}
+}

@@ -185,6 +185,10 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	view := searchView{Title: "Search parliamentary questions", Heading: "Results", Dates: map[string]string{}, Harvesting: s.running.Load()}
 	req, err := parseQuery(v, kindPage, s.cfg.PageSize, s.cfg.MaxResultWindow)
 	s.fillForm(&view, req)
+	if err != nil && view.Query == "" {
+		// A bad parameter must not cost the user the query they typed.
+		view.Query = v.Get("q")
+	}
 	status := http.StatusOK
 	if err == nil {
 		if req.Query == "" && req.Sort == "" {

@@ -118,6 +118,11 @@ func TestSearchPageErrors(t *testing.T) {
 			t.Errorf("/%s: the page shows no error or no form", q)
 		}
 	}
+	// A bad parameter keeps the typed query in the box.
+	_, _, body := get(t, ts, "/?q=ville+intelligente&bogus=1")
+	if !strings.Contains(body, `value="ville intelligente"`) {
+		t.Errorf("the error page lost the query")
+	}
 	status, _, body := get(t, ts, "/no/such/page")
 	if status != 404 || !strings.Contains(body, "404") {
 		t.Errorf("unknown page: %d", status)

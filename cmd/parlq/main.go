@@ -51,11 +51,16 @@ var commands = map[string]command{
 var errUsage = errors.New("usage")
 
 func main() {
+	os.Exit(runProcess(os.Args[1:]))
+}
+
+// runProcess runs a command line as the parlq process: SIGINT and SIGTERM
+// cancel the command's context, so it stops cleanly.
+func runProcess(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
-	code := Run(ctx, env, os.Args[1:])
-	stop()
-	os.Exit(code)
+	return Run(ctx, env, args)
 }
 
 // Run runs one parlq command line and returns the process exit status.

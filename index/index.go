@@ -529,6 +529,9 @@ func (ix *Index) Rebuild(ctx context.Context, source string, each func(yield fun
 	if err == nil {
 		err = flush()
 	}
+	if err == nil {
+		err = compact(ctx, bi)
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -581,6 +584,26 @@ func (ix *Index) Rebuild(ctx context.Context, source string, each func(yield fun
 	}
 	ix.log.Info("rebuilt source index", "source", source, "records", n, "replayed", len(ops))
 	return n, nil
+}
+
+// compact persists a freshly loaded bulk index and merges it into one
+// segment, so that searches start on a compact index rather than on the
+// many small segments of a bulk load (which the background merger would
+// otherwise take minutes to fold, competing with searches).
+func compact(ctx context.Context, bi bleve.Index) error {
+	if err := syncBulk(bi); err != nil {
+		return err
+	}
+	adv, err := bi.Advanced()
+	if err != nil {
+		return err
+	}
+	if s, ok := adv.(*scorch.Scorch); ok {
+		if err := s.ForceMerge(ctx, nil); err != nil {
+			return fmt.Errorf("merge segments: %w", err)
+		}
+	}
+	return nil
 }
 
 // reopen opens the index at path as the live index of source; the caller

@@ -449,7 +449,7 @@ func syncBulk(bi bleve.Index) error {
 // records indexed.
 func (ix *Index) Rebuild(ctx context.Context, source string, each func(yield func(*parlq.Question) error) error) (int, error) {
 	if !sourceName.MatchString(source) {
-		return 0, &QueryError{Field: "source", Msg: fmt.Sprintf("%q is not a valid source name", source)}
+		return 0, fmt.Errorf("rebuild: %w: %q is not a valid source name", ErrInvalidRecord, source)
 	}
 	ix.mu.RLock()
 	closed := ix.closed

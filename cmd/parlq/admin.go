@@ -62,7 +62,7 @@ func runReindex(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "reindex", "[flags]")
 	source := fs.String("source", "", "rebuild only this source's index (default: all)")
 	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
-	synonyms := fs.String("synonyms", "", "synonym file (default: the built-in concepts)")
+	synonyms := fs.String("synonyms", "", "synonym file (default: synonyms.txt in the data directory, created from the built-in concepts)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

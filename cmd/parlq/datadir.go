@@ -17,6 +17,9 @@ type dataDir string
 func (d dataDir) warc() string    { return filepath.Join(string(d), "warc") }
 func (d dataDir) catalog() string { return filepath.Join(string(d), "catalog.db") }
 func (d dataDir) index() string   { return filepath.Join(string(d), "index") }
+
+// synonyms is the user-editable synonym file of the search index.
+func (d dataDir) synonyms() string { return filepath.Join(string(d), "synonyms.txt") }
 func (d dataDir) lockPath() string {
 	return filepath.Join(string(d), "LOCK")
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -125,6 +127,23 @@ func TestHarvestSearchExportEndToEnd(t *testing.T) {
 	// A malformed query is a usage error.
 	if code, _, errOut := runCmd(t, nil, "search", "--data", data, "--sort", "sideways", "x"); code != 2 || errOut == "" {
 		t.Errorf("bad sort: exit %d %q; want 2 with a message", code, errOut)
+	}
+
+	// The data directory has a synonym file to edit; a new concept works at
+	// the next search, without a reindex.
+	syn := filepath.Join(data, "synonyms.txt")
+	b, err := os.ReadFile(syn)
+	if err != nil || !strings.Contains(string(b), "ville intelligente") {
+		t.Fatalf("synonyms.txt: %v; want the shipped concepts", err)
+	}
+	if code, out, _ := runCmd(t, nil, "search", "--data", data, "--json", `"tunnel renovation"`); code != 0 || !strings.Contains(out, `"total": 0`) {
+		t.Fatalf("before the new concept: exit %d %.200s", code, out)
+	}
+	if err := os.WriteFile(syn, append(b, "\ntunnel renovation, rénovation des tunnels\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runCmd(t, nil, "search", "--data", data, "--json", `"tunnel renovation"`); code != 0 || strings.Contains(out, `"total": 0`) {
+		t.Errorf("the edited synonym file is not used: exit %d %.200s", code, out)
 	}
 
 	// Export streams every record.

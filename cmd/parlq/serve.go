@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -21,7 +22,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
 	schedule := fs.String("schedule", def.Schedule, `cron spec of scheduled harvests ("" disables them)`)
 	noFirst := fs.Bool("no-first-harvest", false, "do not start a harvest when the data directory is empty")
-	synonyms := fs.String("synonyms", "", "synonym file (default: the built-in concepts)")
+	synonyms := fs.String("synonyms", "", "synonym file (default: synonyms.txt in the data directory, created from the built-in concepts)")
 	quiet := fs.Bool("quiet", false, "log only warnings and errors")
 	var hf harvestFlags
 	hf.register(fs)
@@ -75,6 +76,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	srv := server.New(cfg, st.ix, st.cat, harvest)
+	go watchSynonyms(ctx, st, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -89,4 +91,38 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	return err
+}
+
+// watchSynonyms reloads the synonym file when it changes, so an edit takes
+// effect within seconds, without a restart or a reindex.
+func watchSynonyms(ctx context.Context, st *store, log *slog.Logger) {
+	path := st.synonyms
+	if path == "" {
+		return
+	}
+	stamp := func() time.Time {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return time.Time{}
+		}
+		return fi.ModTime()
+	}
+	last := stamp()
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if now := stamp(); !now.Equal(last) {
+			last = now
+			if err := st.ix.ReloadSynonyms(); err != nil {
+				log.Error("synonym file not reloaded; the previous concepts stay in use", "file", path, "err", err)
+			} else {
+				log.Info("synonym file reloaded", "file", path)
+			}
+		}
+	}
 }

@@ -28,6 +28,8 @@ type store struct {
 	// indexed is set when every stored record was handed to the index; the
 	// dirty marker is removed only once the index is closed (persisted).
 	indexed bool
+	// synonyms is the synonym file the index reads ("" = built-in defaults).
+	synonyms string
 }
 
 // storeOptions say what a command opens.
@@ -36,7 +38,7 @@ type storeOptions struct {
 	write    bool   // take the writer lock (harvest, serve, reparse, reindex)
 	archive  bool   // open the WARC writer
 	index    bool   // open the Bleve index
-	synonyms string // the index's synonym file ("" = embedded defaults)
+	synonyms string // the index's synonym file ("" = data/synonyms.txt)
 }
 
 // dirtyMarker is present in the index directory while a writer may have
@@ -85,7 +87,10 @@ func openStore(ctx context.Context, d dataDir, o storeOptions, log *slog.Logger)
 			}
 		}
 		opts := index.DefaultOptions()
-		opts.Synonyms = o.synonyms
+		if opts.Synonyms, err = s.synonymFile(o); err != nil {
+			return nil, err
+		}
+		s.synonyms = opts.Synonyms
 		opts.Logger = log
 		if s.ix, err = index.Open(d.index(), opts); err != nil {
 			return nil, err
@@ -97,6 +102,30 @@ func openStore(ctx context.Context, d dataDir, o storeOptions, log *slog.Logger)
 		}
 	}
 	return s, nil
+}
+
+// synonymFile picks the synonym file: the flag's, else the data directory's
+// own synonyms.txt, which a writer creates from the shipped defaults so that
+// users have a file to edit ("" = the defaults, for a reader of a directory
+// that has none).
+func (s *store) synonymFile(o storeOptions) (string, error) {
+	if o.synonyms != "" {
+		if _, err := os.Stat(o.synonyms); err != nil {
+			return "", fmt.Errorf("synonyms: %w", err)
+		}
+		return o.synonyms, nil
+	}
+	path := s.dir.synonyms()
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if !o.write {
+		return "", nil
+	}
+	if err := os.WriteFile(path, []byte(index.DefaultSynonyms()), 0o644); err != nil {
+		return "", fmt.Errorf("synonyms: %w", err)
+	}
+	return path, nil
 }
 
 // recoverIndex rebuilds the index from the catalog when the last writer died

@@ -96,18 +96,28 @@ func (h *harvestFlags) config(src parser.Source) (crawler.Config, error) {
 	return cfg, nil
 }
 
-// checkBaseURLs rejects overrides for sources that are not harvested.
-func (h *harvestFlags) checkBaseURLs(sources []parser.Source) error {
+// sources returns the sources to harvest, after checking every flag against
+// each of them, so that a mistake is reported before anything is opened.
+func (h *harvestFlags) sources() ([]parser.Source, error) {
+	sources, err := selectSources(h.source)
+	if err != nil {
+		return nil, err
+	}
 	for name := range h.baseURLs {
 		found := false
 		for _, s := range sources {
 			found = found || s.Name() == name
 		}
 		if !found {
-			return fmt.Errorf("%w: --base-url names %q, which is not among the harvested sources", errUsage, name)
+			return nil, fmt.Errorf("%w: --base-url names %q, which is not among the harvested sources", errUsage, name)
 		}
 	}
-	return nil
+	for _, src := range sources {
+		if _, err := h.config(src); err != nil {
+			return nil, err
+		}
+	}
+	return sources, nil
 }
 
 // baseURLFlag collects repeated --base-url name=URL flags.
@@ -155,11 +165,8 @@ func runHarvest(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
 	}
-	sources, err := selectSources(hf.source)
+	sources, err := hf.sources()
 	if err != nil {
-		return err
-	}
-	if err := hf.checkBaseURLs(sources); err != nil {
 		return err
 	}
 	log := newLogger(env, *quiet)

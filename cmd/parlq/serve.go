@@ -32,17 +32,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
 	}
-	sources, err := selectSources(hf.source)
+	sources, err := hf.sources()
 	if err != nil {
 		return err
-	}
-	if err := hf.checkBaseURLs(sources); err != nil {
-		return err
-	}
-	for _, src := range sources {
-		if _, err := hf.config(src); err != nil {
-			return err
-		}
 	}
 	cfg := def
 	cfg.Addr = *addr

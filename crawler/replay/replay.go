@@ -430,18 +430,25 @@ func (s *Site) fault(t Target) *Fault {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// before, when set, is called with the status before anything is
+	// written, so that the request is logged before its client can have
+	// the answer (a test reading the log right after never misses it).
+	before func(status int)
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		if w.before != nil {
+			w.before(code)
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }
@@ -468,15 +475,21 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	robots := s.robots
 	s.mu.Unlock()
 
-	w := &statusWriter{ResponseWriter: rw}
-	defer func() {
+	logged := false
+	record := func(status int) {
+		if logged {
+			return
+		}
+		logged = true
 		s.mu.Lock()
 		s.inFlight--
-		e.Status = w.status
+		e.Status = status
 		e.End = time.Now()
 		s.log = append(s.log, e)
 		s.mu.Unlock()
-	}()
+	}
+	w := &statusWriter{ResponseWriter: rw, before: record}
+	defer func() { record(w.status) }()
 
 	if f != nil && s.misbehave(w, r, f, t, &pg) {
 		return

@@ -1,0 +1,1347 @@
+package replay
+
+// The UK Parliament written-questions API on loopback (UKSite): the list
+// endpoint with the filters parlq's ukparl source uses, the detail endpoint,
+// robots.txt, a request log and switchable faults. Questions are loaded from
+// the real list responses in the shared fixtures (LoadUKList) or generated
+// in their shape (GenerateUK).
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Addresses of the real API.
+const (
+	// UKCanonicalBase is the live API's base URL.
+	UKCanonicalBase = "https://questions-statements-api.parliament.uk"
+	// UKListPath is the list endpoint; a question is UKListPath + "/" + id.
+	UKListPath = "/api/writtenquestions/questions"
+)
+
+// UK targets, for faults and the log (with TargetRobots, TargetOther and
+// TargetAll).
+const (
+	// TargetList is any request to the list endpoint.
+	TargetList Target = "list"
+)
+
+// UKQuestionTarget is the target of a question's detail endpoint.
+func UKQuestionTarget(id int64) Target { return Target("question/" + strconv.FormatInt(id, 10)) }
+
+// Malformed answers 200 with the first half of the body and a Content-Length
+// that matches it: a complete HTTP response whose JSON is cut short (a proxy
+// or a cache that kept half of it). Only the UK site knows it; the Brussels
+// site ignores it.
+const Malformed FaultKind = 100
+
+// List truncation of the real API: questionText is cut at 255 characters,
+// answerText at 255 characters followed by "...".
+const (
+	ukQuestionCut = 255
+	ukAnswerCut   = 255
+)
+
+// UKDefaultTake is the page size of a list request without take.
+const UKDefaultTake = 20
+
+// UKMember is a member of either House as the API describes it with
+// expandMember=true. A member without a Name is given by id only.
+type UKMember struct {
+	ID                int
+	ListAs, Name      string
+	Party             string
+	PartyColour       string
+	PartyAbbreviation string
+	MemberFrom        string
+	// Thumbnail is the photo's URL; empty means the members API's own.
+	Thumbnail string
+}
+
+// UKGrouped is a question grouped with another for answer.
+type UKGrouped struct {
+	UIN    string
+	Tabled time.Time
+}
+
+// UKAttachment is a file published with an answer.
+type UKAttachment struct {
+	URL, Title, FileType string
+	Size                 int
+}
+
+// UKQuestion is one written question as the API has it. Dates are days
+// (UTC midnight); a zero date is null in the API.
+type UKQuestion struct {
+	// ID is the API's key, also the detail endpoint's path segment.
+	ID int64
+	// House is "Commons" or "Lords".
+	House             string
+	UIN               string
+	Tabled, ForAnswer time.Time
+	Heading           string
+	// Text is the complete question text (the list cuts it).
+	Text              string
+	Asking            UKMember
+	MemberHasInterest bool
+	BodyID            int
+	Body              string
+	NamedDay          bool
+	Withdrawn         bool
+	// Answering is the minister who answered (or gave the holding answer).
+	Answering *UKMember
+	// Answered is dateAnswered: the answer's date, or the holding answer's
+	// while Holding.
+	Answered time.Time
+	// Answer is the complete answer as plain text, paragraphs separated by
+	// "\n"; the detail endpoint serves it as HTML, the list as cut text.
+	Answer      string
+	Holding     bool
+	HoldingDate time.Time
+	// Corrected is the date the answer was corrected, by Correcting.
+	Corrected   time.Time
+	Correcting  *UKMember
+	Grouped     []UKGrouped
+	Attachments []UKAttachment
+}
+
+// hasAnswer says whether the API shows an answer (final or holding).
+func (q *UKQuestion) hasAnswer() bool { return !q.Answered.IsZero() || q.Answer != "" }
+
+// UKOptions configure a UKSite.
+type UKOptions struct {
+	Questions []UKQuestion
+	// Robots is the robots.txt body, default DefaultRobots.
+	Robots string
+}
+
+// UKSite is a running replay of the UK written-questions API. Its methods
+// are safe for concurrent use.
+type UKSite struct {
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	qs       map[int64]*UKQuestion
+	order    []int64 // insertion order
+	sorted   []int64 // list order; nil when a question changed
+	robots   string
+	faults   map[Target]*Fault
+	log      []Entry
+	inFlight int
+	maxIn    int
+}
+
+// NewUK starts a UK API replay on loopback. Close it when done.
+func NewUK(opts UKOptions) *UKSite {
+	if opts.Robots == "" {
+		opts.Robots = DefaultRobots
+	}
+	s := &UKSite{qs: map[int64]*UKQuestion{}, robots: opts.Robots, faults: map[Target]*Fault{}}
+	for _, q := range opts.Questions {
+		s.setLocked(q)
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// URL is the site's base URL, http://127.0.0.1:PORT.
+func (s *UKSite) URL() string { return s.srv.URL }
+
+// Close stops the server.
+func (s *UKSite) Close() { s.srv.Close() }
+
+// SetQuestion adds a question or replaces the one with its ID (see
+// AnswerUK, HoldUK, CorrectUK, WithdrawUK for the changes between harvests).
+func (s *UKSite) SetQuestion(q UKQuestion) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.setLocked(q)
+}
+
+func (s *UKSite) setLocked(q UKQuestion) {
+	if _, ok := s.qs[q.ID]; !ok {
+		s.order = append(s.order, q.ID)
+	}
+	s.qs[q.ID] = &q
+	s.sorted = nil
+}
+
+// Question returns a question as the site has it.
+func (s *UKSite) Question(id int64) (UKQuestion, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q, ok := s.qs[id]
+	if !ok {
+		return UKQuestion{}, false
+	}
+	return *q, true
+}
+
+// Questions returns every question, in the order they were added.
+func (s *UKSite) Questions() []UKQuestion {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]UKQuestion, 0, len(s.order))
+	for _, id := range s.order {
+		out = append(out, *s.qs[id])
+	}
+	return out
+}
+
+// SetRobots replaces robots.txt.
+func (s *UKSite) SetRobots(body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.robots = body
+}
+
+// SetFault makes the site misbehave for a target: TargetList,
+// UKQuestionTarget(id), TargetRobots, or TargetAll for every request. A
+// target-specific fault wins over a global one. The kinds are the Brussels
+// site's (SoftError answers an API problem body with 200, Layout renames the
+// envelope's members) and Malformed.
+func (s *UKSite) SetFault(t Target, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[t] = &f
+}
+
+// ClearFaults makes the site behave again.
+func (s *UKSite) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = map[Target]*Fault{}
+}
+
+// Log returns the requests served so far, in arrival order.
+func (s *UKSite) Log() []Entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.log)
+}
+
+// ResetLog forgets the logged requests and the concurrency high-water mark.
+func (s *UKSite) ResetLog() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log, s.maxIn = nil, 0
+}
+
+// Requests counts the logged requests for a target (TargetAll: all of them;
+// Target("question/"): every detail request).
+func (s *UKSite) Requests(t Target) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, e := range s.log {
+		if t == TargetAll || e.Target == t || (strings.HasSuffix(string(t), "/") && strings.HasPrefix(string(e.Target), string(t))) {
+			n++
+		}
+	}
+	return n
+}
+
+// MaxInFlight is the largest number of requests the site handled at once.
+func (s *UKSite) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxIn
+}
+
+// Match returns how many questions a list request with this query string
+// (e.g. "tabledWhenFrom=2021-02-01&tabledWhenTo=2021-02-01&house=Bicameral")
+// matches, and its take: what a test needs to know the pages a window has.
+func (s *UKSite) Match(rawQuery string) (total, take int, err error) {
+	f, err := parseUKFilter(rawQuery)
+	if err != nil {
+		return 0, 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range s.order {
+		if f.match(s.qs[id]) {
+			total++
+		}
+	}
+	return total, f.take, nil
+}
+
+// ukFilter is a parsed list request.
+type ukFilter struct {
+	from, to   [3]time.Time // tabled, answered, corrected; zero: open
+	house      string       // "" for both
+	status     string       // "", "answered", "unanswered"
+	expand     bool
+	skip, take int
+}
+
+// ukFilterDates are the date filters, in ukFilter.from/to order.
+var ukFilterDates = []string{"tabledwhen", "answeredwhen", "correctedwhen"}
+
+// parseUKFilter reads a list query string. Parameter names are matched
+// without regard to case, as the real API does; unknown ones are ignored.
+func parseUKFilter(rawQuery string) (ukFilter, error) {
+	f := ukFilter{take: UKDefaultTake}
+	for _, part := range strings.Split(rawQuery, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		key, err1 := url.QueryUnescape(k)
+		val, err2 := url.QueryUnescape(v)
+		if err := errors.Join(err1, err2); err != nil {
+			return f, fmt.Errorf("query %q: %w", part, err)
+		}
+		key = strings.ToLower(key)
+		switch key {
+		case "house":
+			switch strings.ToLower(val) {
+			case "", "bicameral":
+				f.house = ""
+			case "commons":
+				f.house = "Commons"
+			case "lords":
+				f.house = "Lords"
+			default:
+				return f, fmt.Errorf("house: %q is not Bicameral, Commons or Lords", val)
+			}
+		case "questionstatus":
+			switch strings.ToLower(val) {
+			case "", "allquestions":
+				f.status = ""
+			case "answeredonly":
+				f.status = "answered"
+			case "notanswered":
+				f.status = "unanswered"
+			default:
+				return f, fmt.Errorf("questionStatus: %q is not AllQuestions, AnsweredOnly or NotAnswered", val)
+			}
+		case "expandmember":
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return f, fmt.Errorf("expandMember: %q is not a boolean", val)
+			}
+			f.expand = b
+		case "skip", "take":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 || (key == "take" && n == 0) {
+				return f, fmt.Errorf("%s: %q is not a valid count", key, val)
+			}
+			if key == "skip" {
+				f.skip = n
+			} else {
+				f.take = n
+			}
+		default:
+			for i, name := range ukFilterDates {
+				var dst *time.Time
+				switch key {
+				case name + "from":
+					dst = &f.from[i]
+				case name + "to":
+					dst = &f.to[i]
+				default:
+					continue
+				}
+				d, err := parseUKDate(val)
+				if err != nil {
+					return f, fmt.Errorf("%s: %w", k, err)
+				}
+				*dst = d
+			}
+		}
+	}
+	return f, nil
+}
+
+// parseUKDate reads "2006-01-02" or "2006-01-02T15:04:05" as a day.
+func parseUKDate(v string) (time.Time, error) {
+	if len(v) > 10 && v[10] == 'T' {
+		v = v[:10]
+	}
+	t, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date", v)
+	}
+	return t, nil
+}
+
+// match says whether a question passes the filters (paging aside).
+func (f *ukFilter) match(q *UKQuestion) bool {
+	if f.house != "" && q.House != f.house {
+		return false
+	}
+	answered := !q.Answered.IsZero() && !q.Holding
+	switch f.status {
+	case "answered":
+		if !answered {
+			return false
+		}
+	case "unanswered":
+		if answered {
+			return false
+		}
+	}
+	for i, d := range []time.Time{q.Tabled, q.Answered, q.Corrected} {
+		if f.from[i].IsZero() && f.to[i].IsZero() {
+			continue
+		}
+		if d.IsZero() || (!f.from[i].IsZero() && d.Before(f.from[i])) || (!f.to[i].IsZero() && d.After(f.to[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// listOrder returns the ids in list order: latest tabled first, then in the
+// order the questions were added.
+func (s *UKSite) listOrder() []int64 {
+	if s.sorted == nil {
+		s.sorted = slices.Clone(s.order)
+		slices.SortStableFunc(s.sorted, func(a, b int64) int {
+			return s.qs[b].Tabled.Compare(s.qs[a].Tabled)
+		})
+	}
+	return s.sorted
+}
+
+// list renders a list response.
+func (s *UKSite) list(rawQuery string) (int, []byte) {
+	f, err := parseUKFilter(rawQuery)
+	if err != nil {
+		return http.StatusBadRequest, ukProblem(http.StatusBadRequest, "One or more validation errors occurred.", err.Error())
+	}
+	s.mu.Lock()
+	var page []UKQuestion
+	total := 0
+	for _, id := range s.listOrder() {
+		q := s.qs[id]
+		if !f.match(q) {
+			continue
+		}
+		if total >= f.skip && total < f.skip+f.take {
+			page = append(page, *q)
+		}
+		total++
+	}
+	s.mu.Unlock()
+	type result struct {
+		Value *ukValue `json:"value"`
+		Links []ukLink `json:"links"`
+	}
+	out := struct {
+		TotalResults int      `json:"totalResults"`
+		Results      []result `json:"results"`
+	}{TotalResults: total, Results: make([]result, 0, len(page))}
+	for i := range page {
+		out.Results = append(out.Results, result{Value: page[i].value(f.expand, false), Links: page[i].links()})
+	}
+	return http.StatusOK, ukJSON(out)
+}
+
+// detail renders a question's detail response.
+func (s *UKSite) detail(id int64, rawQuery string) (int, []byte) {
+	expand := false
+	for _, part := range strings.Split(rawQuery, "&") {
+		k, v, _ := strings.Cut(part, "=")
+		if strings.EqualFold(k, "expandMember") {
+			expand, _ = strconv.ParseBool(v)
+		}
+	}
+	s.mu.Lock()
+	q, ok := s.qs[id]
+	var c UKQuestion
+	if ok {
+		c = *q
+	}
+	s.mu.Unlock()
+	if !ok {
+		return http.StatusNotFound, ukProblem(http.StatusNotFound, "Not Found", fmt.Sprintf("no written question with id %d", id))
+	}
+	return http.StatusOK, ukJSON(struct {
+		Value *ukValue `json:"value"`
+		Links []ukLink `json:"links"`
+	}{c.value(expand, true), c.links()})
+}
+
+// target names what a request asks for; id is set for a question.
+func (s *UKSite) target(path string) (Target, int64) {
+	switch {
+	case path == "/robots.txt":
+		return TargetRobots, 0
+	case strings.EqualFold(strings.TrimRight(path, "/"), UKListPath):
+		return TargetList, 0
+	case len(path) > len(UKListPath)+1 && strings.EqualFold(path[:len(UKListPath)+1], UKListPath+"/"):
+		id, err := strconv.ParseInt(path[len(UKListPath)+1:], 10, 64)
+		if err != nil || id <= 0 {
+			return TargetOther, 0
+		}
+		return UKQuestionTarget(id), id
+	}
+	return TargetOther, 0
+}
+
+func (s *UKSite) serve(rw http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.inFlight++
+	s.maxIn = max(s.maxIn, s.inFlight)
+	e := Entry{
+		Method: r.Method, URI: r.URL.RequestURI(), UserAgent: r.UserAgent(),
+		IfNoneMatch: r.Header.Get("If-None-Match"), IfModifiedSince: r.Header.Get("If-Modified-Since"),
+		Start: time.Now(), InFlight: s.inFlight,
+	}
+	t, id := s.target(r.URL.Path)
+	e.Target = t
+	f := takeFault(s.faults, t)
+	robots := s.robots
+	s.mu.Unlock()
+
+	logged := false
+	record := func(status int) {
+		if logged {
+			return
+		}
+		logged = true
+		s.mu.Lock()
+		s.inFlight--
+		e.Status, e.End = status, time.Now()
+		s.log = append(s.log, e)
+		s.mu.Unlock()
+	}
+	w := &statusWriter{ResponseWriter: rw, before: record}
+	defer func() { record(w.status) }()
+
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeUKJSON(w, http.StatusMethodNotAllowed, ukProblem(http.StatusMethodNotAllowed, "Method Not Allowed", ""))
+		return
+	}
+	ct := "application/json; charset=utf-8"
+	var code int
+	var body []byte
+	switch {
+	case t == TargetRobots:
+		ct, code, body = "text/plain; charset=utf-8", http.StatusOK, []byte(robots)
+	case t == TargetList:
+		code, body = s.list(r.URL.RawQuery)
+	case id != 0:
+		code, body = s.detail(id, r.URL.RawQuery)
+	default:
+		code, body = http.StatusNotFound, ukProblem(http.StatusNotFound, "Not Found", "")
+	}
+	if f != nil && ukMisbehave(w, r, f, body) {
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(code)
+	w.Write(body)
+}
+
+// takeFault returns the fault answering a request for t, consuming one of
+// its Times.
+func takeFault(faults map[Target]*Fault, t Target) *Fault {
+	f := faults[t]
+	if f == nil {
+		f = faults[TargetAll]
+	}
+	if f == nil {
+		return nil
+	}
+	out := *f
+	if f.Times > 0 {
+		if f.Times--; f.Times == 0 {
+			for k, v := range faults {
+				if v == f {
+					delete(faults, k)
+				}
+			}
+		}
+	}
+	return &out
+}
+
+// ukMisbehave applies a fault to a response whose body would be body; it
+// reports whether the request was answered.
+func ukMisbehave(w *statusWriter, r *http.Request, f *Fault, body []byte) bool {
+	switch f.Kind {
+	case ServerError:
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		code := cmp.Or(f.Status, http.StatusServiceUnavailable)
+		http.Error(w, http.StatusText(code), code)
+	case TooManyRequests:
+		ra := f.RetryAfter
+		if ra == "" {
+			ra = "1"
+		}
+		w.Header().Set("Retry-After", ra)
+		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+	case Slow:
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+			w.status = -1
+			return true
+		}
+		return false
+	case Truncate:
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		w.Write(body[:len(body)/2])
+		// Fewer bytes than announced: the server closes the connection.
+	case Malformed:
+		writeUKJSON(w, http.StatusOK, body[:len(body)/2])
+	case Reset:
+		w.status = -1
+		hj, ok := w.ResponseWriter.(http.Hijacker)
+		if !ok {
+			panic("replay: response writer cannot hijack")
+		}
+		conn, _, err := hj.Hijack()
+		if err != nil {
+			return true
+		}
+		if tc, ok := conn.(*net.TCPConn); ok {
+			tc.SetLinger(0)
+		}
+		conn.Close()
+	case RedirectLoop:
+		http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
+	case SoftError:
+		writeUKJSON(w, http.StatusOK, ukProblem(http.StatusInternalServerError, "An error occurred while processing your request.", ""))
+	case Layout:
+		writeUKJSON(w, http.StatusOK, append(append([]byte(`{"data":`), bytes.TrimSpace(body)...), '}'))
+	case NotFound:
+		writeUKJSON(w, http.StatusNotFound, ukProblem(http.StatusNotFound, "Not Found", ""))
+	default:
+		return false
+	}
+	return true
+}
+
+func writeUKJSON(w http.ResponseWriter, code int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(code)
+	w.Write(body)
+}
+
+// ukProblem is the API's error body (RFC 7807 problem details).
+func ukProblem(code int, title, detail string) []byte {
+	p := map[string]any{"type": "https://tools.ietf.org/html/rfc7231", "title": title, "status": code}
+	if detail != "" {
+		p["detail"] = detail
+	}
+	return ukJSON(p)
+}
+
+func ukJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err) // the replay's own types always encode
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+// The API's JSON shapes, members in the API's order.
+type (
+	ukValue struct {
+		ID                    int64          `json:"id"`
+		AskingMemberID        *int           `json:"askingMemberId"`
+		AskingMember          *ukMemberJSON  `json:"askingMember"`
+		House                 string         `json:"house"`
+		MemberHasInterest     bool           `json:"memberHasInterest"`
+		DateTabled            *string        `json:"dateTabled"`
+		DateForAnswer         *string        `json:"dateForAnswer"`
+		UIN                   string         `json:"uin"`
+		QuestionText          string         `json:"questionText"`
+		AnsweringBodyID       int            `json:"answeringBodyId"`
+		AnsweringBodyName     string         `json:"answeringBodyName"`
+		IsWithdrawn           bool           `json:"isWithdrawn"`
+		IsNamedDay            bool           `json:"isNamedDay"`
+		GroupedQuestions      []string       `json:"groupedQuestions"`
+		AnswerIsHolding       *bool          `json:"answerIsHolding"`
+		AnswerIsCorrection    *bool          `json:"answerIsCorrection"`
+		AnsweringMemberID     *int           `json:"answeringMemberId"`
+		AnsweringMember       *ukMemberJSON  `json:"answeringMember"`
+		CorrectingMemberID    *int           `json:"correctingMemberId"`
+		CorrectingMember      *ukMemberJSON  `json:"correctingMember"`
+		DateAnswered          *string        `json:"dateAnswered"`
+		AnswerText            *string        `json:"answerText"`
+		OriginalAnswerText    string         `json:"originalAnswerText"`
+		ComparableAnswerText  string         `json:"comparableAnswerText"`
+		DateAnswerCorrected   *string        `json:"dateAnswerCorrected"`
+		DateHoldingAnswer     *string        `json:"dateHoldingAnswer"`
+		AttachmentCount       int            `json:"attachmentCount"`
+		Heading               string         `json:"heading"`
+		Attachments           []ukAttachJSON `json:"attachments"`
+		GroupedQuestionsDates []ukGroupJSON  `json:"groupedQuestionsDates"`
+	}
+	ukMemberJSON struct {
+		ID                int     `json:"id"`
+		ListAs            string  `json:"listAs"`
+		Name              string  `json:"name"`
+		Party             string  `json:"party"`
+		PartyColour       *string `json:"partyColour"`
+		PartyAbbreviation *string `json:"partyAbbreviation"`
+		MemberFrom        string  `json:"memberFrom"`
+		ThumbnailURL      string  `json:"thumbnailUrl"`
+	}
+	ukAttachJSON struct {
+		URL           string `json:"url"`
+		Title         string `json:"title"`
+		FileType      string `json:"fileType"`
+		FileSizeBytes int    `json:"fileSizeBytes"`
+	}
+	ukGroupJSON struct {
+		QuestionUIN string  `json:"questionUin"`
+		DateTabled  *string `json:"dateTabled"`
+	}
+	ukLink struct {
+		Rel    string `json:"rel"`
+		Href   string `json:"href"`
+		Method string `json:"method"`
+	}
+)
+
+// links are the envelope's links. Like the real ones, their hrefs are not
+// the question's id.
+func (q *UKQuestion) links() []ukLink {
+	return []ukLink{{Rel: "self", Href: "/Questions/" + strconv.FormatInt(q.ID+710558, 10), Method: "GET"}}
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func ukDate(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format("2006-01-02") + "T00:00:00"
+	return &s
+}
+
+func (m *UKMember) json(expand bool) (*int, *ukMemberJSON) {
+	if m == nil || m.ID == 0 {
+		return nil, nil
+	}
+	id := m.ID
+	if !expand || m.Name == "" {
+		return &id, nil
+	}
+	thumb := m.Thumbnail
+	if thumb == "" {
+		thumb = fmt.Sprintf("https://members-api.parliament.uk/api/Members/%d/Thumbnail", m.ID)
+	}
+	// Members without a party colour (non-affiliated) have nulls there.
+	return &id, &ukMemberJSON{
+		ID: m.ID, ListAs: m.ListAs, Name: m.Name, Party: m.Party, PartyColour: nonEmpty(m.PartyColour),
+		PartyAbbreviation: nonEmpty(m.PartyAbbreviation), MemberFrom: m.MemberFrom, ThumbnailURL: thumb,
+	}
+}
+
+// value renders the question's value object: complete texts (the answer as
+// HTML) for the detail endpoint, cut ones for the list.
+func (q *UKQuestion) value(expand, full bool) *ukValue {
+	v := &ukValue{
+		ID: q.ID, House: q.House, MemberHasInterest: q.MemberHasInterest,
+		DateTabled: ukDate(q.Tabled), DateForAnswer: ukDate(q.ForAnswer), UIN: q.UIN,
+		QuestionText: q.Text, AnsweringBodyID: q.BodyID, AnsweringBodyName: q.Body,
+		IsWithdrawn: q.Withdrawn, IsNamedDay: q.NamedDay, GroupedQuestions: []string{},
+		DateAnswered: ukDate(q.Answered), DateAnswerCorrected: ukDate(q.Corrected),
+		DateHoldingAnswer: ukDate(q.HoldingDate), Heading: q.Heading,
+		Attachments: []ukAttachJSON{}, GroupedQuestionsDates: []ukGroupJSON{},
+	}
+	v.AskingMemberID, v.AskingMember = q.Asking.json(expand)
+	v.AnsweringMemberID, v.AnsweringMember = q.Answering.json(expand)
+	v.CorrectingMemberID, v.CorrectingMember = q.Correcting.json(expand)
+	if q.hasAnswer() {
+		holding, corrected := q.Holding, !q.Corrected.IsZero()
+		v.AnswerIsHolding, v.AnswerIsCorrection = &holding, &corrected
+		text := ""
+		if full {
+			text = ukAnswerHTML(q.Answer)
+		} else {
+			text = cutRunes(strings.ReplaceAll(q.Answer, "\n", " "), ukAnswerCut, "...")
+		}
+		v.AnswerText = &text
+	}
+	if !full {
+		v.QuestionText = cutRunes(q.Text, ukQuestionCut, "")
+	}
+	for _, g := range q.Grouped {
+		v.GroupedQuestions = append(v.GroupedQuestions, g.UIN)
+		v.GroupedQuestionsDates = append(v.GroupedQuestionsDates, ukGroupJSON{QuestionUIN: g.UIN, DateTabled: ukDate(g.Tabled)})
+	}
+	for _, a := range q.Attachments {
+		v.Attachments = append(v.Attachments, ukAttachJSON{URL: a.URL, Title: a.Title, FileType: a.FileType, FileSizeBytes: a.Size})
+	}
+	v.AttachmentCount = len(q.Attachments)
+	return v
+}
+
+// cutRunes cuts s after n characters and appends tail, when s is longer.
+func cutRunes(s string, n int, tail string) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j] + tail
+		}
+		i++
+	}
+	return s
+}
+
+// ukAnswerHTML is the detail endpoint's answer markup: a paragraph each.
+func ukAnswerHTML(text string) string {
+	if text == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range strings.Split(text, "\n") {
+		b.WriteString("<p>")
+		b.WriteString(html.EscapeString(p))
+		b.WriteString("</p>")
+	}
+	return b.String()
+}
+
+// AnswerUK returns q with its final answer, given on the given date (a
+// holding answer it had keeps its date).
+func AnswerUK(q UKQuestion, on time.Time, text string) UKQuestion {
+	q.Holding = false
+	q.Answered = ukDay(on)
+	q.Answer = text
+	if q.Answering == nil {
+		q.Answering = ukMinister(q)
+	}
+	return q
+}
+
+// HoldUK returns q with a holding answer given on the given date: the
+// department says it will answer later.
+func HoldUK(q UKQuestion, on time.Time) UKQuestion {
+	q.Holding = true
+	q.HoldingDate = ukDay(on)
+	q.Answered = q.HoldingDate
+	q.Answer = ukHoldingText(q.Body)
+	if q.Answering == nil {
+		q.Answering = ukMinister(q)
+	}
+	return q
+}
+
+// CorrectUK returns q with its answer corrected on the given date.
+func CorrectUK(q UKQuestion, on time.Time, text string) UKQuestion {
+	q.Corrected = ukDay(on)
+	q.Answer = text
+	if q.Answering == nil {
+		q.Answering = ukMinister(q)
+	}
+	q.Correcting = q.Answering
+	return q
+}
+
+// WithdrawUK returns q withdrawn by its member.
+func WithdrawUK(q UKQuestion) UKQuestion {
+	q.Withdrawn = true
+	return q
+}
+
+func ukHoldingText(body string) string {
+	if body == "" {
+		body = "The Department"
+	}
+	return body + " has indicated that it will not be possible to answer this question within the usual time period. An answer is being prepared and will be provided as soon as it is available."
+}
+
+func ukDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// UKFixturesDir finds <module root>/../shared/fixtures/uk by walking up from
+// the working directory to the directory holding go.mod.
+func UKFixturesDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("fixtures: %w", err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			fx := filepath.Join(dir, "..", "shared", "fixtures", "uk")
+			if st, err := os.Stat(fx); err == nil && st.IsDir() {
+				return fx, nil
+			}
+			return "", fmt.Errorf("%w at %s", ErrNoFixtures, fx)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("%w: no go.mod above the working directory", ErrNoFixtures)
+		}
+		dir = parent
+	}
+}
+
+// UKFixtureDay is the saved list of the 520 questions of both Houses tabled
+// on 2021-02-01, in the UK fixtures directory.
+const UKFixtureDay = "clquestions_fetch_questions_get.body.json"
+
+// UKCompletion is what LoadUKList appends to a text the saved list cut, so
+// that the detail endpoint has a complete text and the list, cutting it
+// again, serves exactly the saved one.
+const UKCompletion = " [The rest of this text is not in the saved list response; the replay completes it with this sentence.]"
+
+// LoadUKList reads a saved list response (the {"totalResults", "results"}
+// envelope or a bare array of results) into questions. Texts the list cut
+// (a question of 255 characters, an answer of 255 followed by "...") are
+// completed with UKCompletion; answers are read as plain text.
+func LoadUKList(path string) ([]UKQuestion, error) {
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("uk list: %w", err)
+	}
+	type result struct {
+		Value *ukValue `json:"value"`
+	}
+	var results []result
+	if b := bytes.TrimSpace(body); len(b) > 0 && b[0] == '[' {
+		err = json.Unmarshal(b, &results)
+	} else {
+		var env struct {
+			Results []result `json:"results"`
+		}
+		err = json.Unmarshal(b, &env)
+		results = env.Results
+	}
+	if err != nil {
+		return nil, fmt.Errorf("uk list %s: %w", path, err)
+	}
+	out := make([]UKQuestion, 0, len(results))
+	for i, r := range results {
+		if r.Value == nil {
+			return nil, fmt.Errorf("uk list %s: result %d has no value", path, i)
+		}
+		q, err := r.Value.question()
+		if err != nil {
+			return nil, fmt.Errorf("uk list %s: result %d: %w", path, i, err)
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// question reads a list value back into a question.
+func (v *ukValue) question() (UKQuestion, error) {
+	date := func(s *string) (time.Time, error) {
+		if s == nil {
+			return time.Time{}, nil
+		}
+		return parseUKDate(*s)
+	}
+	member := func(id *int, m *ukMemberJSON) *UKMember {
+		switch {
+		case m != nil:
+			return &UKMember{ID: m.ID, ListAs: m.ListAs, Name: m.Name, Party: m.Party, PartyColour: deref(m.PartyColour),
+				PartyAbbreviation: deref(m.PartyAbbreviation), MemberFrom: m.MemberFrom, Thumbnail: m.ThumbnailURL}
+		case id != nil:
+			return &UKMember{ID: *id}
+		}
+		return nil
+	}
+	q := UKQuestion{
+		ID: v.ID, House: v.House, UIN: v.UIN, Heading: v.Heading, Text: v.QuestionText,
+		MemberHasInterest: v.MemberHasInterest, BodyID: v.AnsweringBodyID, Body: v.AnsweringBodyName,
+		NamedDay: v.IsNamedDay, Withdrawn: v.IsWithdrawn,
+		Answering:  member(v.AnsweringMemberID, v.AnsweringMember),
+		Correcting: member(v.CorrectingMemberID, v.CorrectingMember),
+		Holding:    v.AnswerIsHolding != nil && *v.AnswerIsHolding,
+	}
+	if a := member(v.AskingMemberID, v.AskingMember); a != nil {
+		q.Asking = *a
+	}
+	var errs []error
+	for _, d := range []struct {
+		dst *time.Time
+		src *string
+	}{{&q.Tabled, v.DateTabled}, {&q.ForAnswer, v.DateForAnswer}, {&q.Answered, v.DateAnswered},
+		{&q.HoldingDate, v.DateHoldingAnswer}, {&q.Corrected, v.DateAnswerCorrected}} {
+		t, err := date(d.src)
+		errs = append(errs, err)
+		*d.dst = t
+	}
+	if err := errors.Join(errs...); err != nil {
+		return q, err
+	}
+	if utf8.RuneCountInString(q.Text) == ukQuestionCut {
+		q.Text += UKCompletion
+	}
+	if v.AnswerText != nil {
+		q.Answer = *v.AnswerText
+		if utf8.RuneCountInString(q.Answer) == ukAnswerCut+3 && strings.HasSuffix(q.Answer, "...") {
+			q.Answer = strings.TrimSuffix(q.Answer, "...") + UKCompletion
+		}
+	}
+	for _, g := range v.GroupedQuestionsDates {
+		t, err := date(g.DateTabled)
+		if err != nil {
+			return q, err
+		}
+		q.Grouped = append(q.Grouped, UKGrouped{UIN: g.QuestionUIN, Tabled: t})
+	}
+	for _, uin := range v.GroupedQuestions {
+		if !slices.ContainsFunc(q.Grouped, func(g UKGrouped) bool { return g.UIN == uin }) {
+			q.Grouped = append(q.Grouped, UKGrouped{UIN: uin})
+		}
+	}
+	for _, a := range v.Attachments {
+		q.Attachments = append(q.Attachments, UKAttachment{URL: a.URL, Title: a.Title, FileType: a.FileType, Size: a.FileSizeBytes})
+	}
+	return q, nil
+}
+
+// ukDepartment is an answering body with the way questions address it.
+type ukDepartment struct {
+	id              int
+	name, secretary string
+}
+
+var ukDepartments = []ukDepartment{
+	{17, "Department of Health and Social Care", "Secretary of State for Health and Social Care"},
+	{208, "Foreign, Commonwealth and Development Office", "Secretary of State for Foreign, Commonwealth and Development Affairs"},
+	{201, "Department for Business and Trade", "Secretary of State for Business and Trade"},
+	{14, "HM Treasury", "Chancellor of the Exchequer"},
+	{1, "Home Office", "Secretary of State for the Home Department"},
+	{60, "Department for Education", "Secretary of State for Education"},
+	{7, "Ministry of Housing, Communities and Local Government", "Secretary of State for Housing, Communities and Local Government"},
+	{53, "Cabinet Office", "Minister for the Cabinet Office"},
+	{10, "Department for Culture, Media and Sport", "Secretary of State for Culture, Media and Sport"},
+	{11, "Ministry of Defence", "Secretary of State for Defence"},
+	{29, "Department for Work and Pensions", "Secretary of State for Work and Pensions"},
+	{13, "Department for Environment, Food and Rural Affairs", "Secretary of State for Environment, Food and Rural Affairs"},
+	{27, "Department for Transport", "Secretary of State for Transport"},
+	{54, "Ministry of Justice", "Secretary of State for Justice"},
+	{216, "Department for Science, Innovation and Technology", "Secretary of State for Science, Innovation and Technology"},
+	{202, "Department for Energy Security and Net Zero", "Secretary of State for Energy Security and Net Zero"},
+}
+
+// ukTopics are headings with what a question asks about them. The first is
+// the smart-city topic a cross-legislature search looks for.
+var ukTopics = []struct{ heading, subject string }{
+	{"Smart Cities: Data Protection", "the use of smart city sensors and the personal data they collect in local authorities"},
+	{"Housing: Energy Efficiency", "the energy efficiency of social housing built since 2015"},
+	{"Cycling: Infrastructure", "funding for protected cycle lanes in towns outside London"},
+	{"Air Pollution: Schools", "levels of nitrogen dioxide near primary schools"},
+	{"Broadband: Rural Areas", "the rollout of gigabit broadband to rural premises"},
+	{"Hospitals: Waiting Lists", "the number of patients waiting more than 18 weeks for planned treatment"},
+	{"Railways: Fares", "the effect of regulated fare increases on commuters"},
+	{"Flood Control: Finance", "capital spending on flood defences in each region"},
+	{"Apprentices: Small Businesses", "the take-up of apprenticeships by small and medium-sized enterprises"},
+	{"Prisons: Staff", "staff retention rates in the prison service"},
+	{"Local Government: Digital Technology", "support for councils adopting digital services"},
+	{"Bus Services: Concessions", "the number of concessionary bus passes in use"},
+	{"Mental Health Services: Children", "waiting times for child and adolescent mental health services"},
+	{"Armed Forces: Housing", "the condition of service family accommodation"},
+	{"Energy: Prices", "support for households with high energy bills"},
+	{"Agriculture: Subsidies", "payments to farmers under environmental land management schemes"},
+	{"Smart Cities: Transport", "smart city traffic management schemes and their effect on congestion"},
+	{"Pensions: Women", "the state pension age of women born in the 1950s"},
+	{"Universities: Admissions", "the number of students from disadvantaged backgrounds admitted to university"},
+	{"Police: Recruitment", "progress on police officer recruitment in each force"},
+}
+
+var (
+	ukFirst   = []string{"Alice", "Ben", "Carys", "Daniel", "Eilidh", "Fergus", "Gemma", "Harriet", "Imran", "Jonathan", "Kirsty", "Liam", "Meera", "Nicholas", "Owain", "Priya", "Rhys", "Siobhan", "Tariq", "Victoria"}
+	ukLast    = []string{"Ashworth", "Barclay", "Carmichael", "Dunmore", "Ellwood", "Fairbairn", "Gillan", "Hartley", "Ingram", "Jardine", "Kerrigan", "Lockhart", "Merriman", "Northcott", "Oakeshott", "Pennington", "Quarrie", "Rowntree", "Stanhope", "Trelawny"}
+	ukPlaces  = []string{"Ashford Vale", "Brackley North", "Calder Rise", "Dunmore East", "Eastleigh Moor", "Fenwick", "Glenholm", "Harrowgate South", "Irwell Valley", "Kestrel Bay"}
+	ukParties = []struct{ name, abbr, colour string }{
+		{"Labour", "Lab", "ff0000"}, {"Conservative", "Con", "0000ff"}, {"Liberal Democrat", "LD", "ffcc00"},
+		{"Scottish National Party", "SNP", "fff95d"}, {"Green Party", "Green", "78b82a"}, {"Plaid Cymru", "PC", "348837"},
+	}
+	ukLordsParties = []struct{ name, abbr, colour string }{
+		{"Crossbench", "XB", "a5a5a5"}, {"Conservative", "Con", "0000ff"}, {"Labour", "Lab", "ff0000"},
+		{"Liberal Democrat", "LD", "ffcc00"}, {"Bishops", "Bp", "8b006b"},
+	}
+	ukSentences = []string{
+		"The Government keeps this matter under review and publishes the relevant statistics each quarter.",
+		"Information on the number of cases in each region is not held centrally and could be obtained only at disproportionate cost.",
+		"Since 2019 the Department has invested over £120 million in this programme, working closely with local partners.",
+		"Officials meet representatives of the sector regularly to discuss the issues the hon. Member raises.",
+		"A consultation on the next phase will be published later this year, and its responses will inform our approach.",
+		"Guidance was updated in the spring to make clear what is expected of providers & commissioners.",
+	}
+)
+
+// ukMember builds a generated member of a House.
+func ukMember(house string, i int) UKMember {
+	first, last := ukFirst[i%len(ukFirst)], ukLast[(i/len(ukFirst))%len(ukLast)]
+	m := UKMember{ID: 4000 + i, ListAs: last + ", " + first, Name: first + " " + last}
+	if house == "Lords" {
+		p := ukLordsParties[i%len(ukLordsParties)]
+		m.ID += 10000
+		m.Name = map[bool]string{true: "Baroness ", false: "Lord "}[i%2 == 0] + last
+		m.ListAs = m.Name
+		m.Party, m.PartyAbbreviation, m.PartyColour, m.MemberFrom = p.name, p.abbr, p.colour, "Life peer"
+		return m
+	}
+	p := ukParties[(i*7)%len(ukParties)]
+	m.Party, m.PartyAbbreviation, m.PartyColour, m.MemberFrom = p.name, p.abbr, p.colour, ukPlaces[i%len(ukPlaces)]
+	return m
+}
+
+// ukMinister is the generated minister of q's answering body in q's House.
+func ukMinister(q UKQuestion) *UKMember {
+	i := 900 + q.BodyID%97
+	if q.House == "Lords" {
+		i += 97
+	}
+	m := ukMember(q.House, i)
+	if q.House != "Lords" {
+		m.Party, m.PartyAbbreviation, m.PartyColour = ukParties[0].name, ukParties[0].abbr, ukParties[0].colour
+	}
+	return &m
+}
+
+// ukWorkday is the first weekday on or after t plus n weekdays.
+func ukWorkday(t time.Time, n int) time.Time {
+	for t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
+		t = t.AddDate(0, 0, 1)
+	}
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if t.Weekday() != time.Saturday && t.Weekday() != time.Sunday {
+			n--
+		}
+	}
+	return t
+}
+
+// GenerateUK makes n written questions tabled over the weekdays of year,
+// in the shape and proportions of the real 2021-02-01 list: three in four
+// from the Commons (about half of them named-day questions, due in three
+// days, the others in two; Lords questions are due in fourteen), about one
+// in five grouped with others, about 11% answered after a holding answer, 2%
+// still holding, 1.3% unanswered, 0.3% withdrawn, a few corrected answers
+// and attachments, and texts that the list cuts in a third of the questions
+// and in most answers. One question in ten is about smart cities. The same n
+// and year always give the same questions; ids are 1,000,000 × (year − 1990)
+// + index.
+func GenerateUK(n, year int) []UKQuestion {
+	r := newUKRand(uint64(n), uint64(year))
+	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	var days []time.Time
+	for d := start; d.Year() == year; d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			days = append(days, d)
+		}
+	}
+	lordsGov := "Her Majesty's Government"
+	if year >= 2023 {
+		lordsGov = "His Majesty's Government"
+	}
+	out := make([]UKQuestion, 0, n)
+	uin := map[string]int{}
+	for i := range n {
+		house := "Commons"
+		if r.intn(100) < 25 {
+			house = "Lords"
+		}
+		tabled := days[i*len(days)/max(n, 1)]
+		dept := ukDepartments[r.skewed(len(ukDepartments))]
+		topic := ukTopics[r.intn(len(ukTopics))]
+		if i%10 == 0 {
+			topic = ukTopics[0]
+			if i%20 == 0 {
+				topic = ukTopics[16]
+			}
+		} else if strings.HasPrefix(topic.heading, "Smart") {
+			topic = ukTopics[1+i%15]
+		}
+		members := 600
+		if house == "Lords" {
+			members = 250
+		}
+		uin[house]++
+		q := UKQuestion{
+			ID:      int64(1_000_000*(year-1990) + i),
+			House:   house,
+			UIN:     strconv.Itoa(uin[house]),
+			Tabled:  tabled,
+			Heading: topic.heading,
+			Asking:  ukMember(house, r.skewed(members)),
+			BodyID:  dept.id,
+			Body:    dept.name,
+		}
+		clauses := ""
+		switch r.intn(3) {
+		case 0:
+			clauses = ", broken down by (a) region, (b) age group and (c) the type of provider concerned; and if he will publish that information in the Library of the House"
+		case 1:
+			clauses = " in each of the last five years"
+		}
+		if house == "Lords" {
+			q.UIN = "HL" + q.UIN
+			q.ForAnswer = ukWorkday(tabled, 10)
+			q.Text = fmt.Sprintf("To ask %s what assessment they have made of %s%s.", lordsGov, topic.subject, strings.ReplaceAll(clauses, "he will", "they will"))
+		} else {
+			q.NamedDay = r.intn(2) == 0
+			q.ForAnswer = ukWorkday(tabled, map[bool]int{true: 3, false: 2}[q.NamedDay])
+			q.Text = fmt.Sprintf("To ask the %s, what assessment he has made of %s%s.", dept.secretary, topic.subject, clauses)
+		}
+		answer := func() string {
+			var ps []string
+			ps = append(ps, fmt.Sprintf("The Government recognises the importance of %s.", topic.subject))
+			for j := range 1 + r.intn(4) {
+				ps = append(ps, ukSentences[(i+j)%len(ukSentences)])
+			}
+			return strings.Join(ps, "\n")
+		}
+		delay := []int{0, 2, 3, 3, 3, 4, 7, 8, 8, 8, 10, 11, 14, 14, 15, 21, 29, 38, 44}
+		answeredOn := func(after time.Time) time.Time {
+			if house == "Lords" {
+				return ukWorkday(after, 5+r.intn(15))
+			}
+			return ukWorkday(after, delay[r.intn(len(delay))]*5/7)
+		}
+		switch p := r.intn(1000); {
+		case p < 3:
+			q.Withdrawn = true
+		case p < 16:
+			// unanswered
+		case p < 36:
+			q = HoldUK(q, q.ForAnswer)
+		case p < 146:
+			q = HoldUK(q, q.ForAnswer)
+			q = AnswerUK(q, ukWorkday(q.ForAnswer, 5+r.intn(25)), answer())
+		default:
+			q = AnswerUK(q, answeredOn(tabled), answer())
+			if r.intn(1000) < 8 {
+				q = CorrectUK(q, ukWorkday(q.Answered, 2+r.intn(15)), q.Answer+ukCorrectionNote)
+			}
+			if r.intn(100) < 2 {
+				q.Attachments = []UKAttachment{{
+					URL:   fmt.Sprintf("https://questions-statements.parliament.uk/api/Attachment/WrittenQuestion/%d/table.xlsx", q.ID),
+					Title: "Figures by region", FileType: "Excel", Size: 20000 + r.intn(50000),
+				}}
+			}
+		}
+		out = append(out, q)
+	}
+	ukGroup(out, r)
+	return out
+}
+
+// ukCorrectionNote ends the text of a corrected generated answer.
+const ukCorrectionNote = "\nThis answer corrects the figures given previously."
+
+// UKAsOf returns questions as the API showed them at the end of day t: those
+// tabled by then, with only the holding answers, answers and corrections
+// given by then. Generated questions seen day after day make a realistic
+// sequence of nightly harvests.
+func UKAsOf(qs []UKQuestion, t time.Time) []UKQuestion {
+	day := ukDay(t)
+	var out []UKQuestion
+	for _, q := range qs {
+		if q.Tabled.After(day) {
+			continue
+		}
+		if !q.Corrected.IsZero() && q.Corrected.After(day) {
+			q.Corrected, q.Correcting = time.Time{}, nil
+			q.Answer = strings.TrimSuffix(q.Answer, ukCorrectionNote)
+		}
+		if !q.Answered.IsZero() && q.Answered.After(day) {
+			if !q.HoldingDate.IsZero() && !q.HoldingDate.After(day) {
+				q = HoldUK(q, q.HoldingDate)
+			} else {
+				q.Answered, q.Answer, q.Answering, q.Holding, q.HoldingDate = time.Time{}, "", nil, false, time.Time{}
+				q.Attachments = nil
+			}
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// ukGroup groups about one question in five with one to five others of the
+// same House and day, each listing the others.
+func ukGroup(qs []UKQuestion, r *ukRand) {
+	grouped := make([]bool, len(qs))
+	for i := range qs {
+		if grouped[i] || r.intn(100) >= 12 {
+			continue
+		}
+		size := []int{1, 1, 1, 1, 2, 2, 2, 3, 5}[r.intn(9)]
+		members := []int{i}
+		for j := i + 1; j < len(qs) && j < i+20 && len(members) <= size; j++ {
+			if !grouped[j] && qs[j].House == qs[i].House && qs[j].Tabled.Equal(qs[i].Tabled) && !qs[j].Withdrawn {
+				members = append(members, j)
+			}
+		}
+		if len(members) < 2 {
+			continue
+		}
+		for _, a := range members {
+			grouped[a] = true
+			for _, b := range members {
+				if a != b {
+					qs[a].Grouped = append(qs[a].Grouped, UKGrouped{UIN: qs[b].UIN, Tabled: qs[b].Tabled})
+				}
+			}
+		}
+	}
+}
+
+// ukRand is a small deterministic generator (SplitMix64), so that
+// GenerateUK's output does not depend on math/rand's algorithms.
+type ukRand struct{ s uint64 }
+
+func newUKRand(a, b uint64) *ukRand { return &ukRand{s: a*0x9e3779b97f4a7c15 ^ b} }
+
+func (r *ukRand) next() uint64 {
+	r.s += 0x9e3779b97f4a7c15
+	z := r.s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+func (r *ukRand) intn(n int) int { return int(r.next() % uint64(n)) }
+
+// skewed picks in [0, n) with small numbers more likely: a few members ask
+// many questions, a few departments get most of them.
+func (r *ukRand) skewed(n int) int { return r.intn(r.intn(n) + 1) }

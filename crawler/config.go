@@ -57,9 +57,17 @@ type Config struct {
 	BaseURL string
 	// Legislature selects a term ("24/29"), "all", or "" for the current one.
 	Legislature string
-	// Since and Until bound date-windowed sources; a zero Since means the
-	// last good run's start minus one day.
+	// Since and Until bound date-windowed sources (the UK API). A zero
+	// Since means the last good run's start minus Overlap or, on a first
+	// run, FirstWindow before Until; a zero Until means the day of Now.
+	// Sources without date windows (Brussels) ignore all four.
 	Since, Until time.Time
+	// Overlap reaches back before the last good run: a change can reach a
+	// source's lists days after the date it carries (an answer dated
+	// Monday published on Wednesday).
+	Overlap time.Duration
+	// FirstWindow is the span a first run covers when Since is not given.
+	FirstWindow time.Duration
 	// IncludeTypes adds question types to harvest besides written questions.
 	IncludeTypes []parlq.Type
 	// Recheck overrides the re-check schedule for one run: RecheckDue,
@@ -92,6 +100,8 @@ func DefaultConfig() Config {
 		MaxRedirects:           10,
 		MaxBodySize:            32 << 20,
 		MaxConsecutiveFailures: 25,
+		Overlap:                3 * 24 * time.Hour,
+		FirstWindow:            30 * 24 * time.Hour,
 		Now:                    time.Now,
 	}
 }

@@ -206,15 +206,9 @@ func (r *run) progress(phase string, done, total int, u string) {
 
 func (r *run) harvest(ctx context.Context) error {
 	name := r.src.Name()
-	opts := parlq.SeedOptions{Legislature: r.cfg.Legislature, Since: r.cfg.Since, Until: r.cfg.Until}
-	if opts.Since.IsZero() {
-		last, err := r.cat.LastGoodRun(ctx, name)
-		switch {
-		case err == nil:
-			opts.Since = last.Started.Add(-24 * time.Hour)
-		case !errors.Is(err, catalog.ErrNotFound):
-			return err
-		}
+	opts, err := r.seedOptions(ctx)
+	if err != nil {
+		return err
 	}
 	seeds, err := r.src.Seeds(opts)
 	if err != nil {
@@ -235,7 +229,11 @@ func (r *run) harvest(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	plan := r.plan(items, r.cfg.Now())
+	behind, err := r.behind(ctx, items, refs)
+	if err != nil {
+		return err
+	}
+	plan := r.plan(items, r.cfg.Now(), behind)
 	r.rec.Skipped = len(items) - len(plan)
 	r.log.Info("plan", "tracked", len(items), "to_fetch", len(plan))
 	consecutive := 0
@@ -263,6 +261,32 @@ func (r *run) harvest(ctx context.Context) error {
 	}
 	r.progress("fetch", len(plan), len(plan), "")
 	return nil
+}
+
+// seedOptions are the bounds of this run's seeds. Date windows default to
+// the time since the last good run, with Overlap to spare, or FirstWindow on
+// a first run; they end on the day of Now unless told otherwise.
+func (r *run) seedOptions(ctx context.Context) (parlq.SeedOptions, error) {
+	opts := parlq.SeedOptions{Legislature: r.cfg.Legislature, Since: r.cfg.Since, Until: r.cfg.Until}
+	if opts.Until.IsZero() {
+		opts.Until = r.cfg.Now()
+	}
+	if opts.Since.IsZero() {
+		last, err := r.cat.LastGoodRun(ctx, r.src.Name())
+		switch {
+		case err == nil:
+			opts.Since = last.Started.Add(-r.cfg.Overlap)
+		case errors.Is(err, catalog.ErrNotFound):
+			opts.Since = opts.Until.Add(-r.cfg.FirstWindow)
+		default:
+			return opts, err
+		}
+		if opts.Since.After(opts.Until) {
+			// An explicit Until before the last run: a first window.
+			opts.Since = opts.Until.Add(-r.cfg.FirstWindow)
+		}
+	}
+	return opts, nil
 }
 
 // included says whether a question type is harvested.

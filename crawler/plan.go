@@ -2,6 +2,8 @@ package crawler
 
 import (
 	"cmp"
+	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -19,10 +21,11 @@ const (
 )
 
 // plan returns the tracked questions to fetch now, in fetch order: never
-// fetched, updated per the index, due for a re-check, failed last time
-// (last, so that a page that keeps failing cannot starve the others of a
-// request budget). Ties go by id, so runs are reproducible.
-func (r *run) plan(items []catalog.Item, now time.Time) []catalog.Item {
+// fetched, updated per the index (or behind what this run's lists tell),
+// due for a re-check, failed last time (last, so that a page that keeps
+// failing cannot starve the others of a request budget). Ties go by id, so
+// runs are reproducible.
+func (r *run) plan(items []catalog.Item, now time.Time, behind map[string]bool) []catalog.Item {
 	type entry struct {
 		it     catalog.Item
 		reason int
@@ -32,7 +35,11 @@ func (r *run) plan(items []catalog.Item, now time.Time) []catalog.Item {
 		if !r.included(it.Type) {
 			continue
 		}
-		if why := reason(it, now, r.src.Recheck(), r.cfg.Recheck); why != notDue {
+		why := reason(it, now, r.src.Recheck(), r.cfg.Recheck)
+		if behind[it.ID] && why > reasonUpdated {
+			why = reasonUpdated
+		}
+		if why != notDue {
 			es = append(es, entry{it, why})
 		}
 	}
@@ -46,6 +53,59 @@ func (r *run) plan(items []catalog.Item, now time.Time) []catalog.Item {
 	return out
 }
 
+// behind returns the ids of stored questions whose record is behind what
+// this run's lists tell of them: the listing's status, answer, holding
+// answer or correction date differs from the stored record's.
+//
+// The rule "Updated after the last fetch day" misses two changes that the
+// lists of a date-windowed source (UK) do show: one made on the day of the
+// last fetch, after it, and one dated before the last fetch that reached the
+// list later (an answer published days after the date it carries). Comparing
+// the list's own fields catches both without re-fetching every listed
+// question: only records the list contradicts are fetched again. Sources
+// whose listings tell none of these fields (Brussels) are unaffected.
+func (r *run) behind(ctx context.Context, items []catalog.Item, refs []parlq.Ref) (map[string]bool, error) {
+	listed := make(map[string]bool, len(refs))
+	for _, ref := range refs {
+		if l := ref.Listing; l != nil && (l.Status != "" || l.Answered != "" || l.HoldingAnswered != "" || l.Corrected != "") {
+			listed[ref.ID] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, it := range items {
+		// New and failed questions are fetched anyway.
+		if !listed[it.ID] || it.LastFetched.IsZero() || it.Failures > 0 || it.Status == "" || it.Listing == nil {
+			continue
+		}
+		l := it.Listing
+		// Cheap first: the tracking row holds the record's status and
+		// answer date.
+		if differs(l.Status, it.Status) || differs(l.Answered, it.Answered) {
+			out[it.ID] = true
+			continue
+		}
+		if l.HoldingAnswered == "" && l.Corrected == "" {
+			continue
+		}
+		q, err := r.cat.Get(ctx, it.ID)
+		if errors.Is(err, catalog.ErrNotFound) {
+			out[it.ID] = true
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if differs(l.HoldingAnswered, q.HoldingAnswered) || differs(l.Corrected, q.Corrected) {
+			out[it.ID] = true
+		}
+	}
+	return out, nil
+}
+
+// differs says whether a list tells a value (non-empty) other than the
+// record's.
+func differs[S ~string](listed, stored S) bool { return listed != "" && listed != stored }
+
 // reason says why a question is to be fetched now, or notDue.
 func reason(it catalog.Item, now time.Time, p parlq.RecheckPolicy, override string) int {
 	switch {
@@ -54,6 +114,10 @@ func reason(it catalog.Item, now time.Time, p parlq.RecheckPolicy, override stri
 	case it.Failures > 0:
 		return reasonFailed
 	case it.Updated != "" && it.Updated > it.LastFetched.UTC().Format(parlq.DateLayout):
+		// Strictly after: with "on or after", every question changed on
+		// the day of its fetch would be fetched again by every run until
+		// the next day. A change on that day, after the fetch, is caught
+		// by comparing the list with the record (run.behind).
 		return reasonUpdated
 	case override == RecheckAll:
 		return reasonDue

@@ -160,7 +160,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("%w (%d attempts): %w", ErrGaveUp, attempt+1, lastErr)
 		}
 		wait = max(wait, t.backoff(attempt))
-		t.log.Debug("retrying", "url", req.URL.String(), "attempt", attempt+1, "wait", wait, "error", lastErr)
+		t.log.Warn("retrying", "url", req.URL.String(), "attempt", attempt+1, "wait", wait, "error", lastErr)
 		h := t.gates.get(req.URL.Host)
 		until := time.Now().Add(wait)
 		h.sem <- struct{}{}

@@ -201,7 +201,7 @@ func (s *store) harvest(ctx context.Context, sources []parser.Source, hf *harves
 		if err != nil {
 			return runs, err
 		}
-		cfg.Logger = s.log.With("source", src.Name())
+		cfg.Logger = s.log
 		name := src.Name()
 		cfg.Progress = func(p crawler.Progress) { progress(name, p) }
 		cfg.OnChange = func(q *parlq.Question, _ catalog.PutResult) {

@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -112,32 +111,6 @@ func session(t time.Time) string {
 		y--
 	}
 	return fmt.Sprintf("%02d/%02d", y%100, (y+1)%100)
-}
-
-// ErrNoFixtures is returned when the shared fixtures are not present.
-var ErrNoFixtures = errors.New("shared fixtures not found")
-
-// FixturesDir finds <module root>/../shared/fixtures/brussels by walking up
-// from the working directory to the directory holding go.mod.
-func FixturesDir() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("fixtures: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			fx := filepath.Join(dir, "..", "shared", "fixtures", "brussels")
-			if st, err := os.Stat(fx); err == nil && st.IsDir() {
-				return fx, nil
-			}
-			return "", fmt.Errorf("%w at %s", ErrNoFixtures, fx)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("%w: no go.mod above the working directory", ErrNoFixtures)
-		}
-		dir = parent
-	}
 }
 
 // fixturePages lists the saved detail pages and what the index says of them.

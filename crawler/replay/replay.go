@@ -22,10 +22,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"text/template"
 	"time"
 )
@@ -192,17 +190,11 @@ type page struct {
 
 // Site is a running replay server. Its methods are safe for concurrent use.
 type Site struct {
-	srv  *httptest.Server
+	host
 	opts Options
 
-	mu       sync.Mutex
 	order    []string
 	pages    map[string]*page
-	robots   string
-	faults   map[Target]*Fault
-	log      []Entry
-	inFlight int
-	maxIn    int
 	index    []byte
 	indexMod time.Time
 	clock    time.Time
@@ -213,28 +205,18 @@ func New(opts Options) *Site {
 	if opts.Legislature == "" {
 		opts.Legislature = "24/29"
 	}
-	if opts.Robots == "" {
-		opts.Robots = DefaultRobots
-	}
 	s := &Site{
-		opts:   opts,
-		pages:  map[string]*page{},
-		robots: opts.Robots,
-		faults: map[Target]*Fault{},
-		clock:  time.Now().UTC().Truncate(time.Second),
+		host:  newHost(opts.Robots),
+		opts:  opts,
+		pages: map[string]*page{},
+		clock: time.Now().UTC().Truncate(time.Second),
 	}
 	for _, q := range opts.Questions {
 		s.setLocked(q)
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.start(s.serve)
 	return s
 }
-
-// URL is the site's base URL, http://127.0.0.1:PORT.
-func (s *Site) URL() string { return s.srv.URL }
-
-// Close stops the server.
-func (s *Site) Close() { s.srv.Close() }
 
 // IndexURL is the absolute URL of the served legislature index.
 func (s *Site) IndexURL() string { return s.srv.URL + IndexPath(s.opts.Legislature) }
@@ -310,81 +292,6 @@ func (s *Site) Questions() []Question {
 	return out
 }
 
-// SetRobots replaces robots.txt.
-func (s *Site) SetRobots(body string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.robots = body
-}
-
-// SetFault makes the site misbehave for a target (TargetAll for every
-// request). A target-specific fault wins over a global one.
-func (s *Site) SetFault(t Target, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults[t] = &f
-}
-
-// ClearFaults makes the site behave again.
-func (s *Site) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = map[Target]*Fault{}
-}
-
-// Log returns the requests served so far, in arrival order.
-func (s *Site) Log() []Entry {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Entry(nil), s.log...)
-}
-
-// ResetLog forgets the logged requests and the concurrency high-water mark.
-func (s *Site) ResetLog() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log = nil
-	s.maxIn = 0
-}
-
-// Requests counts the logged requests for a target (TargetAll: all of them).
-func (s *Site) Requests(t Target) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, e := range s.log {
-		if t == TargetAll || e.Target == t {
-			n++
-		}
-	}
-	return n
-}
-
-// MaxInFlight is the largest number of requests the site handled at once.
-func (s *Site) MaxInFlight() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.maxIn
-}
-
-// MinGap is the shortest time between the end of one request and the start
-// of the next (zero with fewer than two requests).
-func (s *Site) MinGap() time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var min time.Duration = -1
-	for i := 1; i < len(s.log); i++ {
-		g := s.log[i].Start.Sub(s.log[i-1].End)
-		if min < 0 || g < min {
-			min = g
-		}
-	}
-	if min < 0 {
-		return 0
-	}
-	return min
-}
-
 func (s *Site) target(r *http.Request) (Target, *page) {
 	switch {
 	case r.URL.Path == "/robots.txt":
@@ -401,29 +308,6 @@ func (s *Site) target(r *http.Request) (Target, *page) {
 		return Detail(m, b), s.pages[key(m, b)]
 	}
 	return TargetOther, nil
-}
-
-// fault returns the fault answering this request, consuming one of its Times.
-func (s *Site) fault(t Target) *Fault {
-	f := s.faults[t]
-	if f == nil {
-		f = s.faults[TargetAll]
-	}
-	if f == nil {
-		return nil
-	}
-	out := *f
-	if f.Times > 0 {
-		f.Times--
-		if f.Times == 0 {
-			for k, v := range s.faults {
-				if v == f {
-					delete(s.faults, k)
-				}
-			}
-		}
-	}
-	return &out
 }
 
 // statusWriter remembers the status written.
@@ -454,42 +338,20 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	s.mu.Lock()
-	s.inFlight++
-	if s.inFlight > s.maxIn {
-		s.maxIn = s.inFlight
-	}
-	e := Entry{
-		Method: r.Method, URI: r.URL.RequestURI(), UserAgent: r.UserAgent(),
-		IfNoneMatch: r.Header.Get("If-None-Match"), IfModifiedSince: r.Header.Get("If-Modified-Since"),
-		Start: start, InFlight: s.inFlight,
-	}
-	t, p := s.target(r)
-	e.Target = t
-	f := s.fault(t)
-	var pg page
-	if p != nil {
-		pg = *p
-	}
-	robots := s.robots
-	s.mu.Unlock()
-
-	logged := false
-	record := func(status int) {
-		if logged {
-			return
+	var (
+		t  Target
+		p  *page
+		pg page
+	)
+	ex := s.begin(rw, r, func() Target {
+		t, p = s.target(r)
+		if p != nil {
+			pg = *p
 		}
-		logged = true
-		s.mu.Lock()
-		s.inFlight--
-		e.Status = status
-		e.End = time.Now()
-		s.log = append(s.log, e)
-		s.mu.Unlock()
-	}
-	w := &statusWriter{ResponseWriter: rw, before: record}
-	defer func() { record(w.status) }()
+		return t
+	})
+	defer ex.done()
+	w, f, robots := ex.w, ex.fault, ex.robots
 
 	if f != nil && s.misbehave(w, r, f, t, &pg) {
 		return

@@ -15,14 +15,11 @@ import (
 	"html"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -134,37 +131,22 @@ type UKOptions struct {
 // UKSite is a running replay of the UK written-questions API. Its methods
 // are safe for concurrent use.
 type UKSite struct {
-	srv *httptest.Server
+	host
 
-	mu       sync.Mutex
-	qs       map[int64]*UKQuestion
-	order    []int64 // insertion order
-	sorted   []int64 // list order; nil when a question changed
-	robots   string
-	faults   map[Target]*Fault
-	log      []Entry
-	inFlight int
-	maxIn    int
+	qs     map[int64]*UKQuestion
+	order  []int64 // insertion order
+	sorted []int64 // list order; nil when a question changed
 }
 
 // NewUK starts a UK API replay on loopback. Close it when done.
 func NewUK(opts UKOptions) *UKSite {
-	if opts.Robots == "" {
-		opts.Robots = DefaultRobots
-	}
-	s := &UKSite{qs: map[int64]*UKQuestion{}, robots: opts.Robots, faults: map[Target]*Fault{}}
+	s := &UKSite{host: newHost(opts.Robots), qs: map[int64]*UKQuestion{}}
 	for _, q := range opts.Questions {
 		s.setLocked(q)
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.start(s.serve)
 	return s
 }
-
-// URL is the site's base URL, http://127.0.0.1:PORT.
-func (s *UKSite) URL() string { return s.srv.URL }
-
-// Close stops the server.
-func (s *UKSite) Close() { s.srv.Close() }
 
 // SetQuestion adds a question or replaces the one with its ID (see
 // AnswerUK, HoldUK, CorrectUK, WithdrawUK for the changes between harvests).
@@ -202,66 +184,6 @@ func (s *UKSite) Questions() []UKQuestion {
 		out = append(out, *s.qs[id])
 	}
 	return out
-}
-
-// SetRobots replaces robots.txt.
-func (s *UKSite) SetRobots(body string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.robots = body
-}
-
-// SetFault makes the site misbehave for a target: TargetList,
-// UKQuestionTarget(id), TargetRobots, or TargetAll for every request. A
-// target-specific fault wins over a global one. The kinds are the Brussels
-// site's (SoftError answers an API problem body with 200, Layout renames the
-// envelope's members) and Malformed.
-func (s *UKSite) SetFault(t Target, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults[t] = &f
-}
-
-// ClearFaults makes the site behave again.
-func (s *UKSite) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = map[Target]*Fault{}
-}
-
-// Log returns the requests served so far, in arrival order.
-func (s *UKSite) Log() []Entry {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.log)
-}
-
-// ResetLog forgets the logged requests and the concurrency high-water mark.
-func (s *UKSite) ResetLog() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log, s.maxIn = nil, 0
-}
-
-// Requests counts the logged requests for a target (TargetAll: all of them;
-// Target("question/"): every detail request).
-func (s *UKSite) Requests(t Target) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, e := range s.log {
-		if t == TargetAll || e.Target == t || (strings.HasSuffix(string(t), "/") && strings.HasPrefix(string(e.Target), string(t))) {
-			n++
-		}
-	}
-	return n
-}
-
-// MaxInFlight is the largest number of requests the site handled at once.
-func (s *UKSite) MaxInFlight() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.maxIn
 }
 
 // Match returns how many questions a list request with this query string
@@ -498,34 +420,16 @@ func (s *UKSite) target(path string) (Target, int64) {
 }
 
 func (s *UKSite) serve(rw http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.inFlight++
-	s.maxIn = max(s.maxIn, s.inFlight)
-	e := Entry{
-		Method: r.Method, URI: r.URL.RequestURI(), UserAgent: r.UserAgent(),
-		IfNoneMatch: r.Header.Get("If-None-Match"), IfModifiedSince: r.Header.Get("If-Modified-Since"),
-		Start: time.Now(), InFlight: s.inFlight,
-	}
-	t, id := s.target(r.URL.Path)
-	e.Target = t
-	f := takeFault(s.faults, t)
-	robots := s.robots
-	s.mu.Unlock()
-
-	logged := false
-	record := func(status int) {
-		if logged {
-			return
-		}
-		logged = true
-		s.mu.Lock()
-		s.inFlight--
-		e.Status, e.End = status, time.Now()
-		s.log = append(s.log, e)
-		s.mu.Unlock()
-	}
-	w := &statusWriter{ResponseWriter: rw, before: record}
-	defer func() { record(w.status) }()
+	var (
+		t  Target
+		id int64
+	)
+	ex := s.begin(rw, r, func() Target {
+		t, id = s.target(r.URL.Path)
+		return t
+	})
+	defer ex.done()
+	w, f, robots := ex.w, ex.fault, ex.robots
 
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -552,29 +456,6 @@ func (s *UKSite) serve(rw http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(code)
 	w.Write(body)
-}
-
-// takeFault returns the fault answering a request for t, consuming one of
-// its Times.
-func takeFault(faults map[Target]*Fault, t Target) *Fault {
-	f := faults[t]
-	if f == nil {
-		f = faults[TargetAll]
-	}
-	if f == nil {
-		return nil
-	}
-	out := *f
-	if f.Times > 0 {
-		if f.Times--; f.Times == 0 {
-			for k, v := range faults {
-				if v == f {
-					delete(faults, k)
-				}
-			}
-		}
-	}
-	return &out
 }
 
 // ukMisbehave applies a fault to a response whose body would be body; it
@@ -893,29 +774,6 @@ func ukHoldingText(body string) string {
 func ukDay(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// UKFixturesDir finds <module root>/../shared/fixtures/uk by walking up from
-// the working directory to the directory holding go.mod.
-func UKFixturesDir() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("fixtures: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			fx := filepath.Join(dir, "..", "shared", "fixtures", "uk")
-			if st, err := os.Stat(fx); err == nil && st.IsDir() {
-				return fx, nil
-			}
-			return "", fmt.Errorf("%w at %s", ErrNoFixtures, fx)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("%w: no go.mod above the working directory", ErrNoFixtures)
-		}
-		dir = parent
-	}
 }
 
 // UKFixtureDay is the saved list of the 520 questions of both Houses tabled

@@ -3,10 +3,12 @@ package replay
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -178,6 +180,32 @@ func (h *host) takeFault(t Target) *Fault {
 		}
 	}
 	return &out
+}
+
+// truncated announces body but sends half of it: returning with fewer bytes
+// than announced makes the server close the connection.
+func truncated(w *statusWriter, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body[:len(body)/2])
+}
+
+// resetConn closes the connection with a TCP RST, without an answer.
+func resetConn(w *statusWriter) {
+	w.status = -1
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		panic("replay: response writer cannot hijack")
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0)
+	}
+	conn.Close()
 }
 
 // ErrNoFixtures is returned when ../shared/fixtures is not beside the module.

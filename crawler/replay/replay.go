@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"html"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -410,26 +409,9 @@ func (s *Site) misbehave(w *statusWriter, r *http.Request, f *Fault, t Target, p
 		if pg.body != nil {
 			body = pg.body
 		}
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(http.StatusOK)
-		w.Write(body[:len(body)/2])
-		// Returning with fewer bytes than announced makes the server
-		// close the connection.
+		truncated(w, "text/html; charset=UTF-8", body)
 	case Reset:
-		w.status = -1
-		hj, ok := w.ResponseWriter.(http.Hijacker)
-		if !ok {
-			panic("replay: response writer cannot hijack")
-		}
-		conn, _, err := hj.Hijack()
-		if err != nil {
-			return true
-		}
-		if tc, ok := conn.(*net.TCPConn); ok {
-			tc.SetLinger(0)
-		}
-		conn.Close()
+		resetConn(w)
 	case RedirectLoop:
 		http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
 	case SoftError:

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -484,27 +483,11 @@ func ukMisbehave(w *statusWriter, r *http.Request, f *Fault, body []byte) bool {
 		}
 		return false
 	case Truncate:
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(http.StatusOK)
-		w.Write(body[:len(body)/2])
-		// Fewer bytes than announced: the server closes the connection.
+		truncated(w, "application/json; charset=utf-8", body)
 	case Malformed:
 		writeUKJSON(w, http.StatusOK, body[:len(body)/2])
 	case Reset:
-		w.status = -1
-		hj, ok := w.ResponseWriter.(http.Hijacker)
-		if !ok {
-			panic("replay: response writer cannot hijack")
-		}
-		conn, _, err := hj.Hijack()
-		if err != nil {
-			return true
-		}
-		if tc, ok := conn.(*net.TCPConn); ok {
-			tc.SetLinger(0)
-		}
-		conn.Close()
+		resetConn(w)
 	case RedirectLoop:
 		http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
 	case SoftError:

@@ -287,3 +287,13 @@ func BenchmarkSearchHighlight(b *testing.B) {
 	}
 	benchSearch(b, reqs)
 }
+
+// BenchmarkSearchConcept runs unquoted queries that name synonym concepts,
+// expanded across languages (the cross-lingual search of the search page).
+func BenchmarkSearchConcept(b *testing.B) {
+	var reqs []Request
+	for _, q := range []string{"smart city", "ville intelligente", "digital transition", "logement social", "public transport", "qualité de l'air"} {
+		reqs = append(reqs, Request{Query: q, Facets: []string{"source", "status", "addressee"}})
+	}
+	benchSearch(b, reqs)
+}

@@ -494,13 +494,13 @@ func toBleve(n node) query.Query {
 		for _, name := range n.names {
 			oneWord := len(normWords(name)) == 1
 			for _, f := range spec.fields {
-				if !n.quoted {
+				// A multi-word name is a phrase: it is matched in the
+				// unstemmed field only (every record's text is there, whatever
+				// its language), as inflected forms are names of their own in
+				// the synonym file. One-word names also match stemmed.
+				if !n.quoted && oneWord {
 					for _, lang := range languageList {
-						if oneWord {
-							qs = append(qs, boosted(match(name, f+"_"+lang), f))
-						} else {
-							qs = append(qs, boosted(matchPhrase(name, f+"_"+lang), f))
-						}
+						qs = append(qs, boosted(match(name, f+"_"+lang), f))
 					}
 				}
 				if oneWord {

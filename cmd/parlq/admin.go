@@ -100,6 +100,9 @@ type sourceStatus struct {
 	Tracked     int            `json:"tracked"`
 	Due         int            `json:"due"`
 	Failures    []failure      `json:"failures,omitempty"`
+	// Changes counts the status changes of the last 7 days, by
+	// "from→to" ("pending→answered": 12).
+	Changes map[string]int `json:"status_changes_7d"`
 }
 
 type runStatus struct {
@@ -186,6 +189,16 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 		}
 		s.Tracked = len(items)
 		s.Due = len(crawler.Due(items, src.Recheck(), now, crawler.RecheckDue, nil))
+		events, err := st.cat.Events(ctx, src.Name(), now.AddDate(0, 0, -7))
+		if err != nil {
+			return err
+		}
+		s.Changes = map[string]int{}
+		for _, e := range events {
+			if e.Kind == "status" && e.From != "" {
+				s.Changes[e.From+"→"+e.To]++
+			}
+		}
 		fails, err := st.cat.Failures(ctx, src.Name())
 		if err != nil {
 			return err
@@ -213,6 +226,13 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(w, "\n%s — %s\n  records: %d (%s)\n  tracked: %d, due for a re-check: %d\n",
 			src.Name(), src.Parliament(), s.Records, strings.Join(parts, ", "), s.Tracked, s.Due)
+		if len(s.Changes) > 0 {
+			var parts []string
+			for _, k := range sortedKeys(s.Changes) {
+				parts = append(parts, fmt.Sprintf("%d %s", s.Changes[k], k))
+			}
+			fmt.Fprintf(w, "  status changes in the last 7 days: %s\n", strings.Join(parts, ", "))
+		}
 		if s.LastRun == nil {
 			fmt.Fprintln(w, "  last run: never")
 		} else {

@@ -29,6 +29,7 @@ type statusJSON struct {
 		Records  int            `json:"records"`
 		ByStatus map[string]int `json:"by_status"`
 		Due      int            `json:"due"`
+		Changes  map[string]int `json:"status_changes_7d"`
 		Tracked  int            `json:"tracked"`
 		LastRun  *struct {
 			Outcome  string `json:"outcome"`
@@ -180,6 +181,12 @@ func TestHarvestSearchExportEndToEnd(t *testing.T) {
 	s = status(t, data).Sources["brussels"]
 	if s.LastRun == nil || s.LastRun.Changed != 1 || s.LastRun.New != 0 {
 		t.Errorf("second run = %+v; want 1 changed, 0 new", s.LastRun)
+	}
+	if s.Changes["pending→answered"] != 1 || len(s.Changes) != 1 {
+		t.Errorf("status changes = %v; want one pending→answered", s.Changes)
+	}
+	if code, out, _ := runCmd(t, nil, "status", "--data", data); code != 0 || !strings.Contains(out, "1 pending→answered") {
+		t.Errorf("status text: exit %d\n%s", code, out)
 	}
 	code, out, _ = runCmd(t, nil, "search", "--data", data, "--json", `"Voici la réponse"`)
 	if code != 0 || !strings.Contains(out, `"total": 1`) && !strings.Contains(out, `"total":1`) {

@@ -166,6 +166,9 @@ func TestSynonyms(t *testing.T) {
 		"housing":                  {b3, u2, f2},
 		"climate":                  {u3, f3},
 		"smart":                    {u1}, // one word of a concept is just a word
+		// A concept name with an apostrophe, which the analyzer keeps whole.
+		"qualité de l'air":   {b1},
+		`"qualité de l'air"`: {b1},
 	} {
 		res, err := ix.Search(context.Background(), Request{Query: q})
 		if err != nil {

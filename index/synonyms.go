@@ -101,19 +101,21 @@ func (s *Synonyms) Concepts() [][]string {
 	return out
 }
 
-// expand returns every name equivalent to the normalized words, including
-// the words' own phrase, or nil when they name no concept.
+// expand returns every name equivalent to the normalized words, as written
+// in the file (one of them is the name the words spell), or nil when they
+// name no concept. The names are searched as written: their normalized form
+// is only a key, and would not match text the analyzer keeps whole, such as
+// "l'air".
 func (s *Synonyms) expand(words []string) []string {
 	if s == nil || len(words) == 0 {
 		return nil
 	}
-	key := strings.Join(words, " ")
-	cis := s.byKey[key]
+	cis := s.byKey[strings.Join(words, " ")]
 	if len(cis) == 0 {
 		return nil
 	}
-	seen := map[string]bool{key: true}
-	out := []string{key}
+	seen := map[string]bool{}
+	var out []string
 	for _, ci := range cis {
 		for _, n := range s.concepts[ci] {
 			k := strings.Join(normWords(n), " ")
@@ -127,7 +129,7 @@ func (s *Synonyms) expand(words []string) []string {
 }
 
 // normWords lower-cases s and splits it into words at anything that is not
-// a letter or a digit, as the exact analyzer does.
+// a letter or a digit: the key under which a concept's names are found.
 func normWords(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)

@@ -110,12 +110,22 @@ func (s *Synonyms) expand(words []string) []string {
 	if s == nil || len(words) == 0 {
 		return nil
 	}
-	cis := s.byKey[strings.Join(words, " ")]
+	key := strings.Join(words, " ")
+	cis := s.byKey[key]
 	if len(cis) == 0 {
 		return nil
 	}
 	seen := map[string]bool{}
 	var out []string
+	// The name the words spell comes first.
+	for _, ci := range cis {
+		for _, n := range s.concepts[ci] {
+			if !seen[key] && strings.Join(normWords(n), " ") == key {
+				seen[key] = true
+				out = append(out, n)
+			}
+		}
+	}
 	for _, ci := range cis {
 		for _, n := range s.concepts[ci] {
 			k := strings.Join(normWords(n), " ")

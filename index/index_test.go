@@ -101,6 +101,8 @@ func TestSearch(t *testing.T) {
 		{"filter status", Request{Filters: map[string][]string{"status": {"pending"}}}, []string{b2, b4, u4, f3}, false},
 		{"filter values OR'ed", Request{Filters: map[string][]string{"status": {"lapsed", "withdrawn"}}}, []string{b5, u3}, false},
 		{"filters AND'ed", Request{Filters: map[string][]string{"status": {"answered"}, "source": {"ukparl"}}}, []string{u1, u2}, false},
+		{"filter values ignore case", Request{Filters: map[string][]string{"status": {"Pending"}}}, []string{b2, b4, u4, f3}, false},
+		{"filter assembly in lower case", Request{Filters: map[string][]string{"assembly": {"commons"}, "source": {"UKPARL"}}}, []string{u1, u2, u4}, false},
 		{"filter addressee full name", Request{Filters: map[string][]string{"addressee": {"Alain Maron"}}}, []string{b1, b2, b4}, false},
 		{"filter addressee partial name matches nothing", Request{Filters: map[string][]string{"addressee": {"Maron"}}}, nil, false},
 		{"filter author", Request{Filters: map[string][]string{"author": {"An De Smet"}}}, []string{f1, f3}, false},

@@ -562,21 +562,7 @@ func termQuery(n termNode) query.Query {
 			qs = append(qs, match(n.text, f))
 		}
 	case kindKeyword:
-		f := spec.fields[0]
-		seen := map[string]bool{}
-		for _, v := range []string{n.text, strings.ToLower(n.text), strings.ToUpper(n.text)} {
-			if seen[v] {
-				continue
-			}
-			seen[v] = true
-			if n.prefix {
-				qs = append(qs, prefix(v, f))
-			} else {
-				tq := query.NewTermQuery(v)
-				tq.SetField(f)
-				qs = append(qs, tq)
-			}
-		}
+		qs = append(qs, keywordQueries(spec.fields[0], n.text, n.prefix)...)
 	}
 	if len(qs) == 1 {
 		return qs[0]

@@ -235,9 +235,7 @@ func filterQuery(req Request) ([]query.Query, error) {
 			if v == "" {
 				continue
 			}
-			t := query.NewTermQuery(v)
-			t.SetField(k)
-			any = append(any, t)
+			any = append(any, keywordQueries(k, v, false)...)
 		}
 		switch len(any) {
 		case 0:
@@ -275,6 +273,28 @@ func filterQuery(req Request) ([]query.Query, error) {
 		out = append(out, q)
 	}
 	return out, nil
+}
+
+// keywordQueries matches a keyword field against v as given, in lower case
+// and in upper case: stored values keep the source's case ("PRB", "commons",
+// "answered"), and users should not have to know it.
+func keywordQueries(field, v string, isPrefix bool) []query.Query {
+	var qs []query.Query
+	seen := map[string]bool{}
+	for _, c := range []string{v, strings.ToLower(v), strings.ToUpper(v)} {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if isPrefix {
+			qs = append(qs, prefix(c, field))
+			continue
+		}
+		t := query.NewTermQuery(c)
+		t.SetField(field)
+		qs = append(qs, t)
+	}
+	return qs
 }
 
 // bleveRequest builds the Bleve request for a plan.

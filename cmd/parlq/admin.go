@@ -22,6 +22,9 @@ func runReparse(ctx context.Context, env *Env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	sources, err := selectSources(*source)
 	if err != nil {
 		return err
@@ -65,6 +68,14 @@ func runReindex(ctx context.Context, env *Env, args []string) error {
 	synonyms := fs.String("synonyms", "", "synonym file (default: synonyms.txt in the data directory, created from the built-in concepts)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *source != "" {
+		if _, err := selectSources(*source); err != nil {
+			return err
+		}
 	}
 	st, err := openStore(ctx, resolveDataDir(env, *data), storeOptions{command: "reindex", write: true, index: true, synonyms: *synonyms}, newLogger(env, true))
 	if err != nil {
@@ -142,6 +153,9 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	source := fs.String("source", "all", "source(s), a comma list, or all")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
 		return err
 	}
 	sources, err := selectSources(*source)

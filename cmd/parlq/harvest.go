@@ -162,8 +162,8 @@ func runHarvest(ctx context.Context, env *Env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	sources, err := hf.sources()
 	if err != nil {
@@ -225,8 +225,10 @@ func (s *store) harvest(ctx context.Context, sources []parser.Source, hf *harves
 			break
 		}
 	}
-	// The marker goes when the index is closed and so persisted.
-	s.indexed = !indexErr && ctx.Err() == nil
+	// The marker goes when the index is closed and so persisted, unless an
+	// update failed in this run or an earlier one of this process.
+	s.indexFailed = s.indexFailed || indexErr
+	s.indexed = ctx.Err() == nil
 	return runs, errors.Join(errs...)
 }
 

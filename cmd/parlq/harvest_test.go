@@ -125,6 +125,23 @@ func TestHarvestSearchExportEndToEnd(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "questions match") || !strings.Contains(out, "lapsed") {
 		t.Errorf("text search: exit %d\n%s", code, out)
 	}
+	// A NOT term written -word is query text, not an unknown flag.
+	countOf := func(args ...string) int {
+		t.Helper()
+		code, out, errOut := runCmd(t, nil, append([]string{"search", "--data", data, "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("search %q: exit %d %s", args, code, errOut)
+		}
+		var r struct {
+			Total int `json:"total"`
+		}
+		json.Unmarshal([]byte(out), &r)
+		return r.Total
+	}
+	all, without := countOf("question"), countOf("question", "-tunnels")
+	if tunnels := countOf("question", "tunnels"); tunnels == 0 || without != all-tunnels {
+		t.Errorf("question: %d, with tunnels: %d, question -tunnels: %d", all, tunnels, without)
+	}
 	// A malformed query is a usage error.
 	if code, _, errOut := runCmd(t, nil, "search", "--data", data, "--sort", "sideways", "x"); code != 2 || errOut == "" {
 		t.Errorf("bad sort: exit %d %q; want 2 with a message", code, errOut)
@@ -228,6 +245,10 @@ func TestCommandLineMistakes(t *testing.T) {
 		{"harvest", "--since", "yesterday", "--data", data},
 		{"serve", "--schedule", "not a cron spec", "--data", data},
 		{"export", "--format", "xlsx", "--data", data},
+		{"reparse", "ukparl", "--data", data},
+		{"status", "garbage", "--data", data},
+		{"reindex", "--source", "nope", "--data", data},
+		{"harvest", "brussels", "--data", data},
 	} {
 		if code, _, errOut := runCmd(t, nil, args...); code != 2 || errOut == "" {
 			t.Errorf("%q: exit %d, stderr %q; want 2 with a message", args, code, errOut)

@@ -129,3 +129,12 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+// noArgs rejects positional arguments for commands that take none, so that a
+// mistaken "parlq reparse ukparl" does not silently do something else.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q (use flags, e.g. --source)", errUsage, fs.Args())
+	}
+	return nil
+}

@@ -103,7 +103,12 @@ func openQueryTarget(ctx context.Context, env *Env, data, serverURL string) (*qu
 		}
 	}
 	if serverURL != "" {
-		return &queryTarget{server: strings.TrimRight(serverURL, "/"), client: &http.Client{Timeout: 5 * time.Minute}}, func() {}, nil
+		// No client-wide timeout: an export streams for as long as the
+		// server allows. A server that does not answer at all is caught by
+		// the header timeout; the command's context ends the rest.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.ResponseHeaderTimeout = 2 * time.Minute
+		return &queryTarget{server: strings.TrimRight(serverURL, "/"), client: &http.Client{Transport: tr}}, func() {}, nil
 	}
 	st, err := openStore(ctx, resolveDataDir(env, data), storeOptions{command: "search", index: true}, newLogger(env, true))
 	if err != nil {
@@ -273,13 +278,14 @@ func reorder(fs *flag.FlagSet, args []string) []string {
 			rest = append(rest, args[i+1:]...)
 			break
 		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || a == "-" || (fs.Lookup(name) == nil && name != "h" && name != "help") {
+			// Not a flag: query text, including a NOT term such as -word.
 			rest = append(rest, a)
 			continue
 		}
 		flags = append(flags, a)
-		name := strings.TrimLeft(a, "-")
-		if strings.Contains(name, "=") {
+		if strings.Contains(a, "=") {
 			continue
 		}
 		if f := fs.Lookup(name); f != nil {
@@ -352,6 +358,9 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		if err := f.Close(); err != nil {
 			return err
 		}
+		if err := os.Chmod(f.Name(), 0o644); err != nil {
+			return err
+		}
 		return os.Rename(f.Name(), *out)
 	}
 	return nil
@@ -371,6 +380,7 @@ func exportLocal(ctx context.Context, ix *index.Index, req index.Request, format
 	switch format {
 	case "csv":
 		cw := csv.NewWriter(w)
+		cw.UseCRLF = true // RFC 4180, as the server's export
 		if err := cw.Write(server.CSVHeader); err != nil {
 			return err
 		}

@@ -28,6 +28,9 @@ type store struct {
 	// indexed is set when every stored record was handed to the index; the
 	// dirty marker is removed only once the index is closed (persisted).
 	indexed bool
+	// indexFailed sticks once an index update failed: only a rebuild from
+	// the catalog (at the next start) brings those records back.
+	indexFailed bool
 	// synonyms is the synonym file the index reads ("" = built-in defaults).
 	synonyms string
 }
@@ -210,7 +213,7 @@ func (s *store) close() error {
 	if s.ix != nil {
 		err := s.ix.Close()
 		errs = append(errs, err)
-		if err == nil && s.indexed {
+		if err == nil && s.indexed && !s.indexFailed {
 			errs = append(errs, s.markClean())
 		}
 	}

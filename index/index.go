@@ -27,6 +27,10 @@ type Options struct {
 	Logger *slog.Logger
 	// BatchSize is the number of records written to Bleve per batch.
 	BatchSize int
+	// ReadOnly opens the index for searching only: several readers may have
+	// it open at once (a writer may not meanwhile), and every write fails
+	// with ErrReadOnly.
+	ReadOnly bool
 }
 
 // DefaultOptions returns the options Open uses when given a zero Options.
@@ -40,6 +44,8 @@ var (
 	ErrLocked = errors.New("index directory is in use by another process")
 	// ErrClosed is returned by every method called after Close.
 	ErrClosed = errors.New("index is closed")
+	// ErrReadOnly is returned by writes to an index opened ReadOnly.
+	ErrReadOnly = errors.New("index is open read-only")
 	// ErrInvalidRecord wraps a record that cannot be indexed (no id, bad source name).
 	ErrInvalidRecord = errors.New("record cannot be indexed")
 )
@@ -116,7 +122,7 @@ func open(dir string, opts Options, syn *Synonyms, mo mappingOptions) (*Index, e
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	lock, err := lockDir(filepath.Join(dir, lockName))
+	lock, err := lockDir(filepath.Join(dir, lockName), opts.ReadOnly)
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
@@ -125,9 +131,11 @@ func open(dir string, opts Options, syn *Synonyms, mo mappingOptions) (*Index, e
 		sources: map[string]bleve.Index{}, alias: bleve.NewIndexAlias(),
 		syn: syn, rebuilds: map[string]*[]op{},
 	}
-	if err := ix.recover(); err != nil {
-		unlockDir(lock)
-		return nil, err
+	if !opts.ReadOnly {
+		if err := ix.recover(); err != nil {
+			unlockDir(lock)
+			return nil, err
+		}
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -138,7 +146,7 @@ func open(dir string, opts Options, syn *Synonyms, mo mappingOptions) (*Index, e
 		if !e.IsDir() || !sourceName.MatchString(e.Name()) {
 			continue
 		}
-		bi, err := openSource(filepath.Join(dir, e.Name()))
+		bi, err := openSource(filepath.Join(dir, e.Name()), opts.ReadOnly)
 		if err != nil {
 			ix.closeAll()
 			unlockDir(lock)
@@ -280,6 +288,9 @@ func sourceOf(q *parlq.Question) (string, error) {
 // Put adds or replaces records, routed to their source's index (created if
 // needed). Every record is checked before anything is written.
 func (ix *Index) Put(ctx context.Context, qs ...*parlq.Question) error {
+	if ix.opts.ReadOnly {
+		return ErrReadOnly
+	}
 	if len(qs) == 0 {
 		return nil
 	}
@@ -309,6 +320,9 @@ func (ix *Index) Put(ctx context.Context, qs ...*parlq.Question) error {
 
 // Delete removes records by id. Unknown ids are ignored.
 func (ix *Index) Delete(ctx context.Context, ids ...string) error {
+	if ix.opts.ReadOnly {
+		return ErrReadOnly
+	}
 	bySource := map[string][]op{}
 	var order []string
 	for _, id := range ids {
@@ -448,6 +462,9 @@ func syncBulk(bi bleve.Index) error {
 // are replayed onto the new index before the swap. It returns the number of
 // records indexed.
 func (ix *Index) Rebuild(ctx context.Context, source string, each func(yield func(*parlq.Question) error) error) (int, error) {
+	if ix.opts.ReadOnly {
+		return 0, ErrReadOnly
+	}
 	if !sourceName.MatchString(source) {
 		return 0, fmt.Errorf("rebuild: %w: %q is not a valid source name", ErrInvalidRecord, source)
 	}
@@ -609,7 +626,7 @@ func compact(ctx context.Context, bi bleve.Index) error {
 // reopen opens the index at path as the live index of source; the caller
 // holds mu exclusively.
 func (ix *Index) reopen(source, path string) error {
-	bi, err := openSource(path)
+	bi, err := openSource(path, false)
 	if err != nil {
 		return fmt.Errorf("open index of source %s: %w", source, err)
 	}
@@ -618,10 +635,13 @@ func (ix *Index) reopen(source, path string) error {
 	return nil
 }
 
-// openSource opens a source's index for safe writes. A rebuilt index was
-// created with unsafe (unpersisted) batches for speed and Scorch keeps that
-// setting in the index's metadata: without this override, records written
-// after a rebuild could be lost at Close.
-func openSource(path string) (bleve.Index, error) {
+// openSource opens a source's index for safe writes, or read-only. A
+// rebuilt index was created with unsafe (unpersisted) batches for speed and
+// Scorch keeps that setting in the index's metadata: without this override,
+// records written after a rebuild could be lost at Close.
+func openSource(path string, readOnly bool) (bleve.Index, error) {
+	if readOnly {
+		return bleve.OpenUsing(path, map[string]any{"read_only": true})
+	}
 	return bleve.OpenUsing(path, map[string]any{"unsafe_batch": false})
 }

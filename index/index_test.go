@@ -927,3 +927,50 @@ func TestPutAfterRebuildSurvivesClose(t *testing.T) {
 		t.Errorf("after rebuild, put, close and reopen: %d records; want %d", res.Total, len(brussels))
 	}
 }
+
+// TestReadOnly: several readers search at once; a writer is refused while
+// they have the index open, and readers are refused while a writer has it;
+// a reader cannot write.
+func TestReadOnly(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Put(ctx, corpus()...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, Options{ReadOnly: true}); !errors.Is(err, ErrLocked) {
+		t.Errorf("reader beside a writer: got %v; want ErrLocked", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	r1, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("first reader: %v", err)
+	}
+	defer r1.Close()
+	r2, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("second reader: %v", err)
+	}
+	defer r2.Close()
+	for _, r := range []*Index{r1, r2} {
+		res, err := r.Search(ctx, Request{Query: "smart city"})
+		if err != nil || res.Total != 3 {
+			t.Errorf("reader search: %v, %v; want 3 hits", res, err)
+		}
+	}
+	if _, err := Open(dir, Options{}); !errors.Is(err, ErrLocked) {
+		t.Errorf("writer beside readers: got %v; want ErrLocked", err)
+	}
+	if err := r1.Put(ctx, corpus()[0]); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Put on a reader: got %v; want ErrReadOnly", err)
+	}
+	if _, err := r1.Rebuild(ctx, "brussels", yieldAll(nil)); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Rebuild on a reader: got %v; want ErrReadOnly", err)
+	}
+}

@@ -9,14 +9,19 @@ import (
 	"syscall"
 )
 
-// lockDir takes an exclusive advisory lock on path, failing at once with
-// ErrLocked when another process holds it.
-func lockDir(path string) (*os.File, error) {
+// lockDir takes an advisory lock on path — exclusive for a writer, shared
+// for a reader — failing at once with ErrLocked when another process holds
+// a conflicting one.
+func lockDir(path string, shared bool) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	how := syscall.LOCK_EX
+	if shared {
+		how = syscall.LOCK_SH
+	}
+	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, ErrLocked

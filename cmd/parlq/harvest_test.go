@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -256,5 +257,44 @@ func TestCommandLineMistakes(t *testing.T) {
 	}
 	if code, _, errOut := runCmd(t, nil, "search", "--data", t.TempDir()+"/none", "x"); code != 1 || !strings.Contains(errOut, "no parlq data") {
 		t.Errorf("search without data: exit %d %q", code, errOut)
+	}
+}
+
+// TestHarvestWaitsForReaders: a harvest started while an export reads the
+// index waits for it instead of failing, and two readers work side by side.
+func TestHarvestWaitsForReaders(t *testing.T) {
+	site := replay.New(replay.Options{Questions: replay.Generate(5, time.Now())})
+	defer site.Close()
+	data := t.TempDir()
+	harvest := []string{"harvest", "--quiet", "--data", data, "--source", "brussels", "--base-url", "brussels=" + site.URL(), "--delay", "0"}
+	if code, _, errOut := runCmd(t, nil, harvest...); code != 0 {
+		t.Fatalf("harvest: %s", errOut)
+	}
+	ctx := context.Background()
+	reader, err := openStore(ctx, dataDir(data), storeOptions{command: "export", index: true}, newLogger(&Env{Stderr: io.Discard}, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCmd(t, nil, "search", "--data", data, "--json", "question"); code != 0 || !strings.Contains(out, `"total": 5`) {
+		t.Errorf("a second reader beside the first: exit %d %s %s", code, errOut, out)
+	}
+	done := make(chan int, 1)
+	go func() {
+		code, _, _ := runCmd(t, nil, harvest...)
+		done <- code
+	}()
+	select {
+	case code := <-done:
+		t.Fatalf("harvest ended (exit %d) while a reader held the index; want it to wait", code)
+	case <-time.After(1500 * time.Millisecond):
+	}
+	reader.close()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("harvest after the reader closed: exit %d", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("harvest still waiting after the reader closed")
 	}
 }

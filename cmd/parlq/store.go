@@ -95,7 +95,8 @@ func openStore(ctx context.Context, d dataDir, o storeOptions, log *slog.Logger)
 		}
 		s.synonyms = opts.Synonyms
 		opts.Logger = log
-		if s.ix, err = index.Open(d.index(), opts); err != nil {
+		opts.ReadOnly = !o.write
+		if s.ix, err = openIndex(ctx, d.index(), opts, log); err != nil {
 			return nil, err
 		}
 		if o.write {
@@ -105,6 +106,33 @@ func openStore(ctx context.Context, d dataDir, o storeOptions, log *slog.Logger)
 		}
 	}
 	return s, nil
+}
+
+// readerWait bounds how long a writer waits for readers (parlq search or
+// export) to close the index; a nightly harvest should outwait an export,
+// not fail on it.
+const readerWait = 10 * time.Minute
+
+// openIndex opens the index; a writer that finds readers holding it waits
+// for them, up to readerWait.
+func openIndex(ctx context.Context, dir string, opts index.Options, log *slog.Logger) (*index.Index, error) {
+	deadline := time.Now().Add(readerWait)
+	waiting := false
+	for {
+		ix, err := index.Open(dir, opts)
+		if err == nil || opts.ReadOnly || !errors.Is(err, index.ErrLocked) || time.Now().After(deadline) {
+			return ix, err
+		}
+		if !waiting {
+			log.Warn("the index is open in another parlq process (search or export); waiting for it to finish", "dir", dir, "at_most", readerWait)
+			waiting = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
 
 // synonymFile picks the synonym file: the flag's, else the data directory's

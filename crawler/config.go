@@ -47,6 +47,12 @@ type Config struct {
 	// MaxRequests bounds the detail-page requests of one run (0: no bound);
 	// the rest wait for the next run. Index pages are always fetched.
 	MaxRequests int
+	// GiveUpAfter stops fetching a question whose fetch failed in that many
+	// runs in a row (a page removed from the site, one the parser cannot
+	// read): scheduled runs leave it alone, so one dead page does not fail
+	// every night, and RecheckAll tries it again. `parlq status` lists it.
+	// 0 never gives up.
+	GiveUpAfter int
 	// MaxConsecutiveFailures stops a run early when that many detail pages
 	// in a row fail (0: never): a changed layout should not make parlq fetch
 	// the whole site for nothing.
@@ -100,6 +106,7 @@ func DefaultConfig() Config {
 		MaxRedirects:           10,
 		MaxBodySize:            32 << 20,
 		MaxConsecutiveFailures: 25,
+		GiveUpAfter:            5,
 		Overlap:                3 * 24 * time.Hour,
 		FirstWindow:            30 * 24 * time.Hour,
 		Now:                    time.Now,

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -837,4 +838,46 @@ func sameRecord(a, b parlq.Question) bool {
 	a.FetchedAt, b.FetchedAt = a.FetchedAt.UTC(), b.FetchedAt.UTC()
 	ja, jb := mustJSON(a), mustJSON(b)
 	return ja == jb
+}
+
+// TestGivesUpOnAQuestionThatKeepsFailing: a page that fails run after run
+// (removed from the site) fails GiveUpAfter runs, then scheduled runs leave
+// it alone and end ok; RecheckAll tries it again.
+func TestGivesUpOnAQuestionThatKeepsFailing(t *testing.T) {
+	qs := replay.Generate(10, time.Now())
+	h := newHarness(t, qs, func(c *Config) { c.GiveUpAfter = 3; c.MaxRetries = 0 })
+	h.mustRun()
+	// A pending question: the schedule re-checks it every night.
+	i := slices.IndexFunc(qs, func(q replay.Question) bool { return q.State == replay.Pending || q.State == replay.Unpublished })
+	if i < 0 {
+		t.Fatal("no pending question generated")
+	}
+	gone := qs[i]
+	tgt := replay.Detail(gone.Moncode, gone.Base)
+	h.site.SetFault(tgt, replay.Fault{Kind: replay.NotFound})
+	for i := 0; i < 3; i++ {
+		h.advance(24 * time.Hour)
+		if r, err := h.run(context.Background()); !errors.Is(err, ErrRunFailed) || r.Failed != 1 {
+			t.Fatalf("night %d: run %+v, %v; want failed with 1 failure", i+1, r, err)
+		}
+	}
+	h.site.ResetLog()
+	h.advance(24 * time.Hour)
+	if r := h.mustRun(); r.Failed != 0 {
+		t.Errorf("after giving up: run %+v; want ok without failures", r)
+	}
+	if n := h.site.Requests(tgt); n != 0 {
+		t.Errorf("after giving up: %d requests for the dead page; want 0", n)
+	}
+	items, err := h.cat.Items(context.Background(), "brussels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if due := Due(items, h.src.Recheck(), h.clock(), RecheckDue, 3, nil); slices.ContainsFunc(due, func(it catalog.Item) bool { return it.ID == id(gone) }) {
+		t.Errorf("Due still lists the given-up question")
+	}
+	h.cfg.Recheck = RecheckAll
+	if _, err := h.run(context.Background()); !errors.Is(err, ErrRunFailed) || h.site.Requests(tgt) != 1 {
+		t.Errorf("--recheck all: %v, %d requests; want the dead page tried once and the run failed", err, h.site.Requests(tgt))
+	}
 }

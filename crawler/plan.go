@@ -31,8 +31,13 @@ func (r *run) plan(items []catalog.Item, now time.Time, behind map[string]bool) 
 		reason int
 	}
 	var es []entry
+	givenUp := 0
 	for _, it := range items {
 		if !r.included(it.Type) {
+			continue
+		}
+		if gaveUp(it, r.cfg.GiveUpAfter, r.cfg.Recheck) {
+			givenUp++
 			continue
 		}
 		why := reason(it, now, r.src.Recheck(), r.cfg.Recheck)
@@ -43,6 +48,10 @@ func (r *run) plan(items []catalog.Item, now time.Time, behind map[string]bool) 
 			es = append(es, entry{it, why})
 		}
 	}
+	if givenUp > 0 {
+		r.log.Warn("questions left alone after failing in successive runs; see parlq status, and --recheck all to try them again",
+			"count", givenUp, "runs", r.cfg.GiveUpAfter)
+	}
 	slices.SortFunc(es, func(a, b entry) int {
 		return cmp.Or(cmp.Compare(a.reason, b.reason), cmp.Compare(a.it.ID, b.it.ID))
 	})
@@ -51,6 +60,12 @@ func (r *run) plan(items []catalog.Item, now time.Time, behind map[string]bool) 
 		out[i] = e.it
 	}
 	return out
+}
+
+// gaveUp says whether a question has failed in so many runs in a row that
+// scheduled runs leave it alone (see Config.GiveUpAfter).
+func gaveUp(it catalog.Item, after int, override string) bool {
+	return after > 0 && it.Failures >= after && override != RecheckAll
 }
 
 // behind returns the ids of stored questions whose record is behind what

@@ -202,7 +202,7 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		s.Tracked = len(items)
-		s.Due = len(crawler.Due(items, src.Recheck(), now, crawler.RecheckDue, nil))
+		s.Due = len(crawler.Due(items, src.Recheck(), now, crawler.RecheckDue, crawler.DefaultConfig().GiveUpAfter, nil))
 		events, err := st.cat.Events(ctx, src.Name(), now.AddDate(0, 0, -7))
 		if err != nil {
 			return err
@@ -267,7 +267,11 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 					fmt.Fprintf(w, "    … and %d more (see --json)\n", len(s.Failures)-10)
 					break
 				}
-				fmt.Fprintf(w, "    %s (%d×): %s\n", f.ID, f.Failures, f.Error)
+				note := ""
+				if giveUp := crawler.DefaultConfig().GiveUpAfter; giveUp > 0 && f.Failures >= giveUp {
+					note = ", left alone until --recheck all"
+				}
+				fmt.Fprintf(w, "    %s (failed %d runs in a row%s): %s\n", f.ID, f.Failures, note, f.Error)
 			}
 		}
 	}

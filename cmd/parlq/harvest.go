@@ -31,6 +31,7 @@ type harvestFlags struct {
 	userAgent    string
 	timeout      time.Duration
 	retries      int
+	giveUpAfter  int
 }
 
 func (h *harvestFlags) register(fs *flag.FlagSet) {
@@ -48,6 +49,7 @@ func (h *harvestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&h.userAgent, "user-agent", def.UserAgent, "User-Agent sent to the sites (name a contact)")
 	fs.DurationVar(&h.timeout, "timeout", def.Timeout, "timeout of one request")
 	fs.IntVar(&h.retries, "retries", def.MaxRetries, "retries of a failed request before it is recorded as failed")
+	fs.IntVar(&h.giveUpAfter, "give-up-after", def.GiveUpAfter, "leave alone a question that failed in this many runs in a row (0: never; --recheck all tries them again)")
 }
 
 // config turns the flags into a crawler configuration for one source.
@@ -60,6 +62,7 @@ func (h *harvestFlags) config(src parser.Source) (crawler.Config, error) {
 	}
 	cfg.Timeout = h.timeout
 	cfg.MaxRetries = h.retries
+	cfg.GiveUpAfter = h.giveUpAfter
 	cfg.MaxRequests = h.maxRequests
 	cfg.Legislature = h.legislature
 	cfg.BaseURL = h.baseURLs[src.Name()]

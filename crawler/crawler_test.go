@@ -881,3 +881,27 @@ func TestGivesUpOnAQuestionThatKeepsFailing(t *testing.T) {
 		t.Errorf("--recheck all: %v, %d requests; want the dead page tried once and the run failed", err, h.site.Requests(tgt))
 	}
 }
+
+// brokenSource is a parser that lost the ability to read detail pages.
+type brokenSource struct{ testSource }
+
+func (brokenSource) Parse(u string, _ []byte) (*parlq.Question, error) {
+	return nil, &parlq.LayoutError{URL: u, Missing: []string{"question section"}}
+}
+
+// TestReparseReportsARegressedParser: pages stored as records that the
+// current parser cannot read make reparse fail, and change nothing stored.
+func TestReparseReportsARegressedParser(t *testing.T) {
+	qs := replay.Generate(6, time.Now())
+	h := newHarness(t, qs, nil)
+	h.mustRun()
+	rep, err := Reparse(context.Background(), brokenSource{}, h.cat, filepath.Join(h.dir, "warc"), nil)
+	if !errors.Is(err, ErrRegressed) || rep.Regressed != len(qs) {
+		t.Errorf("reparse with a broken parser: %v, %+v; want ErrRegressed for %d pages", err, rep, len(qs))
+	}
+	for _, q := range qs {
+		if got, err := h.cat.Get(context.Background(), id(q)); err != nil || got.Version != 1 {
+			t.Errorf("%s after the failed reparse: %v, %v; want its version 1 kept", id(q), got, err)
+		}
+	}
+}

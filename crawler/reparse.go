@@ -30,7 +30,15 @@ type ReparseReport struct {
 	Unreadable int
 	// UnreadableURLs lists the first of them.
 	UnreadableURLs []string
+	// Regressed counts the unreadable responses that an earlier parser had
+	// stored as records: the current parser lost the ability to read them.
+	// A reparse with regressions is an error.
+	Regressed int
 }
+
+// ErrRegressed is returned by Reparse when the current parser cannot read
+// pages an earlier one stored as records.
+var ErrRegressed = errors.New("the current parser cannot read pages stored before")
 
 // Reparse replays the archive in warcDir through the current parser of src
 // into the catalog, oldest response first, without touching the network,
@@ -106,10 +114,22 @@ func Reparse(ctx context.Context, src parser.Source, cat *catalog.Catalog, warcD
 		if len(rep.UnreadableURLs) < maxUnreadableURLs {
 			rep.UnreadableURLs = append(rep.UnreadableURLs, canon)
 		}
+		if cp != nil && cp.QuestionID != "" {
+			was, err := storedFrom(ctx, cat, cp.QuestionID, resp.RecordID)
+			if err != nil {
+				return err
+			}
+			if was {
+				rep.Regressed++
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return rep, fmt.Errorf("reparse %s: %w", src.Name(), err)
+	}
+	if rep.Regressed > 0 {
+		return rep, fmt.Errorf("reparse %s: %w: %d", src.Name(), ErrRegressed, rep.Regressed)
 	}
 	return rep, nil
 }
@@ -140,6 +160,24 @@ func putReparsed(ctx context.Context, src parser.Source, cat *catalog.Catalog, q
 		onChange(q, res)
 	}
 	return nil
+}
+
+// storedFrom says whether a version of the question was parsed from the
+// archived record.
+func storedFrom(ctx context.Context, cat *catalog.Catalog, questionID, recordID string) (bool, error) {
+	vs, err := cat.Versions(ctx, questionID)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, v := range vs {
+		if v.Record.Capture != nil && v.Record.Capture.RecordID == recordID {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func isLoopback(host string) bool {

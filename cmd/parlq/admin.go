@@ -41,8 +41,8 @@ func runReparse(ctx context.Context, env *Env, args []string) error {
 	var errs []error
 	for _, src := range sources {
 		rep, err := crawler.Reparse(ctx, src, st.cat, st.dir.warc(), st.indexChange(ctx))
-		fmt.Fprintf(env.Stdout, "%s: %d archived responses (%d index pages): %d new, %d changed, %d unchanged, %d unreadable\n",
-			src.Name(), rep.Responses, rep.Lists, rep.New, rep.Changed, rep.Unchanged, rep.Unreadable)
+		fmt.Fprintf(env.Stdout, "%s: %d archived responses (%d index pages): %d new, %d changed, %d unchanged, %d unreadable (%d of them stored as records before)\n",
+			src.Name(), rep.Responses, rep.Lists, rep.New, rep.Changed, rep.Unchanged, rep.Unreadable, rep.Regressed)
 		for _, u := range rep.UnreadableURLs {
 			fmt.Fprintf(env.Stdout, "  unreadable: %s\n", u)
 		}

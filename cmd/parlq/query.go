@@ -180,7 +180,17 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 		}
 		defer body.Close()
 		if *asJSON {
-			_, err := io.Copy(env.Stdout, body)
+			// The server's own bytes, indented like a local search's.
+			raw, err := io.ReadAll(body)
+			if err != nil {
+				return fmt.Errorf("server: %w", err)
+			}
+			var buf bytes.Buffer
+			if err := json.Indent(&buf, raw, "", "  "); err != nil {
+				return fmt.Errorf("server: %w", err)
+			}
+			buf.WriteByte('\n')
+			_, err = env.Stdout.Write(buf.Bytes())
 			return err
 		}
 		var sr server.SearchResponse

@@ -329,6 +329,19 @@ func (s *Server) hitView(h index.Hit) hitView {
 	if hv.Title == "" {
 		hv.Title = h.ID
 	}
+	// A department answers when no minister is named yet (UK): show it.
+	switch {
+	case hv.Addressee == "":
+		hv.Addressee = q.Addressee.Body
+	case hv.AddresseeRole == "":
+		hv.AddresseeRole = q.Addressee.Body
+	}
+	if q.Parliament != "" {
+		hv.Source = q.Parliament
+		if q.Assembly != "" {
+			hv.Source += " — " + q.Assembly
+		}
+	}
 	if s.cfg.Archive != nil && q.Capture != nil {
 		hv.Archive = archivePath(h.ID, 0)
 	}

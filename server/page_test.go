@@ -227,3 +227,22 @@ func TestArchive(t *testing.T) {
 		t.Errorf("no archive function: status %d; want 404", status)
 	}
 }
+
+// TestSearchPageNamesParliamentAndDepartment: a hit shows the parliament's
+// name and assembly, and the answering department of a UK question.
+func TestSearchPageNamesParliamentAndDepartment(t *testing.T) {
+	_, ts := newTestServer(t, DefaultConfig(), nil)
+	_, _, body := get(t, ts, "/"+query("q", "smart city", "source", "ukparl"))
+	for _, want := range []string{
+		`<dd>House of Commons — commons</dd>`,
+		`Secretary of State for Science <span class="role" lang="en">(Department for Science)</span>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("UK hit lacks %s", want)
+		}
+	}
+	_, _, body = get(t, ts, "/"+query("q", "ville intelligente", "source", "brussels"))
+	if !strings.Contains(body, `<dd>Parlement de la Région de Bruxelles-Capitale — PRB</dd>`) {
+		t.Errorf("Brussels hit does not name its parliament")
+	}
+}

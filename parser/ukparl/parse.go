@@ -119,6 +119,15 @@ func record(v *value, pageURL string, texts bool) *parlq.Question {
 	answered := !v.AnswerIsHolding && (date(v.DateAnswered) != "" || hasAnswer)
 
 	q.Acts = append(q.Acts, parlq.Act{Date: q.Received, Act: "Tabled", Actor: q.Author.Name})
+	if due := date(v.DateForAnswer); due != "" {
+		// The date the answer is expected; a named day is one the member
+		// asked for (Commons), an answer by it is due on that very day.
+		act := "Due for answer"
+		if v.IsNamedDay {
+			act = "Named day for answer"
+		}
+		q.Acts = append(q.Acts, parlq.Act{Date: due, Act: act})
+	}
 	if holding != "" {
 		q.Acts = append(q.Acts, parlq.Act{Date: holding, Act: "Holding answer", Actor: q.Addressee.Body})
 	}

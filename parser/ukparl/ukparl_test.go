@@ -257,6 +257,7 @@ func TestParseDetails(t *testing.T) {
 		q := parse("commons-corrected.json")
 		want := []parlq.Act{
 			{Date: "2026-03-05", Act: "Tabled", Actor: "Alex Marlowe"},
+			{Date: "2026-03-10", Act: "Due for answer"},
 			{Date: "2026-03-10", Act: "Answered", Actor: "Tom Brennan"},
 			{Date: "2026-03-20", Act: "Answer corrected", Actor: "Tom Brennan"},
 		}
@@ -264,10 +265,29 @@ func TestParseDetails(t *testing.T) {
 			t.Errorf("acts:\ngot  %+v\nwant %+v", q.Acts, want)
 		}
 	})
+	t.Run("named day", func(t *testing.T) {
+		var v map[string]any
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ukparl", "detail", "commons-corrected.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		v["value"].(map[string]any)["isNamedDay"] = true
+		b, _ = json.Marshal(v)
+		q, err := ukparl.New().Parse("https://questions-statements-api.parliament.uk/api/writtenquestions/questions/1", b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.Acts[1] != (parlq.Act{Date: "2026-03-10", Act: "Named day for answer"}) {
+			t.Errorf("named day act: got %+v", q.Acts[1])
+		}
+	})
 	t.Run("withdrawn acts", func(t *testing.T) {
 		q := parse("lords-withdrawn.json")
-		if n := len(q.Acts); n != 2 || q.Acts[1].Act != "Withdrawn" {
-			t.Errorf("acts: got %+v; want Tabled then Withdrawn", q.Acts)
+		if n := len(q.Acts); n != 3 || q.Acts[0].Act != "Tabled" || q.Acts[1].Act != "Due for answer" || q.Acts[2].Act != "Withdrawn" {
+			t.Errorf("acts: got %+v; want Tabled, Due for answer, Withdrawn", q.Acts)
 		}
 	})
 }

@@ -30,7 +30,7 @@ const (
 	siteURL = "https://questions-statements.parliament.uk"
 	// listPath is the list endpoint; a detail is listPath + "/" + id.
 	listPath = "/api/writtenquestions/questions"
-	version  = "ukparl/1"
+	version  = "ukparl/2" // 2: the date for answer is an act
 )
 
 // Source reads the UK Parliament written-questions API. Its fields are

@@ -24,7 +24,7 @@ type harvestFlags struct {
 	baseURLs     baseURLFlag
 	legislature  string
 	since, until string
-	delay        time.Duration
+	delay        delayFlag
 	maxRequests  int
 	recheck      string
 	includeTypes string
@@ -42,7 +42,8 @@ func (h *harvestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&h.legislature, "legislature", "", "legislature to harvest (e.g. 19/24), all, or empty for the current one")
 	fs.StringVar(&h.since, "since", "", "for date-windowed sources (ukparl): start of the window `YYYY-MM-DD` (default: the last good run minus 3 days, or the last 30 days on a first run)")
 	fs.StringVar(&h.until, "until", "", "for date-windowed sources (ukparl): end of the window `YYYY-MM-DD` (default: today)")
-	fs.DurationVar(&h.delay, "delay", def.Delay, "pause between two requests to one host (plus jitter)")
+	h.delay = delayFlag{all: def.Delay, per: map[string]time.Duration{}}
+	fs.Var(&h.delay, "delay", "pause between two requests to one host, plus jitter: `1s` for every source, or name=2s for one (repeatable)")
 	fs.IntVar(&h.maxRequests, "max-requests", 0, "at most this many question pages per source and run (0: no bound)")
 	fs.StringVar(&h.recheck, "recheck", "", "override the re-check schedule for this run: pending or all")
 	fs.StringVar(&h.includeTypes, "include-types", "", "also harvest these question types (comma list: oral_question, topical_question, interpellation, request_for_explanation, or all)")
@@ -56,9 +57,9 @@ func (h *harvestFlags) register(fs *flag.FlagSet) {
 func (h *harvestFlags) config(src parser.Source) (crawler.Config, error) {
 	cfg := crawler.DefaultConfig()
 	cfg.UserAgent = h.userAgent
-	cfg.Delay = h.delay
-	if h.delay < cfg.Jitter {
-		cfg.Jitter = h.delay / 2
+	cfg.Delay = h.delay.of(src.Name())
+	if cfg.Delay < cfg.Jitter {
+		cfg.Jitter = cfg.Delay / 2
 	}
 	cfg.Timeout = h.timeout
 	cfg.MaxRetries = h.retries
@@ -121,6 +122,52 @@ func (h *harvestFlags) sources() ([]parser.Source, error) {
 		}
 	}
 	return sources, nil
+}
+
+// delayFlag is --delay: a duration for every source, or name=duration for
+// one source (repeatable).
+type delayFlag struct {
+	all time.Duration
+	per map[string]time.Duration
+}
+
+func (d *delayFlag) String() string {
+	if d == nil {
+		return ""
+	}
+	parts := []string{d.all.String()}
+	for k, v := range d.per {
+		parts = append(parts, k+"="+v.String())
+	}
+	return strings.Join(parts, ",")
+}
+
+func (d *delayFlag) Set(v string) error {
+	name, dur, per := strings.Cut(v, "=")
+	if !per {
+		dur = v
+	}
+	t, err := time.ParseDuration(dur)
+	if err != nil || t < 0 {
+		return fmt.Errorf("want a duration such as 1s or name=2s, got %q", v)
+	}
+	if !per {
+		d.all = t
+		return nil
+	}
+	if _, err := parser.Lookup(name); err != nil {
+		return err
+	}
+	d.per[name] = t
+	return nil
+}
+
+// of is the delay for one source.
+func (d *delayFlag) of(source string) time.Duration {
+	if t, ok := d.per[source]; ok {
+		return t
+	}
+	return d.all
 }
 
 // baseURLFlag collects repeated --base-url name=URL flags.

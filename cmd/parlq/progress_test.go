@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parlq/parlq/crawler"
 )
@@ -39,5 +40,22 @@ func TestProgressLogsWithoutATerminal(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "harvest progress"); n != 2 {
 		t.Errorf("%d progress log lines; want 2 (first and last):\n%s", n, logs.String())
+	}
+}
+
+func TestDelayFlag(t *testing.T) {
+	d := delayFlag{all: time.Second, per: map[string]time.Duration{}}
+	for _, v := range []string{"2s", "ukparl=250ms"} {
+		if err := d.Set(v); err != nil {
+			t.Fatalf("Set(%q): %v", v, err)
+		}
+	}
+	if d.of("brussels") != 2*time.Second || d.of("ukparl") != 250*time.Millisecond {
+		t.Errorf("delays: brussels %s, ukparl %s; want 2s and 250ms", d.of("brussels"), d.of("ukparl"))
+	}
+	for _, bad := range []string{"soon", "-1s", "atlantis=1s", "ukparl=fast"} {
+		if err := d.Set(bad); err == nil {
+			t.Errorf("Set(%q) accepted", bad)
+		}
 	}
 }

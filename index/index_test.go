@@ -974,3 +974,19 @@ func TestReadOnly(t *testing.T) {
 		t.Errorf("Rebuild on a reader: got %v; want ErrReadOnly", err)
 	}
 }
+
+func TestResultNamesTheConceptsSearched(t *testing.T) {
+	ix := openCorpus(t)
+	res, err := ix.Search(context.Background(), Request{Query: "ville intelligente OR housing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Concepts) != 2 || res.Concepts[0][0] != "ville intelligente" || !slices.Contains(res.Concepts[0], "slimme stad") ||
+		!slices.Contains(res.Concepts[1], "logement") {
+		t.Errorf("concepts = %q; want the smart-city names (the query's first) and the housing ones", res.Concepts)
+	}
+	res, _ = ix.Search(context.Background(), Request{Query: "capteurs"})
+	if res.Concepts != nil {
+		t.Errorf("a query naming no concept reports %q", res.Concepts)
+	}
+}

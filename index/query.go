@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -192,6 +193,28 @@ type (
 	// allNode matches every record (an empty query or group).
 	allNode struct{}
 )
+
+// concepts appends the names of every concept node in n, once each.
+func concepts(n node, out [][]string) [][]string {
+	switch n := n.(type) {
+	case conceptNode:
+		for _, c := range out {
+			if slices.Equal(c, n.names) {
+				return out
+			}
+		}
+		return append(out, n.names)
+	case andNode:
+		for _, c := range append(append([]node(nil), n.must...), n.not...) {
+			out = concepts(c, out)
+		}
+	case orNode:
+		for _, c := range n.any {
+			out = concepts(c, out)
+		}
+	}
+	return out
+}
 
 func (termNode) isNode()    {}
 func (conceptNode) isNode() {}

@@ -76,6 +76,10 @@ type Result struct {
 	Page   int                    `json:"page"`
 	Size   int                    `json:"size"`
 	Took   time.Duration          `json:"took_ns"`
+	// Concepts lists the synonym concepts the query named, each as the names
+	// that were searched for it (in every language), so that a user can see
+	// why a hit in another language matched.
+	Concepts [][]string `json:"concepts,omitempty"`
 }
 
 // Hit is one matching record.
@@ -124,6 +128,7 @@ type plan struct {
 	facets    []string
 	facetSize int
 	highlight bool
+	concepts  [][]string
 }
 
 // prepare validates a request and builds its query and sort.
@@ -151,6 +156,7 @@ func (ix *Index) prepare(req Request, paged bool) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.concepts = concepts(n, nil)
 	var conj []query.Query
 	if _, all := n.(allNode); !all {
 		conj = append(conj, toBleve(n))
@@ -320,7 +326,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Hits: []Hit{}, Page: p.page, Size: p.size}
+	res := &Result{Hits: []Hit{}, Page: p.page, Size: p.size, Concepts: p.concepts}
 	if len(p.facets) > 0 {
 		res.Facets = map[string][]FacetTerm{}
 		for _, f := range p.facets {

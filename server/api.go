@@ -29,18 +29,22 @@ type SearchResponse struct {
 	TookMS float64                      `json:"took_ms"`
 	Hits   []index.Hit                  `json:"hits"`
 	Facets map[string][]index.FacetTerm `json:"facets,omitempty"`
+	// Concepts are the synonym concepts the query named, each as the
+	// names searched for it in every language.
+	Concepts [][]string `json:"concepts,omitempty"`
 }
 
 // NewSearchResponse builds the response for res, with sanitised highlights
 // and an empty (not null) hit list when nothing matched.
 func NewSearchResponse(res *index.Result) SearchResponse {
 	out := SearchResponse{
-		Total:  res.Total,
-		Page:   res.Page,
-		Size:   res.Size,
-		TookMS: float64(res.Took.Microseconds()) / 1000,
-		Hits:   make([]index.Hit, 0, len(res.Hits)),
-		Facets: res.Facets,
+		Total:    res.Total,
+		Page:     res.Page,
+		Size:     res.Size,
+		TookMS:   float64(res.Took.Microseconds()) / 1000,
+		Hits:     make([]index.Hit, 0, len(res.Hits)),
+		Facets:   res.Facets,
+		Concepts: res.Concepts,
 	}
 	for _, h := range res.Hits {
 		if len(h.Highlights) > 0 {

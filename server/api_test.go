@@ -304,3 +304,15 @@ func TestAPIRoutes(t *testing.T) {
 		t.Errorf("healthz = %d %s", status, body)
 	}
 }
+
+func TestSearchAPINamesConcepts(t *testing.T) {
+	_, ts := newTestServer(t, DefaultConfig(), nil)
+	status, _, body := get(t, ts, "/api/search"+query("q", "smart city"))
+	var r SearchResponse
+	if err := json.Unmarshal([]byte(body), &r); err != nil || status != 200 {
+		t.Fatalf("status %d, %v", status, err)
+	}
+	if len(r.Concepts) != 1 || r.Concepts[0][0] != "smart city" || !slices.Contains(r.Concepts[0], "ville intelligente") {
+		t.Errorf("concepts = %q; want the smart-city names", r.Concepts)
+	}
+}

@@ -168,6 +168,7 @@ type searchView struct {
 	Harvesting  bool
 	HasResult   bool
 	Total       uint64
+	Concepts    []string // "smart city = ville intelligente = slimme stad"
 	From, To    int
 	Hits        []hitView
 	Prev        string
@@ -253,6 +254,9 @@ func (s *Server) fillForm(view *searchView, req index.Request) {
 func (s *Server) fillResults(view *searchView, req index.Request, res *index.Result) {
 	view.HasResult = true
 	view.Total = res.Total
+	for _, c := range res.Concepts {
+		view.Concepts = append(view.Concepts, strings.Join(c, " · "))
+	}
 	switch res.Total {
 	case 0:
 		view.Heading = "No questions found"

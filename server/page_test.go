@@ -58,6 +58,7 @@ func TestSearchPage(t *testing.T) {
 		`<select id="sort" name="sort">`,
 		`&lt;script&gt;document.title=`,
 		`<h3 lang="fr">`,
+		`Searched in every language as: ville intelligente · smart city · slimme stad`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %s", want)

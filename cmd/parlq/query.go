@@ -197,7 +197,7 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 		if err := json.NewDecoder(body).Decode(&sr); err != nil {
 			return fmt.Errorf("server: %w", err)
 		}
-		res = &index.Result{Total: sr.Total, Hits: sr.Hits, Facets: sr.Facets, Page: sr.Page, Size: sr.Size}
+		res = &index.Result{Total: sr.Total, Hits: sr.Hits, Facets: sr.Facets, Page: sr.Page, Size: sr.Size, Concepts: sr.Concepts}
 	}
 	if *asJSON {
 		return server.WriteSearchJSON(env.Stdout, res)
@@ -225,6 +225,9 @@ func printResult(w io.Writer, res *index.Result, req index.Request) {
 		return
 	}
 	last := first + len(res.Hits) - 1
+	for _, c := range res.Concepts {
+		fmt.Fprintf(w, "Searched in every language as: %s\n", strings.Join(c, " · "))
+	}
 	fmt.Fprintf(w, "%d questions match; %d–%d:\n\n", res.Total, first, last)
 	for i, h := range res.Hits {
 		q := h.Record

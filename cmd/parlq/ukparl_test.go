@@ -456,6 +456,11 @@ func TestSearchAcrossLegislatures(t *testing.T) {
 	if len(hits) == 0 || hits[0].Record.Source != "brussels" || hits[len(hits)-1].Record.Source != "ukparl" {
 		t.Errorf("newest first should start in Brussels (recent) and end in the UK (2021)")
 	}
+
+	// The text output says how the query was expanded across languages.
+	if code, out, _ := runCmd(t, nil, "search", "--data", data, "smart city"); code != 0 || !strings.Contains(out, "Searched in every language as: smart city · ville intelligente · slimme stad") {
+		t.Errorf("text search: exit %d\n%.400s", code, out)
+	}
 }
 
 // cmpStatus is the record status of a generated Brussels question state

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -180,6 +181,34 @@ func (h *host) takeFault(t Target) *Fault {
 		}
 	}
 	return &out
+}
+
+// siteFault applies the faults both replays answer alike (server errors,
+// 429, slowness). handled says whether f was one of them; answered whether
+// the request needs no other answer.
+func siteFault(w *statusWriter, r *http.Request, f *Fault) (answered, handled bool) {
+	switch f.Kind {
+	case ServerError:
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		code := cmp.Or(f.Status, http.StatusServiceUnavailable)
+		http.Error(w, http.StatusText(code), code)
+		return true, true
+	case TooManyRequests:
+		w.Header().Set("Retry-After", cmp.Or(f.RetryAfter, "1"))
+		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+		return true, true
+	case Slow:
+		select {
+		case <-time.After(f.Delay):
+			return false, true
+		case <-r.Context().Done():
+			w.status = -1
+			return true, true
+		}
+	}
+	return false, false
 }
 
 // truncated announces body but sends half of it: returning with fewer bytes

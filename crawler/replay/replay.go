@@ -379,31 +379,10 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 
 // misbehave applies a fault; it reports whether the request was answered.
 func (s *Site) misbehave(w *statusWriter, r *http.Request, f *Fault, t Target, pg *page) bool {
+	if answered, handled := siteFault(w, r, f); handled {
+		return answered
+	}
 	switch f.Kind {
-	case ServerError:
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		code := f.Status
-		if code == 0 {
-			code = http.StatusServiceUnavailable
-		}
-		http.Error(w, "Service Unavailable", code)
-	case TooManyRequests:
-		ra := f.RetryAfter
-		if ra == "" {
-			ra = "1"
-		}
-		w.Header().Set("Retry-After", ra)
-		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
-	case Slow:
-		select {
-		case <-time.After(f.Delay):
-		case <-r.Context().Done():
-			w.status = -1
-			return true
-		}
-		return false
 	case Truncate:
 		body := []byte(strings.Repeat("<p>truncated</p>\n", 64))
 		if pg.body != nil {

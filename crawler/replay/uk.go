@@ -8,7 +8,6 @@ package replay
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -460,28 +459,10 @@ func (s *UKSite) serve(rw http.ResponseWriter, r *http.Request) {
 // ukMisbehave applies a fault to a response whose body would be body; it
 // reports whether the request was answered.
 func ukMisbehave(w *statusWriter, r *http.Request, f *Fault, body []byte) bool {
+	if answered, handled := siteFault(w, r, f); handled {
+		return answered
+	}
 	switch f.Kind {
-	case ServerError:
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		code := cmp.Or(f.Status, http.StatusServiceUnavailable)
-		http.Error(w, http.StatusText(code), code)
-	case TooManyRequests:
-		ra := f.RetryAfter
-		if ra == "" {
-			ra = "1"
-		}
-		w.Header().Set("Retry-After", ra)
-		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
-	case Slow:
-		select {
-		case <-time.After(f.Delay):
-		case <-r.Context().Done():
-			w.status = -1
-			return true
-		}
-		return false
 	case Truncate:
 		truncated(w, "application/json; charset=utf-8", body)
 	case Malformed:

@@ -17,12 +17,9 @@ import (
 func runReparse(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "reparse", "[flags]")
 	source := fs.String("source", "all", "source(s) to reparse, a comma list, or all")
-	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
+	data := dataFlag(fs)
 	quiet := fs.Bool("quiet", false, "log only warnings and errors")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	sources, err := selectSources(*source)
@@ -64,12 +61,9 @@ func runReparse(ctx context.Context, env *Env, args []string) error {
 func runReindex(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "reindex", "[flags]")
 	source := fs.String("source", "", "rebuild only this source's index (default: all)")
-	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
+	data := dataFlag(fs)
 	synonyms := fs.String("synonyms", "", "synonym file (default: synonyms.txt in the data directory, created from the built-in concepts)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	if *source != "" {
@@ -136,6 +130,9 @@ type failure struct {
 	URL      string `json:"url"`
 	Failures int    `json:"failures"`
 	Error    string `json:"error"`
+	// GivenUp: scheduled runs leave the question alone (--recheck all
+	// tries it again).
+	GivenUp bool `json:"given_up"`
 }
 
 func newRunStatus(r *catalog.Run) *runStatus {
@@ -149,13 +146,10 @@ func newRunStatus(r *catalog.Run) *runStatus {
 
 func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "status", "[flags]")
-	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
+	data := dataFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	source := fs.String("source", "all", "source(s), a comma list, or all")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	sources, err := selectSources(*source)
@@ -174,6 +168,7 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 		Sources map[string]*sourceStatus `json:"sources"`
 	}{Data: string(d), Writer: currentHolder(d), Sources: map[string]*sourceStatus{}}
 	now := time.Now()
+	giveUp := crawler.DefaultConfig().GiveUpAfter
 	for _, src := range sources {
 		s := &sourceStatus{ByStatus: map[string]int{}}
 		stats, err := st.cat.Stats(ctx, src.Name())
@@ -202,7 +197,7 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		s.Tracked = len(items)
-		s.Due = len(crawler.Due(items, src.Recheck(), now, crawler.RecheckDue, crawler.DefaultConfig().GiveUpAfter, nil))
+		s.Due = len(crawler.Due(items, src.Recheck(), now, crawler.RecheckDue, giveUp, nil))
 		events, err := st.cat.Events(ctx, src.Name(), now.AddDate(0, 0, -7))
 		if err != nil {
 			return err
@@ -218,7 +213,8 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		for _, it := range fails {
-			s.Failures = append(s.Failures, failure{ID: it.ID, URL: it.URL, Failures: it.Failures, Error: it.LastError})
+			s.Failures = append(s.Failures, failure{ID: it.ID, URL: it.URL, Failures: it.Failures, Error: it.LastError,
+				GivenUp: giveUp > 0 && it.Failures >= giveUp})
 		}
 		out.Sources[src.Name()] = s
 	}
@@ -268,7 +264,7 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 					break
 				}
 				note := ""
-				if giveUp := crawler.DefaultConfig().GiveUpAfter; giveUp > 0 && f.Failures >= giveUp {
+				if f.GivenUp {
 					note = ", left alone until --recheck all"
 				}
 				fmt.Fprintf(w, "    %s (failed %d runs in a row%s): %s\n", f.ID, f.Failures, note, f.Error)

@@ -207,12 +207,9 @@ func runHarvest(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "harvest", "[flags]")
 	var hf harvestFlags
 	hf.register(fs)
-	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
+	data := dataFlag(fs)
 	quiet := fs.Bool("quiet", false, "log only warnings and errors")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	sources, err := hf.sources()

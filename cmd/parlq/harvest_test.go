@@ -18,8 +18,14 @@ import (
 // runCmd runs one parlq command line and returns its exit status and output.
 func runCmd(t testing.TB, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
+	return runCmdStdin(t, "", env, args...)
+}
+
+// runCmdStdin is runCmd with the given standard input.
+func runCmdStdin(t testing.TB, stdin string, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	e := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }}
+	e := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }}
 	code := Run(context.Background(), e, args)
 	return code, out.String(), errb.String()
 }

@@ -130,9 +130,13 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// noArgs rejects positional arguments for commands that take none, so that a
-// mistaken "parlq reparse ukparl" does not silently do something else.
-func noArgs(fs *flag.FlagSet) error {
+// parseFlagsOnly parses args for a command that takes no positional
+// argument, so that a mistaken "parlq reparse ukparl" does not silently do
+// something else.
+func parseFlagsOnly(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q (use flags, e.g. --source)", errUsage, fs.Args())
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,38 +10,19 @@ import (
 	"testing"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/crawler/replay"
 )
 
-// parseRoot is the directory holding go.mod.
-func parseRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
-
+// brusselsPage is a page of the project's own testdata (tests run in
+// cmd/parlq).
 func brusselsPage(t *testing.T, name string) string {
-	return filepath.Join(parseRoot(t), "testdata", "brussels", name)
+	return filepath.Join("..", "..", "testdata", "brussels", name)
 }
 
 // runParseCmd runs "parlq parse args…" and returns the exit status and output.
 func runParseCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-	code = Run(context.Background(), env, append([]string{"parse"}, args...))
-	return code, out.String(), errb.String()
+	return runCmdStdin(t, stdin, nil, append([]string{"parse"}, args...)...)
 }
 
 func TestParseOneFile(t *testing.T) {
@@ -176,9 +156,9 @@ func TestParseUsage(t *testing.T) {
 
 // TestParseFixtures parses every real saved question page.
 func TestParseFixtures(t *testing.T) {
-	dir := filepath.Join(parseRoot(t), "..", "shared", "fixtures", "brussels")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real Brussels pages not found at %s (../shared is absent)", dir)
+	dir, err := replay.FixturesDir()
+	if err != nil {
+		t.Skipf("real Brussels pages not found (../shared is absent): %v", err)
 	}
 	pages := []string{"166342.html", "167067.html", "170290.html", "170291.html", "170644.html", "question_source.html", "source_test.html"}
 	var files []string

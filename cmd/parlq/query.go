@@ -145,7 +145,7 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "search", "[flags] QUERY")
 	var qf queryFlags
 	qf.register(fs, true)
-	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
+	data := dataFlag(fs)
 	srv := fs.String("server", "", "query this parlq server (`URL`) instead of the data directory")
 	asJSON := fs.Bool("json", false, "print the result as JSON, the shape of GET /api/search")
 	page := fs.Int("page", 1, "result page")
@@ -318,7 +318,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "export", "[flags] [QUERY]")
 	var qf queryFlags
 	qf.register(fs, false)
-	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
+	data := dataFlag(fs)
 	srv := fs.String("server", "", "export from this parlq server (`URL`) instead of the data directory")
 	format := fs.String("format", "csv", "csv or jsonl")
 	out := fs.String("o", "", "write to this `file` instead of standard output")

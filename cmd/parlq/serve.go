@@ -19,17 +19,14 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "serve", "[flags]")
 	def := server.DefaultConfig()
 	addr := fs.String("addr", def.Addr, "listen address (loopback by default)")
-	data := fs.String("data", "", "data directory (default $PARLQ_DATA or ./data)")
+	data := dataFlag(fs)
 	schedule := fs.String("schedule", def.Schedule, `cron spec of scheduled harvests ("" disables them)`)
 	noFirst := fs.Bool("no-first-harvest", false, "do not start a harvest when the data directory is empty")
 	synonyms := fs.String("synonyms", "", "synonym file (default: synonyms.txt in the data directory, created from the built-in concepts)")
 	quiet := fs.Bool("quiet", false, "log only warnings and errors")
 	var hf harvestFlags
 	hf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	sources, err := hf.sources()

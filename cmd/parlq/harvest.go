@@ -238,10 +238,8 @@ func (s *store) harvest(ctx context.Context, sources []parser.Source, hf *harves
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	var (
-		runs     []catalog.Run
-		errs     []error
-		indexErr bool
-		mu       sync.Mutex
+		runs []catalog.Run
+		errs []error
 	)
 	for _, src := range sources {
 		cfg, err := hf.config(src)
@@ -251,14 +249,7 @@ func (s *store) harvest(ctx context.Context, sources []parser.Source, hf *harves
 		cfg.Logger = s.log
 		name := src.Name()
 		cfg.Progress = func(p crawler.Progress) { progress(name, p) }
-		cfg.OnChange = func(q *parlq.Question, _ catalog.PutResult) {
-			if err := s.ix.Put(ctx, q); err != nil {
-				mu.Lock()
-				indexErr = true
-				mu.Unlock()
-				s.log.Error("index update failed; the index will be rebuilt at the next start", "id", q.ID, "err", err)
-			}
-		}
+		cfg.OnChange = s.indexChange(ctx)
 		c, err := crawler.New(cfg, src, s.arc, s.cat)
 		if err != nil {
 			return runs, err
@@ -274,7 +265,6 @@ func (s *store) harvest(ctx context.Context, sources []parser.Source, hf *harves
 	}
 	// The marker goes when the index is closed and so persisted, unless an
 	// update failed in this run or an earlier one of this process.
-	s.indexFailed = s.indexFailed || indexErr
 	s.indexed = ctx.Err() == nil
 	return runs, errors.Join(errs...)
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/parlq/parlq"
@@ -29,8 +30,9 @@ type store struct {
 	// dirty marker is removed only once the index is closed (persisted).
 	indexed bool
 	// indexFailed sticks once an index update failed: only a rebuild from
-	// the catalog (at the next start) brings those records back.
-	indexFailed bool
+	// the catalog (at the next start) brings those records back. Set from
+	// the crawler's OnChange, which may run on its goroutines.
+	indexFailed atomic.Bool
 	// synonyms is the synonym file the index reads ("" = built-in defaults).
 	synonyms string
 }
@@ -224,13 +226,15 @@ func (s *store) reindex(ctx context.Context, source string) (map[string]int, err
 }
 
 // indexChange is the crawler's OnChange: every new or changed record goes
-// into the index at once.
+// into the index at once; a failure is remembered, so the dirty marker stays
+// and the next start rebuilds the index.
 func (s *store) indexChange(ctx context.Context) func(*parlq.Question, catalog.PutResult) {
 	return func(q *parlq.Question, _ catalog.PutResult) {
 		if s.ix == nil {
 			return
 		}
 		if err := s.ix.Put(ctx, q); err != nil {
+			s.indexFailed.Store(true)
 			s.log.Error("index update failed; the index will be rebuilt at the next start", "id", q.ID, "err", err)
 		}
 	}
@@ -241,7 +245,7 @@ func (s *store) close() error {
 	if s.ix != nil {
 		err := s.ix.Close()
 		errs = append(errs, err)
-		if err == nil && s.indexed && !s.indexFailed {
+		if err == nil && s.indexed && !s.indexFailed.Load() {
 			errs = append(errs, s.markClean())
 		}
 	}

@@ -450,7 +450,7 @@ func TestSearchAcrossLegislatures(t *testing.T) {
 		}
 		return out
 	}
-	total, hits, _ = search("--status", "answered", "smart city")
+	_, hits, _ = search("--status", "answered", "smart city")
 	if got := ids(hits); !slices.Equal(got, want(answered(bSmart), answered(uSmart))) {
 		t.Errorf("--status answered: %v; want %v", got, want(answered(bSmart), answered(uSmart)))
 	}

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/parlq/parlq/catalog"
-	"github.com/parlq/parlq/crawler/replay"
 	"github.com/parlq/parlq/parser"
+	"github.com/parlq/parlq/parser/brussels/brusselstest"
 )
 
 // benchQuestions is the size of the replayed site of the benchmarks.
@@ -20,14 +20,14 @@ const benchQuestions = 5000
 
 var (
 	benchOnce  sync.Once
-	benchSite  []replay.Question
+	benchSite  []brusselstest.Question
 	benchEpoch time.Time
 )
 
-func benchSetup() ([]replay.Question, time.Time) {
+func benchSetup() ([]brusselstest.Question, time.Time) {
 	benchOnce.Do(func() {
 		benchEpoch = time.Now().UTC()
-		benchSite = replay.Generate(benchQuestions, benchEpoch)
+		benchSite = brusselstest.Generate(benchQuestions, benchEpoch)
 	})
 	return benchSite, benchEpoch
 }
@@ -70,8 +70,8 @@ func BenchmarkSecondNightlyRun(b *testing.B) {
 	h.advance(25 * time.Hour)
 	answered := 0
 	for _, q := range qs {
-		if answered < 20 && q.State == replay.Pending && t0.Sub(q.Received) < 200*24*time.Hour {
-			h.site.SetQuestion(replay.Answer(q, h.clock(), "Réponse publiée."))
+		if answered < 20 && q.State == brusselstest.Pending && t0.Sub(q.Received) < 200*24*time.Hour {
+			h.site.SetQuestion(brusselstest.Answer(q, h.clock(), "Réponse publiée."))
 			answered++
 		}
 	}
@@ -114,7 +114,7 @@ func BenchmarkSecondNightlyRun(b *testing.B) {
 // with the delay set to 0: fetch, archive (fsynced), parse, store.
 func BenchmarkHarvestEndToEnd(b *testing.B) {
 	qs, t0 := benchSetup()
-	site := replay.New(replay.Options{Questions: qs})
+	site := brusselstest.New(brusselstest.Options{Questions: qs})
 	defer site.Close()
 	src := benchSource(b)
 	b.ResetTimer()
@@ -135,7 +135,7 @@ func BenchmarkHarvestEndToEnd(b *testing.B) {
 // crawler does (decode, normalize, parse, complete, validate).
 func BenchmarkParseOnly(b *testing.B) {
 	qs, _ := benchSetup()
-	site := replay.New(replay.Options{Questions: qs})
+	site := brusselstest.New(brusselstest.Options{Questions: qs})
 	src := benchSource(b)
 	type page struct {
 		url  string
@@ -144,7 +144,7 @@ func BenchmarkParseOnly(b *testing.B) {
 	}
 	pages := make([]page, 0, len(qs))
 	for _, q := range qs {
-		path := replay.DetailPath(q.Moncode, q.Base)
+		path := brusselstest.DetailPath(q.Moncode, q.Base)
 		resp, err := http.Get(site.URL() + path)
 		if err != nil {
 			b.Fatal(err)
@@ -154,7 +154,7 @@ func BenchmarkParseOnly(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		pages = append(pages, page{replay.CanonicalBase + path, resp.Header.Get("Content-Type"), body})
+		pages = append(pages, page{brusselstest.CanonicalBase + path, resp.Header.Get("Content-Type"), body})
 	}
 	site.Close()
 	b.ResetTimer()

@@ -7,8 +7,9 @@ import (
 	"time"
 
 	"github.com/parlq/parlq/catalog"
-	"github.com/parlq/parlq/crawler/replay"
+	"github.com/parlq/parlq/crawler/crawlertest"
 	"github.com/parlq/parlq/parser"
+	"github.com/parlq/parlq/parser/brussels/brusselstest"
 )
 
 // The real Brussels source against generated pages in the site's markup.
@@ -17,7 +18,7 @@ func TestBrusselsSourceOnReplaySite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qs := replay.Generate(20, time.Now())
+	qs := brusselstest.Generate(20, time.Now())
 	h := newHarness(t, qs, nil)
 	h.src = src
 	r := h.mustRun()
@@ -32,7 +33,7 @@ func TestBrusselsSourceOnReplaySite(t *testing.T) {
 		if got.Title != q.Title || got.Author.Name != q.Author || got.Addressee.Name != q.Addressee {
 			t.Errorf("%s: %q by %q to %q; want %q by %q to %q", got.ID, got.Title, got.Author.Name, got.Addressee.Name, q.Title, q.Author, q.Addressee)
 		}
-		want := map[replay.State]string{replay.Pending: "pending", replay.Unpublished: "pending", replay.Answered: "answered", replay.Lapsed: "lapsed"}[q.State]
+		want := map[brusselstest.State]string{brusselstest.Pending: "pending", brusselstest.Unpublished: "pending", brusselstest.Answered: "answered", brusselstest.Lapsed: "lapsed"}[q.State]
 		if string(got.Status) != want {
 			t.Errorf("%s: status %s; want %s", got.ID, got.Status, want)
 		}
@@ -41,11 +42,11 @@ func TestBrusselsSourceOnReplaySite(t *testing.T) {
 
 // The real Brussels source against the saved pages of the live site.
 func TestBrusselsSourceOnFixtures(t *testing.T) {
-	dir, err := replay.FixturesDir()
-	if errors.Is(err, replay.ErrNoFixtures) {
+	dir, err := brusselstest.FixturesDir()
+	if errors.Is(err, crawlertest.ErrNoFixtures) {
 		t.Skip(err)
 	}
-	qs, err := replay.FixtureQuestions(dir)
+	qs, err := brusselstest.FixtureQuestions(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestBrusselsSourceOnFixtures(t *testing.T) {
 	r := h.mustRun()
 	written := 0
 	for _, q := range qs {
-		if q.TypeCode == replay.TypeWritten {
+		if q.TypeCode == brusselstest.TypeWritten {
 			written++
 		}
 	}

@@ -17,8 +17,9 @@ import (
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/archive"
 	"github.com/parlq/parlq/catalog"
-	"github.com/parlq/parlq/crawler/replay"
+	"github.com/parlq/parlq/crawler/crawlertest"
 	"github.com/parlq/parlq/parser"
+	"github.com/parlq/parlq/parser/brussels/brusselstest"
 )
 
 const testDelay = 5 * time.Millisecond
@@ -27,7 +28,7 @@ const testDelay = 5 * time.Millisecond
 // clock the test moves.
 type harness struct {
 	t    testing.TB
-	site *replay.Site
+	site *brusselstest.Site
 	dir  string
 	arc  *archive.Writer
 	cat  *catalog.Catalog
@@ -38,10 +39,10 @@ type harness struct {
 	now time.Time
 }
 
-func newHarness(t testing.TB, qs []replay.Question, mod func(*Config)) *harness {
+func newHarness(t testing.TB, qs []brusselstest.Question, mod func(*Config)) *harness {
 	t.Helper()
 	h := &harness{t: t, dir: t.TempDir(), src: testSource{}, now: time.Now().UTC()}
-	h.site = replay.New(replay.Options{Questions: qs})
+	h.site = brusselstest.New(brusselstest.Options{Questions: qs})
 	t.Cleanup(h.site.Close)
 	var err error
 	h.arc, err = archive.OpenWriter(archive.DefaultOptions(filepath.Join(h.dir, "warc")))
@@ -100,7 +101,7 @@ func (h *harness) mustRun() catalog.Run {
 	return r
 }
 
-func id(q replay.Question) string {
+func id(q brusselstest.Question) string {
 	asm := "prb"
 	if q.Base == 2 {
 		asm = "arccc"
@@ -139,7 +140,7 @@ func archived(t testing.TB, dir, pathContains string) map[int]int {
 	return out
 }
 
-func detailRequests(site *replay.Site) int {
+func detailRequests(site *brusselstest.Site) int {
 	n := 0
 	for _, e := range site.Log() {
 		if strings.HasPrefix(string(e.Target), "detail/") {
@@ -150,7 +151,7 @@ func detailRequests(site *replay.Site) int {
 }
 
 func TestFirstRunFetchesEverythingPolitely(t *testing.T) {
-	qs := replay.Generate(20, time.Now())
+	qs := brusselstest.Generate(20, time.Now())
 	h := newHarness(t, qs, nil)
 	r := h.mustRun()
 	if r.New != 20 || r.Failed != 0 || r.Outcome != catalog.RunOK {
@@ -163,7 +164,7 @@ func TestFirstRunFetchesEverythingPolitely(t *testing.T) {
 	if r.Requests != len(log) {
 		t.Errorf("run.Requests = %d; server saw %d", r.Requests, len(log))
 	}
-	if log[0].Target != replay.TargetRobots {
+	if log[0].Target != crawlertest.TargetRobots {
 		t.Errorf("first request = %s; want robots.txt", log[0].Target)
 	}
 	for _, e := range log {
@@ -182,7 +183,7 @@ func TestFirstRunFetchesEverythingPolitely(t *testing.T) {
 		if err != nil {
 			t.Fatalf("get %s: %v", id(q), err)
 		}
-		if !strings.HasPrefix(got.URL, replay.CanonicalBase) {
+		if !strings.HasPrefix(got.URL, brusselstest.CanonicalBase) {
 			t.Errorf("%s: url %q; want the canonical base", got.ID, got.URL)
 		}
 		if got.Capture == nil || got.Capture.RecordID == "" {
@@ -197,26 +198,26 @@ func TestFirstRunFetchesEverythingPolitely(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, it := range items {
-		if !strings.HasPrefix(it.URL, replay.CanonicalBase+"/") {
+		if !strings.HasPrefix(it.URL, brusselstest.CanonicalBase+"/") {
 			t.Errorf("tracked url %q; want canonical", it.URL)
 		}
 	}
-	if got := archived(t, h.dir, replay.DetailPathPrefix)[200]; got != 20 {
+	if got := archived(t, h.dir, brusselstest.DetailPathPrefix)[200]; got != 20 {
 		t.Errorf("archived detail responses = %d; want 20", got)
 	}
 }
 
 // expectedDue lists the questions a second run one day later must fetch,
 // computed from the site's own states and the test source's policy.
-func expectedDue(qs []replay.Question, now time.Time) map[string]bool {
+func expectedDue(qs []brusselstest.Question, now time.Time) map[string]bool {
 	due := map[string]bool{}
 	for _, q := range qs {
 		switch q.State {
-		case replay.Pending, replay.Unpublished:
+		case brusselstest.Pending, brusselstest.Unpublished:
 			if now.Sub(q.Received) < 240*24*time.Hour {
 				due[id(q)] = true
 			}
-		case replay.Answered:
+		case brusselstest.Answered:
 			if now.Sub(q.Answered) < 14*24*time.Hour {
 				due[id(q)] = true
 			}
@@ -226,14 +227,14 @@ func expectedDue(qs []replay.Question, now time.Time) map[string]bool {
 }
 
 func TestSecondRunFetchesOnlyWhatIsDueAndPendingBecomesAnswered(t *testing.T) {
-	qs := replay.Generate(60, time.Now())
+	qs := brusselstest.Generate(60, time.Now())
 	h := newHarness(t, qs, nil)
 	h.mustRun()
 
 	// A pending question recent enough to be re-checked gets answered.
-	var target replay.Question
+	var target brusselstest.Question
 	for _, q := range qs {
-		if q.State == replay.Pending && time.Since(q.Received) < 200*24*time.Hour {
+		if q.State == brusselstest.Pending && time.Since(q.Received) < 200*24*time.Hour {
 			target = q
 			break
 		}
@@ -242,7 +243,7 @@ func TestSecondRunFetchesOnlyWhatIsDueAndPendingBecomesAnswered(t *testing.T) {
 		t.Fatal("no recent pending question generated")
 	}
 	h.advance(25 * time.Hour)
-	answered := replay.Answer(target, h.clock(), "La réponse est positive.\nLes montants figurent en annexe.")
+	answered := brusselstest.Answer(target, h.clock(), "La réponse est positive.\nLes montants figurent en annexe.")
 	h.site.SetQuestion(answered)
 	h.site.ResetLog()
 
@@ -256,7 +257,7 @@ func TestSecondRunFetchesOnlyWhatIsDueAndPendingBecomesAnswered(t *testing.T) {
 		if strings.HasPrefix(string(e.Target), "detail/") {
 			parts := strings.Split(string(e.Target), "/")
 			m, b := atoi(parts[1]), atoi(parts[2])
-			fetched[id(replay.Question{Moncode: m, Base: b})] = true
+			fetched[id(brusselstest.Question{Moncode: m, Base: b})] = true
 			if e.IfNoneMatch == "" {
 				t.Errorf("%s: re-check without If-None-Match", e.URI)
 			}
@@ -305,7 +306,7 @@ func TestSecondRunFetchesOnlyWhatIsDueAndPendingBecomesAnswered(t *testing.T) {
 }
 
 func TestRecheckOverride(t *testing.T) {
-	qs := replay.Generate(30, time.Now())
+	qs := brusselstest.Generate(30, time.Now())
 	h := newHarness(t, qs, nil)
 	h.mustRun()
 	h.site.ResetLog()
@@ -322,7 +323,7 @@ func TestRecheckOverride(t *testing.T) {
 	h.mustRun()
 	pending := 0
 	for _, q := range qs {
-		if q.State == replay.Pending || q.State == replay.Unpublished {
+		if q.State == brusselstest.Pending || q.State == brusselstest.Unpublished {
 			pending++
 		}
 	}
@@ -331,17 +332,17 @@ func TestRecheckOverride(t *testing.T) {
 	}
 }
 
-func one(t *testing.T) []replay.Question {
+func one(t *testing.T) []brusselstest.Question {
 	t.Helper()
-	qs := replay.Generate(3, time.Now())
+	qs := brusselstest.Generate(3, time.Now())
 	return qs
 }
 
 func TestServerErrorBurstIsRetried(t *testing.T) {
 	qs := one(t)
 	h := newHarness(t, qs, nil)
-	tgt := replay.Detail(qs[1].Moncode, qs[1].Base)
-	h.site.SetFault(tgt, replay.Fault{Kind: replay.ServerError, Times: 2})
+	tgt := brusselstest.Detail(qs[1].Moncode, qs[1].Base)
+	h.site.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.ServerError, Times: 2})
 	r := h.mustRun()
 	if r.New != 3 {
 		t.Errorf("run = %+v; want 3 new", r)
@@ -358,8 +359,8 @@ func TestServerErrorBurstIsRetried(t *testing.T) {
 func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
 	qs := one(t)
 	h := newHarness(t, qs, nil)
-	tgt := replay.Detail(qs[0].Moncode, qs[0].Base)
-	h.site.SetFault(tgt, replay.Fault{Kind: replay.TooManyRequests, Times: 1, RetryAfter: "3600"})
+	tgt := brusselstest.Detail(qs[0].Moncode, qs[0].Base)
+	h.site.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.TooManyRequests, Times: 1, RetryAfter: "3600"})
 	h.mustRun()
 	var starts []time.Time
 	var ends []time.Time
@@ -404,8 +405,8 @@ func TestGivesUpAndRetriesNextRun(t *testing.T) {
 	qs := one(t)
 	h := newHarness(t, qs, nil)
 	bad := qs[2]
-	tgt := replay.Detail(bad.Moncode, bad.Base)
-	h.site.SetFault(tgt, replay.Fault{Kind: replay.ServerError, Status: 500})
+	tgt := brusselstest.Detail(bad.Moncode, bad.Base)
+	h.site.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.ServerError, Status: 500})
 	r, err := h.run(context.Background())
 	if err == nil || !errors.Is(err, ErrRunFailed) {
 		t.Fatalf("run error = %v; want ErrRunFailed", err)
@@ -437,15 +438,15 @@ func TestGivesUpAndRetriesNextRun(t *testing.T) {
 }
 
 func TestTimeoutsTruncationAndResetsAreRetried(t *testing.T) {
-	for _, f := range []replay.Fault{
-		{Kind: replay.Slow, Delay: 2 * time.Second, Times: 1},
-		{Kind: replay.Truncate, Times: 2},
-		{Kind: replay.Reset, Times: 2},
+	for _, f := range []crawlertest.Fault{
+		{Kind: crawlertest.Slow, Delay: 2 * time.Second, Times: 1},
+		{Kind: crawlertest.Truncate, Times: 2},
+		{Kind: crawlertest.Reset, Times: 2},
 	} {
 		t.Run(kindName(f.Kind), func(t *testing.T) {
 			qs := one(t)
 			h := newHarness(t, qs, func(c *Config) { c.Timeout = 200 * time.Millisecond })
-			tgt := replay.Detail(qs[0].Moncode, qs[0].Base)
+			tgt := brusselstest.Detail(qs[0].Moncode, qs[0].Base)
 			h.site.SetFault(tgt, f)
 			r := h.mustRun()
 			if r.New != 3 {
@@ -462,15 +463,15 @@ func TestTimeoutsTruncationAndResetsAreRetried(t *testing.T) {
 	}
 }
 
-func kindName(k replay.FaultKind) string {
-	return map[replay.FaultKind]string{replay.Slow: "slow", replay.Truncate: "truncate", replay.Reset: "reset"}[k]
+func kindName(k crawlertest.FaultKind) string {
+	return map[crawlertest.FaultKind]string{crawlertest.Slow: "slow", crawlertest.Truncate: "truncate", crawlertest.Reset: "reset"}[k]
 }
 
 func TestRedirectLoopIsAnError(t *testing.T) {
 	qs := one(t)
 	h := newHarness(t, qs, nil)
-	tgt := replay.Detail(qs[0].Moncode, qs[0].Base)
-	h.site.SetFault(tgt, replay.Fault{Kind: replay.RedirectLoop})
+	tgt := brusselstest.Detail(qs[0].Moncode, qs[0].Base)
+	h.site.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.RedirectLoop})
 	r, err := h.run(context.Background())
 	if !errors.Is(err, ErrTooManyRedirects) {
 		t.Fatalf("run error = %v; want ErrTooManyRedirects", err)
@@ -487,7 +488,7 @@ func TestSoftErrorIsAFailureNotARecord(t *testing.T) {
 	qs := one(t)
 	h := newHarness(t, qs, nil)
 	bad := qs[1]
-	h.site.SetFault(replay.Detail(bad.Moncode, bad.Base), replay.Fault{Kind: replay.SoftError})
+	h.site.SetFault(brusselstest.Detail(bad.Moncode, bad.Base), crawlertest.Fault{Kind: crawlertest.SoftError})
 	r, err := h.run(context.Background())
 	if !errors.Is(err, parlq.ErrSoftError) {
 		t.Fatalf("run error = %v; want ErrSoftError", err)
@@ -506,7 +507,7 @@ func TestSoftErrorIsAFailureNotARecord(t *testing.T) {
 	h.site.ResetLog()
 	h.mustRun()
 	for _, e := range h.site.Log() {
-		if e.Target == replay.Detail(bad.Moncode, bad.Base) && (e.IfNoneMatch != "" || e.IfModifiedSince != "") {
+		if e.Target == brusselstest.Detail(bad.Moncode, bad.Base) && (e.IfNoneMatch != "" || e.IfModifiedSince != "") {
 			t.Errorf("refetch of a failed page was conditional: %+v", e)
 		}
 	}
@@ -516,10 +517,10 @@ func TestSoftErrorIsAFailureNotARecord(t *testing.T) {
 }
 
 func TestChangedLayoutStopsTheRun(t *testing.T) {
-	qs := replay.Generate(30, time.Now())
+	qs := brusselstest.Generate(30, time.Now())
 	h := newHarness(t, qs, func(c *Config) { c.MaxConsecutiveFailures = 5 })
 	for _, q := range qs {
-		h.site.SetFault(replay.Detail(q.Moncode, q.Base), replay.Fault{Kind: replay.Layout})
+		h.site.SetFault(brusselstest.Detail(q.Moncode, q.Base), crawlertest.Fault{Kind: crawlertest.Layout})
 	}
 	r, err := h.run(context.Background())
 	var le *parlq.LayoutError
@@ -557,7 +558,7 @@ func TestRobotsDisallow(t *testing.T) {
 			t.Fatalf("run error = %v; want ErrRobots", err)
 		}
 		for _, e := range h.site.Log() {
-			if e.Target != replay.TargetRobots {
+			if e.Target != crawlertest.TargetRobots {
 				t.Errorf("fetched %s despite robots.txt", e.URI)
 			}
 		}
@@ -598,7 +599,7 @@ func TestZeroRefsIsAFailedRun(t *testing.T) {
 
 func TestIndexFailureFailsTheRun(t *testing.T) {
 	h := newHarness(t, one(t), nil)
-	h.site.SetFault(replay.TargetIndex, replay.Fault{Kind: replay.NotFound})
+	h.site.SetFault(brusselstest.TargetIndex, crawlertest.Fault{Kind: crawlertest.NotFound})
 	if _, err := h.run(context.Background()); err == nil || !strings.Contains(err.Error(), "status 404") {
 		t.Fatalf("run error = %v; want the index's 404", err)
 	}
@@ -608,7 +609,7 @@ func TestIndexFailureFailsTheRun(t *testing.T) {
 }
 
 func TestMaxRequestsBoundsARun(t *testing.T) {
-	qs := replay.Generate(12, time.Now())
+	qs := brusselstest.Generate(12, time.Now())
 	h := newHarness(t, qs, func(c *Config) { c.MaxRequests = 5 })
 	r := h.mustRun()
 	if got := detailRequests(h.site); got != 5 {
@@ -626,11 +627,11 @@ func TestMaxRequestsBoundsARun(t *testing.T) {
 
 func TestOtherTypesSkippedUnlessIncluded(t *testing.T) {
 	qs := one(t)
-	oral := replay.Question{Moncode: 9001, Base: 1, TypeCode: replay.TypeOral, Title: "Question orale concernant les trams",
-		Author: "A B", Addressee: "C D", Role: "Ministre", Received: time.Now().AddDate(0, 0, -3), State: replay.Pending}
+	oral := brusselstest.Question{Moncode: 9001, Base: 1, TypeCode: brusselstest.TypeOral, Title: "Question orale concernant les trams",
+		Author: "A B", Addressee: "C D", Role: "Ministre", Received: time.Now().AddDate(0, 0, -3), State: brusselstest.Pending}
 	h := newHarness(t, append(qs, oral), nil)
 	r := h.mustRun()
-	if got := h.site.Requests(replay.Detail(9001, 1)); got != 0 {
+	if got := h.site.Requests(brusselstest.Detail(9001, 1)); got != 0 {
 		t.Errorf("oral question fetched %d times; want 0", got)
 	}
 	if r.Discovered != 3 {
@@ -638,13 +639,13 @@ func TestOtherTypesSkippedUnlessIncluded(t *testing.T) {
 	}
 	h.cfg.IncludeTypes = []parlq.Type{parlq.OralQuestion}
 	h.mustRun()
-	if got := h.site.Requests(replay.Detail(9001, 1)); got != 1 {
+	if got := h.site.Requests(brusselstest.Detail(9001, 1)); got != 1 {
 		t.Errorf("included oral question fetched %d times; want 1", got)
 	}
 }
 
 func TestInterruptedRunAndResume(t *testing.T) {
-	qs := replay.Generate(10, time.Now())
+	qs := brusselstest.Generate(10, time.Now())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	h := newHarness(t, qs, func(c *Config) {
@@ -679,8 +680,8 @@ func TestBodySizeLimit(t *testing.T) {
 
 func TestCharsetIsDecodedAndArchivedRaw(t *testing.T) {
 	qs := one(t)
-	site := replay.New(replay.Options{Questions: qs})
-	resp, err := http.Get(site.URL() + replay.DetailPath(qs[0].Moncode, qs[0].Base))
+	site := brusselstest.New(brusselstest.Options{Questions: qs})
+	resp, err := http.Get(site.URL() + brusselstest.DetailPath(qs[0].Moncode, qs[0].Base))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -698,9 +699,9 @@ func TestCharsetIsDecodedAndArchivedRaw(t *testing.T) {
 	meta.Page = []byte(strings.Replace(strings.Replace(latin, "?moncode="+itoa(qs[0].Moncode), "?moncode="+itoa(qs[1].Moncode), -1),
 		`<meta charset="UTF-8">`, `<meta charset="windows-1252">`, 1))
 	meta.ContentType = "text/html"
-	h := newHarness(t, []replay.Question{header, meta}, nil)
+	h := newHarness(t, []brusselstest.Question{header, meta}, nil)
 	h.mustRun()
-	for _, q := range []replay.Question{header, meta} {
+	for _, q := range []brusselstest.Question{header, meta} {
 		got, err := h.cat.Get(context.Background(), id(q))
 		if err != nil {
 			t.Fatal(err)
@@ -774,14 +775,14 @@ func TestReason(t *testing.T) {
 }
 
 func TestReparseReproducesTheCatalog(t *testing.T) {
-	qs := replay.Generate(25, time.Now())
+	qs := brusselstest.Generate(25, time.Now())
 	h := newHarness(t, qs, nil)
-	h.site.SetFault(replay.Detail(qs[3].Moncode, qs[3].Base), replay.Fault{Kind: replay.SoftError, Times: 1})
+	h.site.SetFault(brusselstest.Detail(qs[3].Moncode, qs[3].Base), crawlertest.Fault{Kind: crawlertest.SoftError, Times: 1})
 	h.run(context.Background())
 	h.advance(25 * time.Hour)
 	for _, q := range qs {
-		if q.State == replay.Pending && time.Since(q.Received) < 200*24*time.Hour {
-			h.site.SetQuestion(replay.Answer(q, h.clock(), "Réponse."))
+		if q.State == brusselstest.Pending && time.Since(q.Received) < 200*24*time.Hour {
+			h.site.SetQuestion(brusselstest.Answer(q, h.clock(), "Réponse."))
 		}
 	}
 	h.mustRun()
@@ -844,17 +845,19 @@ func sameRecord(a, b parlq.Question) bool {
 // (removed from the site) fails GiveUpAfter runs, then scheduled runs leave
 // it alone and end ok; RecheckAll tries it again.
 func TestGivesUpOnAQuestionThatKeepsFailing(t *testing.T) {
-	qs := replay.Generate(10, time.Now())
+	qs := brusselstest.Generate(10, time.Now())
 	h := newHarness(t, qs, func(c *Config) { c.GiveUpAfter = 3; c.MaxRetries = 0 })
 	h.mustRun()
 	// A pending question: the schedule re-checks it every night.
-	i := slices.IndexFunc(qs, func(q replay.Question) bool { return q.State == replay.Pending || q.State == replay.Unpublished })
+	i := slices.IndexFunc(qs, func(q brusselstest.Question) bool {
+		return q.State == brusselstest.Pending || q.State == brusselstest.Unpublished
+	})
 	if i < 0 {
 		t.Fatal("no pending question generated")
 	}
 	gone := qs[i]
-	tgt := replay.Detail(gone.Moncode, gone.Base)
-	h.site.SetFault(tgt, replay.Fault{Kind: replay.NotFound})
+	tgt := brusselstest.Detail(gone.Moncode, gone.Base)
+	h.site.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.NotFound})
 	for i := 0; i < 3; i++ {
 		h.advance(24 * time.Hour)
 		if r, err := h.run(context.Background()); !errors.Is(err, ErrRunFailed) || r.Failed != 1 {
@@ -892,7 +895,7 @@ func (brokenSource) Parse(u string, _ []byte) (*parlq.Question, error) {
 // TestReparseReportsARegressedParser: pages stored as records that the
 // current parser cannot read make reparse fail, and change nothing stored.
 func TestReparseReportsARegressedParser(t *testing.T) {
-	qs := replay.Generate(6, time.Now())
+	qs := brusselstest.Generate(6, time.Now())
 	h := newHarness(t, qs, nil)
 	h.mustRun()
 	rep, err := Reparse(context.Background(), brokenSource{}, h.cat, filepath.Join(h.dir, "warc"), nil)

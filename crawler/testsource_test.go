@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/parlq/parlq"
-	"github.com/parlq/parlq/crawler/replay"
 	"github.com/parlq/parlq/parser"
+	"github.com/parlq/parlq/parser/brussels/brusselstest"
 )
 
 // testSource reads the replay site's pages (the Brussels markup) so that the
@@ -25,7 +25,7 @@ var _ parser.Source = testSource{}
 
 func (testSource) Name() string       { return "brussels" }
 func (testSource) Parliament() string { return "Parlement de la Région de Bruxelles-Capitale" }
-func (testSource) BaseURL() string    { return replay.CanonicalBase }
+func (testSource) BaseURL() string    { return brusselstest.CanonicalBase }
 func (s testSource) Version() string {
 	if s.version == "" {
 		return "test-1"
@@ -34,7 +34,7 @@ func (s testSource) Version() string {
 }
 
 func (testSource) Seeds(opts parlq.SeedOptions) ([]string, error) {
-	base := replay.CanonicalBase
+	base := brusselstest.CanonicalBase
 	if opts.BaseURL != "" {
 		base = opts.BaseURL
 	}
@@ -42,7 +42,7 @@ func (testSource) Seeds(opts parlq.SeedOptions) ([]string, error) {
 	if leg == "" {
 		leg = "24/29"
 	}
-	return []string{base + replay.IndexPath(leg)}, nil
+	return []string{base + brusselstest.IndexPath(leg)}, nil
 }
 
 var typeByCode = map[string]parlq.Type{

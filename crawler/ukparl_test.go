@@ -15,21 +15,23 @@ import (
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/catalog"
-	"github.com/parlq/parlq/crawler/replay"
+	"github.com/parlq/parlq/crawler/crawlertest"
 	"github.com/parlq/parlq/index"
 	"github.com/parlq/parlq/parser"
+	"github.com/parlq/parlq/parser/brussels/brusselstest"
+	"github.com/parlq/parlq/parser/ukparl/ukparltest"
 )
 
 // ukHarness is a harness whose source is ukparl, served by a UK replay.
 type ukHarness struct {
 	*harness
-	uk *replay.UKSite
+	uk *ukparltest.Site
 }
 
-func newUKHarness(t testing.TB, qs []replay.UKQuestion, mod func(*Config)) *ukHarness {
+func newUKHarness(t testing.TB, qs []ukparltest.Question, mod func(*Config)) *ukHarness {
 	t.Helper()
 	h := newHarness(t, nil, mod)
-	uk := replay.NewUK(replay.UKOptions{Questions: qs})
+	uk := ukparltest.New(ukparltest.Options{Questions: qs})
 	t.Cleanup(uk.Close)
 	src, err := parser.Lookup("ukparl")
 	if err != nil {
@@ -40,7 +42,7 @@ func newUKHarness(t testing.TB, qs []replay.UKQuestion, mod func(*Config)) *ukHa
 	return &ukHarness{harness: h, uk: uk}
 }
 
-func ukID(q replay.UKQuestion) string {
+func ukID(q ukparltest.Question) string {
 	return parlq.MakeID("ukparl", q.House, strconv.FormatInt(q.ID, 10))
 }
 
@@ -62,7 +64,7 @@ func (h *ukHarness) fetchedIDs() []string {
 func (h *ukHarness) listQueries() []string {
 	var out []string
 	for _, e := range h.uk.Log() {
-		if e.Target != replay.TargetList {
+		if e.Target != ukparltest.TargetList {
 			continue
 		}
 		u, _ := url.Parse(e.URI)
@@ -89,13 +91,13 @@ func ukDate(s string) time.Time {
 }
 
 // inWindow says whether the list windows [from, to] show q.
-func inWindow(q replay.UKQuestion, from, to time.Time) bool {
+func inWindow(q ukparltest.Question, from, to time.Time) bool {
 	in := func(d time.Time) bool { return !d.IsZero() && !d.Before(from) && !d.After(to) }
 	return in(q.Tabled) || in(q.Answered) || in(q.Corrected)
 }
 
 // ukState is what a list tells of a question's progress.
-func ukState(q replay.UKQuestion) string {
+func ukState(q ukparltest.Question) string {
 	return strings.Join([]string{q.Answered.String(), q.HoldingDate.String(), q.Corrected.String(),
 		strconv.FormatBool(q.Holding), strconv.FormatBool(q.Withdrawn)}, "|")
 }
@@ -106,9 +108,9 @@ func ukState(q replay.UKQuestion) string {
 // new or whose list entry shows a change — including changes dated before
 // the last fetch, and changes made later on the day of the last fetch.
 func TestUKNightlyWindows(t *testing.T) {
-	all := replay.GenerateUK(1500, 2021)
+	all := ukparltest.Generate(1500, 2021)
 	day1 := time.Date(2021, 3, 15, 18, 0, 0, 0, time.UTC)
-	h := newUKHarness(t, replay.UKAsOf(all, day1), func(c *Config) { c.Delay, c.Jitter = 0, 0 })
+	h := newUKHarness(t, ukparltest.AsOf(all, day1), func(c *Config) { c.Delay, c.Jitter = 0, 0 })
 	h.now = day1
 
 	r := h.mustRun()
@@ -122,7 +124,7 @@ func TestUKNightlyWindows(t *testing.T) {
 	}; !slices.Equal(got, want) {
 		t.Errorf("first run windows:\n%s\nwant (30 days up to today):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	seen := map[string]replay.UKQuestion{}
+	seen := map[string]ukparltest.Question{}
 	var want []string
 	for _, q := range h.uk.Questions() {
 		if inWindow(q, ukDate("2021-02-13"), ukDate("2021-03-15")) {
@@ -139,7 +141,7 @@ func TestUKNightlyWindows(t *testing.T) {
 	for night := 1; night <= 3; night++ {
 		h.advance(24 * time.Hour)
 		now := h.clock()
-		view := replay.UKAsOf(all, now)
+		view := ukparltest.AsOf(all, now)
 		for _, q := range view {
 			h.uk.SetQuestion(q)
 		}
@@ -159,7 +161,7 @@ func TestUKNightlyWindows(t *testing.T) {
 			seen[ukID(q)] = q
 		}
 		slices.Sort(want)
-		t.Logf("night %d: %d list requests, %d questions fetched (%d new, %d changed)", night, h.uk.Requests(replay.TargetList), len(want), r.New, r.Changed)
+		t.Logf("night %d: %d list requests, %d questions fetched (%d new, %d changed)", night, h.uk.Requests(ukparltest.TargetList), len(want), r.New, r.Changed)
 		if got := h.fetchedIDs(); !slices.Equal(got, want) {
 			t.Errorf("night %d fetched %v; want %v (new or changed in %s..%s)", night, got, want, from.Format(parlq.DateLayout), to.Format(parlq.DateLayout))
 		}
@@ -174,7 +176,7 @@ func TestUKNightlyWindows(t *testing.T) {
 	// A change on the day of the last fetch, after it: the list tells it
 	// (its Updated is not after the fetch day), so one fetch, one change.
 	now := h.clock()
-	var pending, old replay.UKQuestion
+	var pending, old ukparltest.Question
 	for _, q := range h.uk.Questions() {
 		if q.Answered.IsZero() && !q.Withdrawn && now.Sub(q.Tabled) < 5*24*time.Hour && pending.ID == 0 {
 			pending = q
@@ -187,7 +189,7 @@ func TestUKNightlyWindows(t *testing.T) {
 		t.Fatal("no pending question to answer")
 	}
 	h.advance(2 * time.Hour)
-	h.uk.SetQuestion(replay.AnswerUK(pending, now, "Answered the same day."))
+	h.uk.SetQuestion(ukparltest.Answer(pending, now, "Answered the same day."))
 	h.uk.ResetLog()
 	r = h.mustRun()
 	if got := h.fetchedIDs(); !slices.Equal(got, []string{ukID(pending)}) || r.Changed != 1 {
@@ -204,7 +206,7 @@ func TestUKNightlyWindows(t *testing.T) {
 	// tabled before the windows: the answered window shows it; its date is
 	// before the last fetch, the list's status is not.
 	h.advance(24 * time.Hour)
-	h.uk.SetQuestion(replay.AnswerUK(old, h.clock().AddDate(0, 0, -2), "A late answer."))
+	h.uk.SetQuestion(ukparltest.Answer(old, h.clock().AddDate(0, 0, -2), "A late answer."))
 	h.uk.ResetLog()
 	r = h.mustRun()
 	if got := h.fetchedIDs(); !slices.Contains(got, ukID(old)) {
@@ -221,7 +223,7 @@ func TestUKNightlyWindows(t *testing.T) {
 // Until before the last run gives a first window too.
 func TestUKSeedDefaults(t *testing.T) {
 	day := time.Date(2021, 6, 10, 9, 0, 0, 0, time.UTC)
-	h := newUKHarness(t, replay.GenerateUK(50, 2021)[:0], nil)
+	h := newUKHarness(t, ukparltest.Generate(50, 2021)[:0], nil)
 	h.now = day
 	run := &run{Crawler: &Crawler{cfg: h.cfg, src: h.src, cat: h.cat}}
 	opts, err := run.seedOptions(context.Background())
@@ -257,14 +259,14 @@ func TestUKSeedDefaults(t *testing.T) {
 // TestUKPoliteness: one request at a time to the API host, robots.txt
 // asked once and obeyed, paging followed.
 func TestUKPoliteness(t *testing.T) {
-	qs := replay.GenerateUK(250, 2021)
+	qs := ukparltest.Generate(250, 2021)
 	h := newUKHarness(t, qs, nil)
 	h.cfg.Since, h.cfg.Until = ukDate("2021-01-01"), ukDate("2021-12-31")
 	r := h.mustRun()
 	if r.New != len(qs) {
 		t.Fatalf("run = %+v; want %d new", r, len(qs))
 	}
-	if n := h.uk.Requests(replay.TargetRobots); n != 1 {
+	if n := h.uk.Requests(crawlertest.TargetRobots); n != 1 {
 		t.Errorf("robots.txt requested %d times; want 1", n)
 	}
 	if h.uk.MaxInFlight() != 1 {
@@ -282,7 +284,7 @@ func TestUKPoliteness(t *testing.T) {
 	if _, err := h2.run(context.Background()); err == nil {
 		t.Error("run disallowed by robots.txt succeeded")
 	}
-	if n := h2.uk.Requests(replay.TargetList) + h2.uk.Requests("question/"); n != 0 {
+	if n := h2.uk.Requests(ukparltest.TargetList) + h2.uk.Requests("question/"); n != 0 {
 		t.Errorf("%d API requests despite robots.txt", n)
 	}
 }
@@ -338,8 +340,8 @@ const ukYear = 20000
 // that of 20,000 generated Brussels questions fetched and parsed the same
 // way.
 func BenchmarkHarvestUKYear(b *testing.B) {
-	qs := replay.GenerateUK(ukYear, 2021)
-	uk := replay.NewUK(replay.UKOptions{Questions: qs})
+	qs := ukparltest.Generate(ukYear, 2021)
+	uk := ukparltest.New(ukparltest.Options{Questions: qs})
 	defer uk.Close()
 	src, err := parser.Lookup("ukparl")
 	if err != nil {
@@ -392,14 +394,14 @@ func BenchmarkHarvestUKYear(b *testing.B) {
 
 	// Brussels: the same number of generated pages, fetched from the
 	// replay, parsed as the crawler does, indexed the same way.
-	bq := replay.Generate(ukYear, time.Now())
-	site := replay.New(replay.Options{Questions: bq})
+	bq := brusselstest.Generate(ukYear, time.Now())
+	site := brusselstest.New(brusselstest.Options{Questions: bq})
 	defer site.Close()
 	bsrc := benchSource(b)
 	client := &http.Client{Timeout: 30 * time.Second}
 	bBytes, bn := indexSize(b, "brussels", func(yield func(*parlq.Question) error) error {
 		for _, q := range bq {
-			path := replay.DetailPath(q.Moncode, q.Base)
+			path := brusselstest.DetailPath(q.Moncode, q.Base)
 			resp, err := client.Get(site.URL() + path)
 			if err != nil {
 				return err
@@ -409,11 +411,11 @@ func BenchmarkHarvestUKYear(b *testing.B) {
 			if err != nil {
 				return err
 			}
-			rec, _, err := parsePage(bsrc, replay.CanonicalBase+path, body, resp.Header.Get("Content-Type"))
+			rec, _, err := parsePage(bsrc, brusselstest.CanonicalBase+path, body, resp.Header.Get("Content-Type"))
 			if err != nil {
 				return err
 			}
-			if err := complete(bsrc, replay.CanonicalBase+path, rec, nil); err != nil {
+			if err := complete(bsrc, brusselstest.CanonicalBase+path, rec, nil); err != nil {
 				return err
 			}
 			if err := yield(rec); err != nil {

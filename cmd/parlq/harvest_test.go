@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parlq/parlq/crawler/replay"
+	"github.com/parlq/parlq/parser/brussels/brusselstest"
 )
 
 // runCmd runs one parlq command line and returns its exit status and output.
@@ -64,8 +64,8 @@ func status(t *testing.T, data string) statusJSON {
 // TestHarvestSearchExportEndToEnd runs the commands an operator and a
 // researcher use, in order, against a replayed site.
 func TestHarvestSearchExportEndToEnd(t *testing.T) {
-	qs := replay.Generate(40, time.Now())
-	site := replay.New(replay.Options{Questions: qs})
+	qs := brusselstest.Generate(40, time.Now())
+	site := brusselstest.New(brusselstest.Options{Questions: qs})
 	defer site.Close()
 	data := t.TempDir()
 	harvest := []string{"harvest", "--quiet", "--data", data, "--source", "brussels", "--base-url", "brussels=" + site.URL(), "--delay", "0"}
@@ -78,7 +78,7 @@ func TestHarvestSearchExportEndToEnd(t *testing.T) {
 		t.Errorf("harvest summary %q does not say brussels: ok", out)
 	}
 	want := 0
-	byState := map[replay.State]int{}
+	byState := map[brusselstest.State]int{}
 	for _, q := range qs {
 		want++
 		byState[q.State]++
@@ -87,10 +87,10 @@ func TestHarvestSearchExportEndToEnd(t *testing.T) {
 	if s.Records != want {
 		t.Errorf("status records = %d; want %d", s.Records, want)
 	}
-	if got, w := s.ByStatus["lapsed"], byState[replay.Lapsed]; got != w {
+	if got, w := s.ByStatus["lapsed"], byState[brusselstest.Lapsed]; got != w {
 		t.Errorf("status lapsed = %d; want %d", got, w)
 	}
-	if got, w := s.ByStatus["answered"], byState[replay.Answered]; got != w {
+	if got, w := s.ByStatus["answered"], byState[brusselstest.Answered]; got != w {
 		t.Errorf("status answered = %d; want %d", got, w)
 	}
 	if s.LastRun == nil || s.LastRun.Outcome != "ok" || s.LastRun.New != want {
@@ -184,20 +184,20 @@ func TestHarvestSearchExportEndToEnd(t *testing.T) {
 		t.Errorf("export rows = %d; want %d and a header", len(rows), want)
 	}
 	code, out, _ = runCmd(t, nil, "export", "--data", data, "--format", "jsonl", "--status", "answered")
-	if n := strings.Count(out, "\n"); code != 0 || n != byState[replay.Answered] {
-		t.Errorf("export jsonl answered: exit %d, %d lines; want %d", code, n, byState[replay.Answered])
+	if n := strings.Count(out, "\n"); code != 0 || n != byState[brusselstest.Answered] {
+		t.Errorf("export jsonl answered: exit %d, %d lines; want %d", code, n, byState[brusselstest.Answered])
 	}
 
 	// A pending question is answered on the site; the next run records
 	// exactly one change.
-	var pending replay.Question
+	var pending brusselstest.Question
 	for _, q := range qs {
-		if q.State == replay.Pending {
+		if q.State == brusselstest.Pending {
 			pending = q
 			break
 		}
 	}
-	site.SetQuestion(replay.Answer(pending, time.Now(), "Voici la réponse."))
+	site.SetQuestion(brusselstest.Answer(pending, time.Now(), "Voici la réponse."))
 	code, out, errOut = runCmd(t, nil, append(harvest, "--recheck", "pending")...)
 	if code != 0 {
 		t.Fatalf("second harvest: exit %d\n%s\n%s", code, out, errOut)
@@ -230,7 +230,7 @@ func TestHarvestSearchExportEndToEnd(t *testing.T) {
 }
 
 func TestHarvestFailuresExitNonZero(t *testing.T) {
-	site := replay.New(replay.Options{Questions: nil})
+	site := brusselstest.New(brusselstest.Options{Questions: nil})
 	defer site.Close()
 	data := t.TempDir()
 	code, out, _ := runCmd(t, nil, "harvest", "--quiet", "--data", data, "--source", "brussels", "--base-url", "brussels="+site.URL(), "--delay", "0")
@@ -269,7 +269,7 @@ func TestCommandLineMistakes(t *testing.T) {
 // TestHarvestWaitsForReaders: a harvest started while an export reads the
 // index waits for it instead of failing, and two readers work side by side.
 func TestHarvestWaitsForReaders(t *testing.T) {
-	site := replay.New(replay.Options{Questions: replay.Generate(5, time.Now())})
+	site := brusselstest.New(brusselstest.Options{Questions: brusselstest.Generate(5, time.Now())})
 	defer site.Close()
 	data := t.TempDir()
 	harvest := []string{"harvest", "--quiet", "--data", data, "--source", "brussels", "--base-url", "brussels=" + site.URL(), "--delay", "0"}

@@ -17,7 +17,7 @@ import (
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/archive"
 	"github.com/parlq/parlq/catalog"
-	"github.com/parlq/parlq/crawler/replay"
+	"github.com/parlq/parlq/parser/brussels/brusselstest"
 )
 
 // asParlq makes the test binary act as the parlq command when a test runs it
@@ -86,7 +86,7 @@ func TestKilledHarvestLosesNothing(t *testing.T) {
 		t.Skip("kill test skipped in -short mode")
 	}
 	asOf := time.Date(2026, 9, 20, 0, 0, 0, 0, time.UTC)
-	site := replay.New(replay.Options{Questions: replay.Generate(100, asOf)})
+	site := brusselstest.New(brusselstest.Options{Questions: brusselstest.Generate(100, asOf)})
 	defer site.Close()
 	harvest := func(data string) []string {
 		return []string{"harvest", "--quiet", "--data", data, "--source", "brussels",
@@ -181,7 +181,7 @@ func TestInterruptedHarvestStopsCleanly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("signal test skipped in -short mode")
 	}
-	site := replay.New(replay.Options{Questions: replay.Generate(60, time.Date(2026, 9, 20, 0, 0, 0, 0, time.UTC))})
+	site := brusselstest.New(brusselstest.Options{Questions: brusselstest.Generate(60, time.Date(2026, 9, 20, 0, 0, 0, 0, time.UTC))})
 	defer site.Close()
 	data := t.TempDir()
 	args := []string{"harvest", "--quiet", "--data", data, "--source", "brussels",
@@ -192,7 +192,7 @@ func TestInterruptedHarvestStopsCleanly(t *testing.T) {
 		go func() { done <- cmd.Wait() }()
 		// Wait until some questions are stored, then signal.
 		deadline := time.Now().Add(30 * time.Second)
-		for site.Requests(replay.TargetIndex) == 0 || len(site.Log()) < 6 {
+		for site.Requests(brusselstest.TargetIndex) == 0 || len(site.Log()) < 6 {
 			if time.Now().After(deadline) {
 				cmd.Process.Kill()
 				t.Fatal("the harvest made no progress")

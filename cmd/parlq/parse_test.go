@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/parlq/parlq"
-	"github.com/parlq/parlq/crawler/replay"
+	"github.com/parlq/parlq/parser/brussels/brusselstest"
 )
 
 // brusselsPage is a page of the project's own testdata (tests run in
@@ -156,7 +156,7 @@ func TestParseUsage(t *testing.T) {
 
 // TestParseFixtures parses every real saved question page.
 func TestParseFixtures(t *testing.T) {
-	dir, err := replay.FixturesDir()
+	dir, err := brusselstest.FixturesDir()
 	if err != nil {
 		t.Skipf("real Brussels pages not found (../shared is absent): %v", err)
 	}

@@ -13,15 +13,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parlq/parlq/crawler/replay"
+	"github.com/parlq/parlq/parser/brussels/brusselstest"
 )
 
 // TestServeHarvestsOnScheduleAndServes starts `parlq serve` on an empty data
 // directory against a replayed site: the first harvest fills it, a fast
 // schedule picks up an answer published later, and the API serves both.
 func TestServeHarvestsOnScheduleAndServes(t *testing.T) {
-	qs := replay.Generate(20, time.Now())
-	site := replay.New(replay.Options{Questions: qs})
+	qs := brusselstest.Generate(20, time.Now())
+	site := brusselstest.New(brusselstest.Options{Questions: qs})
 	defer site.Close()
 	data := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -60,14 +60,14 @@ func TestServeHarvestsOnScheduleAndServes(t *testing.T) {
 	}
 	waitFor(t, done, "the first harvest to fill the index", func() bool { return total("question") == len(qs) })
 
-	var pending replay.Question
+	var pending brusselstest.Question
 	for _, q := range qs {
-		if q.State == replay.Pending {
+		if q.State == brusselstest.Pending {
 			pending = q
 			break
 		}
 	}
-	site.SetQuestion(replay.Answer(pending, time.Now(), "Réponse publiée plus tard."))
+	site.SetQuestion(brusselstest.Answer(pending, time.Now(), "Réponse publiée plus tard."))
 	waitFor(t, done, "a scheduled harvest to index the new answer", func() bool { return total(`"publiée plus tard"`) == 1 })
 
 	id := fmt.Sprintf("brussels/prb/%d", pending.Moncode)

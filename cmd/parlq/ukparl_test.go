@@ -15,7 +15,9 @@ import (
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/catalog"
-	"github.com/parlq/parlq/crawler/replay"
+	"github.com/parlq/parlq/crawler/crawlertest"
+	"github.com/parlq/parlq/parser/brussels/brusselstest"
+	"github.com/parlq/parlq/parser/ukparl/ukparltest"
 )
 
 // ukDay is the day the UK tests harvest: the day of the saved real list.
@@ -24,15 +26,15 @@ const ukDay = "2021-02-01"
 // ukDayQuestions returns the real 520 questions tabled on ukDay (read in
 // place from the shared fixtures), or, without them, n generated questions
 // moved to that day. real says which.
-func ukDayQuestions(t *testing.T, n int) (qs []replay.UKQuestion, real bool) {
+func ukDayQuestions(t *testing.T, n int) (qs []ukparltest.Question, real bool) {
 	t.Helper()
-	if dir, err := replay.UKFixturesDir(); err == nil {
-		qs, err := replay.LoadUKList(filepath.Join(dir, replay.UKFixtureDay))
+	if dir, err := ukparltest.FixturesDir(); err == nil {
+		qs, err := ukparltest.LoadList(filepath.Join(dir, ukparltest.FixtureDay))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return qs, true
-	} else if !errors.Is(err, replay.ErrNoFixtures) {
+	} else if !errors.Is(err, crawlertest.ErrNoFixtures) {
 		t.Fatal(err)
 	}
 	t.Logf("UK fixtures absent: %d generated questions instead", n)
@@ -41,9 +43,9 @@ func ukDayQuestions(t *testing.T, n int) (qs []replay.UKQuestion, real bool) {
 
 // generatedDay is n generated questions, every date moved so that they
 // were all tabled on ukDay.
-func generatedDay(n int) []replay.UKQuestion {
+func generatedDay(n int) []ukparltest.Question {
 	day, _ := time.Parse(parlq.DateLayout, ukDay)
-	qs := replay.GenerateUK(n, 2021)
+	qs := ukparltest.Generate(n, 2021)
 	for i := range qs {
 		q := &qs[i]
 		shift := day.Sub(q.Tabled)
@@ -63,8 +65,8 @@ func generatedDay(n int) []replay.UKQuestion {
 		for j := i + 1; j < len(qs) && j < i+5; j++ {
 			a, b := &qs[i], &qs[j]
 			if len(a.Grouped) == 0 && len(b.Grouped) == 0 && a.House == b.House && !a.Withdrawn && !b.Withdrawn {
-				a.Grouped = []replay.UKGrouped{{UIN: b.UIN, Tabled: day}}
-				b.Grouped = []replay.UKGrouped{{UIN: a.UIN, Tabled: day}}
+				a.Grouped = []ukparltest.Grouped{{UIN: b.UIN, Tabled: day}}
+				b.Grouped = []ukparltest.Grouped{{UIN: a.UIN, Tabled: day}}
 				break
 			}
 		}
@@ -72,12 +74,12 @@ func generatedDay(n int) []replay.UKQuestion {
 	return qs
 }
 
-func ukRecordID(q replay.UKQuestion) string {
+func ukRecordID(q ukparltest.Question) string {
 	return parlq.MakeID("ukparl", q.House, strconv.FormatInt(q.ID, 10))
 }
 
 // ukStatus is the status a record of q must have.
-func ukStatus(q replay.UKQuestion) parlq.Status {
+func ukStatus(q ukparltest.Question) parlq.Status {
 	switch {
 	case !q.Answered.IsZero() && !q.Holding:
 		return parlq.Answered
@@ -124,7 +126,7 @@ func versions(t *testing.T, data, id string) []catalog.Version {
 }
 
 // listPages is the number of list requests the windows of ukDay take.
-func listPages(t *testing.T, site *replay.UKSite) (pages int, tabled int) {
+func listPages(t *testing.T, site *ukparltest.Site) (pages int, tabled int) {
 	t.Helper()
 	for _, kind := range []string{"tabledWhen", "answeredWhen", "correctedWhen"} {
 		total, _, err := site.Match(kind + "From=" + ukDay + "&" + kind + "To=" + ukDay)
@@ -146,7 +148,7 @@ func listPages(t *testing.T, site *replay.UKSite) (pages int, tabled int) {
 // list pages only.
 func TestHarvestUKParl(t *testing.T) {
 	qs, real := ukDayQuestions(t, 260)
-	site := replay.NewUK(replay.UKOptions{Questions: qs})
+	site := ukparltest.New(ukparltest.Options{Questions: qs})
 	defer site.Close()
 	data := t.TempDir()
 	harvest := []string{"harvest", "--quiet", "--data", data, "--source", "ukparl", "--base-url", "ukparl=" + site.URL(),
@@ -163,7 +165,7 @@ func TestHarvestUKParl(t *testing.T) {
 	if tabled != len(qs) || tabled <= 100 {
 		t.Fatalf("the tabled window holds %d of %d questions; want all, over more than one page", tabled, len(qs))
 	}
-	if got := site.Requests(replay.TargetList); got != pages {
+	if got := site.Requests(ukparltest.TargetList); got != pages {
 		t.Errorf("list requests = %d; want %d (paging through every window)", got, pages)
 	}
 	byStatus := map[parlq.Status]int{}
@@ -190,7 +192,7 @@ func TestHarvestUKParl(t *testing.T) {
 	// The records: full texts from the detail endpoint, holding answers,
 	// grouped questions.
 	recs := exportUK(t, data)
-	var holding, answered, unanswered replay.UKQuestion
+	var holding, answered, unanswered ukparltest.Question
 	grouped, cut := 0, 0
 	for _, q := range qs {
 		r, ok := recs[ukRecordID(q)]
@@ -244,9 +246,9 @@ func TestHarvestUKParl(t *testing.T) {
 
 	// The holding answer is replaced by the answer, another answer is
 	// corrected: each is one new version with the fields that changed.
-	final := replay.AnswerUK(holding, holding.HoldingDate.AddDate(0, 0, 9), "The final answer, with the figures requested.")
+	final := ukparltest.Answer(holding, holding.HoldingDate.AddDate(0, 0, 9), "The final answer, with the figures requested.")
 	site.SetQuestion(final)
-	site.SetQuestion(replay.CorrectUK(answered, answered.Answered.AddDate(0, 0, 3), "The corrected answer."))
+	site.SetQuestion(ukparltest.Correct(answered, answered.Answered.AddDate(0, 0, 3), "The corrected answer."))
 	site.ResetLog()
 	if code, out, errOut := runCmd(t, nil, harvest...); code != 0 {
 		t.Fatalf("third harvest: exit %d\n%s\n%s", code, out, errOut)
@@ -275,7 +277,7 @@ func TestHarvestUKParl(t *testing.T) {
 	}
 
 	// A question is withdrawn: its list entry says so.
-	site.SetQuestion(replay.WithdrawUK(unanswered))
+	site.SetQuestion(ukparltest.Withdraw(unanswered))
 	if code, out, errOut := runCmd(t, nil, harvest...); code != 0 {
 		t.Fatalf("fourth harvest: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -299,7 +301,7 @@ func TestHarvestUKParl(t *testing.T) {
 // the API behaves, stores it.
 func TestHarvestUKParlBadResponses(t *testing.T) {
 	qs := generatedDay(40)
-	site := replay.NewUK(replay.UKOptions{Questions: qs})
+	site := ukparltest.New(ukparltest.Options{Questions: qs})
 	defer site.Close()
 	harvest := func(data string) (int, string) {
 		code, out, _ := runCmd(t, nil, "harvest", "--quiet", "--data", data, "--source", "ukparl", "--base-url", "ukparl="+site.URL(),
@@ -308,20 +310,20 @@ func TestHarvestUKParlBadResponses(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		target replay.Target
-		kind   replay.FaultKind
+		target crawlertest.Target
+		kind   crawlertest.FaultKind
 		stored int
 	}{
-		{"malformed detail", replay.UKQuestionTarget(qs[3].ID), replay.Malformed, len(qs) - 1},
-		{"truncated detail", replay.UKQuestionTarget(qs[3].ID), replay.Truncate, len(qs) - 1},
-		{"malformed list", replay.TargetList, replay.Malformed, 0},
-		{"truncated list", replay.TargetList, replay.Truncate, 0},
-		{"list with another layout", replay.TargetList, replay.Layout, 0},
+		{"malformed detail", ukparltest.QuestionTarget(qs[3].ID), crawlertest.Malformed, len(qs) - 1},
+		{"truncated detail", ukparltest.QuestionTarget(qs[3].ID), crawlertest.Truncate, len(qs) - 1},
+		{"malformed list", ukparltest.TargetList, crawlertest.Malformed, 0},
+		{"truncated list", ukparltest.TargetList, crawlertest.Truncate, 0},
+		{"list with another layout", ukparltest.TargetList, crawlertest.Layout, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := t.TempDir()
 			site.ClearFaults()
-			site.SetFault(tc.target, replay.Fault{Kind: tc.kind})
+			site.SetFault(tc.target, crawlertest.Fault{Kind: tc.kind})
 			code, out := harvest(data)
 			if code != 1 || !strings.Contains(out, "ukparl: failed") {
 				t.Errorf("exit %d, %q; want 1 and a failed run", code, out)
@@ -349,17 +351,17 @@ func TestHarvestUKParlBadResponses(t *testing.T) {
 // intelligente" questions and the English ones, with the source facet;
 // filters and sorting apply across both.
 func TestSearchAcrossLegislatures(t *testing.T) {
-	bq := replay.Generate(30, time.Now())
+	bq := brusselstest.Generate(30, time.Now())
 	bSmart := map[string]parlq.Status{}
 	for _, i := range []int{0, 4, 7, 11} {
 		bq[i].Title = "Question écrite concernant la ville intelligente et ses capteurs (" + strconv.Itoa(i) + ")"
 		bq[i].Text = "Le projet Smart City de la Région avance-t-il ?\n" + bq[i].Text
-		st := map[replay.State]parlq.Status{replay.Answered: parlq.Answered, replay.Lapsed: parlq.Lapsed}[bq[i].State]
+		st := map[brusselstest.State]parlq.Status{brusselstest.Answered: parlq.Answered, brusselstest.Lapsed: parlq.Lapsed}[bq[i].State]
 		bSmart["brussels/"+map[int]string{1: "prb", 2: "arccc"}[max(bq[i].Base, 1)]+"/"+strconv.Itoa(bq[i].Moncode)] = cmpStatus(st)
 	}
-	brussels := replay.New(replay.Options{Questions: bq})
+	brussels := brusselstest.New(brusselstest.Options{Questions: bq})
 	defer brussels.Close()
-	uq := replay.GenerateUK(150, 2021)
+	uq := ukparltest.Generate(150, 2021)
 	uSmart := map[string]parlq.Status{}
 	for _, q := range uq {
 		if strings.Contains(strings.ToLower(q.Heading+" "+q.Text), "smart cit") {
@@ -369,7 +371,7 @@ func TestSearchAcrossLegislatures(t *testing.T) {
 	if len(uSmart) == 0 {
 		t.Fatal("no generated UK question on smart cities")
 	}
-	uk := replay.NewUK(replay.UKOptions{Questions: uq})
+	uk := ukparltest.New(ukparltest.Options{Questions: uq})
 	defer uk.Close()
 
 	data := t.TempDir()

@@ -1,10 +1,10 @@
-package replay
-
-// The UK Parliament written-questions API on loopback (UKSite): the list
-// endpoint with the filters parlq's ukparl source uses, the detail endpoint,
-// robots.txt, a request log and switchable faults. Questions are loaded from
-// the real list responses in the shared fixtures (LoadUKList) or generated
-// in their shape (GenerateUK).
+// Package ukparltest is a stand-in for the UK Parliament written-questions
+// API on loopback, beside the parser it feeds: the list endpoint with the
+// filters parlq's ukparl source uses, the detail endpoint, robots.txt, a
+// request log and switchable faults (crawlertest.Host). Questions are loaded
+// from the real list responses in the shared fixtures (LoadList) or
+// generated in their shape (Generate).
+package ukparltest
 
 import (
 	"bytes"
@@ -18,33 +18,32 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/parlq/parlq/crawler/crawlertest"
 )
 
 // Addresses of the real API.
 const (
-	// UKCanonicalBase is the live API's base URL.
-	UKCanonicalBase = "https://questions-statements-api.parliament.uk"
-	// UKListPath is the list endpoint; a question is UKListPath + "/" + id.
-	UKListPath = "/api/writtenquestions/questions"
+	// CanonicalBase is the live API's base URL.
+	CanonicalBase = "https://questions-statements-api.parliament.uk"
+	// ListPath is the list endpoint; a question is ListPath + "/" + id.
+	ListPath = "/api/writtenquestions/questions"
 )
 
-// UK targets, for faults and the log (with TargetRobots, TargetOther and
-// TargetAll).
+// Targets of the API's own paths, for faults and the log (with
+// crawlertest.TargetRobots, TargetOther and TargetAll).
 const (
 	// TargetList is any request to the list endpoint.
-	TargetList Target = "list"
+	TargetList crawlertest.Target = "list"
 )
 
-// UKQuestionTarget is the target of a question's detail endpoint.
-func UKQuestionTarget(id int64) Target { return Target("question/" + strconv.FormatInt(id, 10)) }
-
-// Malformed answers 200 with the first half of the body and a Content-Length
-// that matches it: a complete HTTP response whose JSON is cut short (a proxy
-// or a cache that kept half of it). Only the UK site knows it; the Brussels
-// site ignores it.
-const Malformed FaultKind = 100
+// QuestionTarget is the target of a question's detail endpoint.
+func QuestionTarget(id int64) crawlertest.Target {
+	return crawlertest.Target("question/" + strconv.FormatInt(id, 10))
+}
 
 // List truncation of the real API: questionText is cut at 255 characters,
 // answerText at 255 characters followed by "...".
@@ -53,12 +52,12 @@ const (
 	ukAnswerCut   = 255
 )
 
-// UKDefaultTake is the page size of a list request without take.
-const UKDefaultTake = 20
+// DefaultTake is the page size of a list request without take.
+const DefaultTake = 20
 
-// UKMember is a member of either House as the API describes it with
+// Member is a member of either House as the API describes it with
 // expandMember=true. A member without a Name is given by id only.
-type UKMember struct {
+type Member struct {
 	ID                int
 	ListAs, Name      string
 	Party             string
@@ -69,21 +68,21 @@ type UKMember struct {
 	Thumbnail string
 }
 
-// UKGrouped is a question grouped with another for answer.
-type UKGrouped struct {
+// Grouped is a question grouped with another for answer.
+type Grouped struct {
 	UIN    string
 	Tabled time.Time
 }
 
-// UKAttachment is a file published with an answer.
-type UKAttachment struct {
+// Attachment is a file published with an answer.
+type Attachment struct {
 	URL, Title, FileType string
 	Size                 int
 }
 
-// UKQuestion is one written question as the API has it. Dates are days
+// Question is one written question as the API has it. Dates are days
 // (UTC midnight); a zero date is null in the API.
-type UKQuestion struct {
+type Question struct {
 	// ID is the API's key, also the detail endpoint's path segment.
 	ID int64
 	// House is "Commons" or "Lords".
@@ -93,14 +92,14 @@ type UKQuestion struct {
 	Heading           string
 	// Text is the complete question text (the list cuts it).
 	Text              string
-	Asking            UKMember
+	Asking            Member
 	MemberHasInterest bool
 	BodyID            int
 	Body              string
 	NamedDay          bool
 	Withdrawn         bool
 	// Answering is the minister who answered (or gave the holding answer).
-	Answering *UKMember
+	Answering *Member
 	// Answered is dateAnswered: the answer's date, or the holding answer's
 	// while Holding.
 	Answered time.Time
@@ -111,50 +110,52 @@ type UKQuestion struct {
 	HoldingDate time.Time
 	// Corrected is the date the answer was corrected, by Correcting.
 	Corrected   time.Time
-	Correcting  *UKMember
-	Grouped     []UKGrouped
-	Attachments []UKAttachment
+	Correcting  *Member
+	Grouped     []Grouped
+	Attachments []Attachment
 }
 
 // hasAnswer says whether the API shows an answer (final or holding).
-func (q *UKQuestion) hasAnswer() bool { return !q.Answered.IsZero() || q.Answer != "" }
+func (q *Question) hasAnswer() bool { return !q.Answered.IsZero() || q.Answer != "" }
 
-// UKOptions configure a UKSite.
-type UKOptions struct {
-	Questions []UKQuestion
+// Options configure a Site.
+type Options struct {
+	Questions []Question
 	// Robots is the robots.txt body, default DefaultRobots.
 	Robots string
 }
 
-// UKSite is a running replay of the UK written-questions API. Its methods
+// Site is a running replay of the UK written-questions API. Its methods
 // are safe for concurrent use.
-type UKSite struct {
-	host
+type Site struct {
+	*crawlertest.Host
 
-	qs     map[int64]*UKQuestion
+	mu sync.Mutex
+
+	qs     map[int64]*Question
 	order  []int64 // insertion order
 	sorted []int64 // list order; nil when a question changed
 }
 
-// NewUK starts a UK API replay on loopback. Close it when done.
-func NewUK(opts UKOptions) *UKSite {
-	s := &UKSite{host: newHost(opts.Robots), qs: map[int64]*UKQuestion{}}
+// New starts a UK API replay on loopback. Close it when done.
+func New(opts Options) *Site {
+	s := &Site{qs: map[int64]*Question{}}
 	for _, q := range opts.Questions {
 		s.setLocked(q)
 	}
-	s.start(s.serve)
+	s.Host = crawlertest.NewHost(opts.Robots, s.serve)
 	return s
 }
 
 // SetQuestion adds a question or replaces the one with its ID (see
-// AnswerUK, HoldUK, CorrectUK, WithdrawUK for the changes between harvests).
-func (s *UKSite) SetQuestion(q UKQuestion) {
+// Answer, Hold, Correct, Withdraw for the changes between harvests).
+func (s *Site) SetQuestion(q Question) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.setLocked(q)
 }
 
-func (s *UKSite) setLocked(q UKQuestion) {
+func (s *Site) setLocked(q Question) {
 	if _, ok := s.qs[q.ID]; !ok {
 		s.order = append(s.order, q.ID)
 	}
@@ -163,21 +164,21 @@ func (s *UKSite) setLocked(q UKQuestion) {
 }
 
 // Question returns a question as the site has it.
-func (s *UKSite) Question(id int64) (UKQuestion, bool) {
+func (s *Site) Question(id int64) (Question, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q, ok := s.qs[id]
 	if !ok {
-		return UKQuestion{}, false
+		return Question{}, false
 	}
 	return *q, true
 }
 
 // Questions returns every question, in the order they were added.
-func (s *UKSite) Questions() []UKQuestion {
+func (s *Site) Questions() []Question {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]UKQuestion, 0, len(s.order))
+	out := make([]Question, 0, len(s.order))
 	for _, id := range s.order {
 		out = append(out, *s.qs[id])
 	}
@@ -187,7 +188,7 @@ func (s *UKSite) Questions() []UKQuestion {
 // Match returns how many questions a list request with this query string
 // (e.g. "tabledWhenFrom=2021-02-01&tabledWhenTo=2021-02-01&house=Bicameral")
 // matches, and its take: what a test needs to know the pages a window has.
-func (s *UKSite) Match(rawQuery string) (total, take int, err error) {
+func (s *Site) Match(rawQuery string) (total, take int, err error) {
 	f, err := parseUKFilter(rawQuery)
 	if err != nil {
 		return 0, 0, err
@@ -217,7 +218,7 @@ var ukFilterDates = []string{"tabledwhen", "answeredwhen", "correctedwhen"}
 // parseUKFilter reads a list query string. Parameter names are matched
 // without regard to case, as the real API does; unknown ones are ignored.
 func parseUKFilter(rawQuery string) (ukFilter, error) {
-	f := ukFilter{take: UKDefaultTake}
+	f := ukFilter{take: DefaultTake}
 	for _, part := range strings.Split(rawQuery, "&") {
 		if part == "" {
 			continue
@@ -303,7 +304,7 @@ func parseUKDate(v string) (time.Time, error) {
 }
 
 // match says whether a question passes the filters (paging aside).
-func (f *ukFilter) match(q *UKQuestion) bool {
+func (f *ukFilter) match(q *Question) bool {
 	if f.house != "" && q.House != f.house {
 		return false
 	}
@@ -331,7 +332,7 @@ func (f *ukFilter) match(q *UKQuestion) bool {
 
 // listOrder returns the ids in list order: latest tabled first, then in the
 // order the questions were added.
-func (s *UKSite) listOrder() []int64 {
+func (s *Site) listOrder() []int64 {
 	if s.sorted == nil {
 		s.sorted = slices.Clone(s.order)
 		slices.SortStableFunc(s.sorted, func(a, b int64) int {
@@ -342,13 +343,13 @@ func (s *UKSite) listOrder() []int64 {
 }
 
 // list renders a list response.
-func (s *UKSite) list(rawQuery string) (int, []byte) {
+func (s *Site) list(rawQuery string) (int, []byte) {
 	f, err := parseUKFilter(rawQuery)
 	if err != nil {
 		return http.StatusBadRequest, ukProblem(http.StatusBadRequest, "One or more validation errors occurred.", err.Error())
 	}
 	s.mu.Lock()
-	var page []UKQuestion
+	var page []Question
 	total := 0
 	for _, id := range s.listOrder() {
 		q := s.qs[id]
@@ -376,7 +377,7 @@ func (s *UKSite) list(rawQuery string) (int, []byte) {
 }
 
 // detail renders a question's detail response.
-func (s *UKSite) detail(id int64, rawQuery string) (int, []byte) {
+func (s *Site) detail(id int64, rawQuery string) (int, []byte) {
 	expand := false
 	for _, part := range strings.Split(rawQuery, "&") {
 		k, v, _ := strings.Cut(part, "=")
@@ -386,7 +387,7 @@ func (s *UKSite) detail(id int64, rawQuery string) (int, []byte) {
 	}
 	s.mu.Lock()
 	q, ok := s.qs[id]
-	var c UKQuestion
+	var c Question
 	if ok {
 		c = *q
 	}
@@ -401,33 +402,33 @@ func (s *UKSite) detail(id int64, rawQuery string) (int, []byte) {
 }
 
 // target names what a request asks for; id is set for a question.
-func (s *UKSite) target(path string) (Target, int64) {
+func (s *Site) target(path string) (crawlertest.Target, int64) {
 	switch {
 	case path == "/robots.txt":
-		return TargetRobots, 0
-	case strings.EqualFold(strings.TrimRight(path, "/"), UKListPath):
+		return crawlertest.TargetRobots, 0
+	case strings.EqualFold(strings.TrimRight(path, "/"), ListPath):
 		return TargetList, 0
-	case len(path) > len(UKListPath)+1 && strings.EqualFold(path[:len(UKListPath)+1], UKListPath+"/"):
-		id, err := strconv.ParseInt(path[len(UKListPath)+1:], 10, 64)
+	case len(path) > len(ListPath)+1 && strings.EqualFold(path[:len(ListPath)+1], ListPath+"/"):
+		id, err := strconv.ParseInt(path[len(ListPath)+1:], 10, 64)
 		if err != nil || id <= 0 {
-			return TargetOther, 0
+			return crawlertest.TargetOther, 0
 		}
-		return UKQuestionTarget(id), id
+		return QuestionTarget(id), id
 	}
-	return TargetOther, 0
+	return crawlertest.TargetOther, 0
 }
 
-func (s *UKSite) serve(rw http.ResponseWriter, r *http.Request) {
+func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	var (
-		t  Target
+		t  crawlertest.Target
 		id int64
 	)
-	ex := s.begin(rw, r, func() Target {
+	ex := s.Begin(rw, r, func() crawlertest.Target {
 		t, id = s.target(r.URL.Path)
 		return t
 	})
-	defer ex.done()
-	w, f, robots := ex.w, ex.fault, ex.robots
+	defer ex.Done()
+	w, f, robots := ex.W, ex.Fault, ex.Robots
 
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -438,7 +439,7 @@ func (s *UKSite) serve(rw http.ResponseWriter, r *http.Request) {
 	var code int
 	var body []byte
 	switch {
-	case t == TargetRobots:
+	case t == crawlertest.TargetRobots:
 		ct, code, body = "text/plain; charset=utf-8", http.StatusOK, []byte(robots)
 	case t == TargetList:
 		code, body = s.list(r.URL.RawQuery)
@@ -447,7 +448,7 @@ func (s *UKSite) serve(rw http.ResponseWriter, r *http.Request) {
 	default:
 		code, body = http.StatusNotFound, ukProblem(http.StatusNotFound, "Not Found", "")
 	}
-	if f != nil && ukMisbehave(w, r, f, body) {
+	if f != nil && s.Misbehave(w, r, f, spoil(body)) {
 		return
 	}
 	w.Header().Set("Content-Type", ct)
@@ -456,31 +457,16 @@ func (s *UKSite) serve(rw http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-// ukMisbehave applies a fault to a response whose body would be body; it
-// reports whether the request was answered.
-func ukMisbehave(w *statusWriter, r *http.Request, f *Fault, body []byte) bool {
-	if answered, handled := siteFault(w, r, f); handled {
-		return answered
+// spoil is what a fault spoils: the API's answer body, its error document
+// served with 200, and the answer wrapped in an unknown envelope.
+func spoil(body []byte) crawlertest.Spoil {
+	return crawlertest.Spoil{
+		ContentType: "application/json; charset=utf-8",
+		Body:        body,
+		SoftError:   ukProblem(http.StatusInternalServerError, "An error occurred while processing your request.", ""),
+		Layout:      append(append([]byte(`{"data":`), bytes.TrimSpace(body)...), '}'),
+		NotFound:    ukProblem(http.StatusNotFound, "Not Found", ""),
 	}
-	switch f.Kind {
-	case Truncate:
-		truncated(w, "application/json; charset=utf-8", body)
-	case Malformed:
-		writeUKJSON(w, http.StatusOK, body[:len(body)/2])
-	case Reset:
-		resetConn(w)
-	case RedirectLoop:
-		http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
-	case SoftError:
-		writeUKJSON(w, http.StatusOK, ukProblem(http.StatusInternalServerError, "An error occurred while processing your request.", ""))
-	case Layout:
-		writeUKJSON(w, http.StatusOK, append(append([]byte(`{"data":`), bytes.TrimSpace(body)...), '}'))
-	case NotFound:
-		writeUKJSON(w, http.StatusNotFound, ukProblem(http.StatusNotFound, "Not Found", ""))
-	default:
-		return false
-	}
-	return true
 }
 
 func writeUKJSON(w http.ResponseWriter, code int, body []byte) {
@@ -572,7 +558,7 @@ type (
 
 // links are the envelope's links. Like the real ones, their hrefs are not
 // the question's id.
-func (q *UKQuestion) links() []ukLink {
+func (q *Question) links() []ukLink {
 	return []ukLink{{Rel: "self", Href: "/Questions/" + strconv.FormatInt(q.ID+710558, 10), Method: "GET"}}
 }
 
@@ -598,7 +584,7 @@ func ukDate(t time.Time) *string {
 	return &s
 }
 
-func (m *UKMember) json(expand bool) (*int, *ukMemberJSON) {
+func (m *Member) json(expand bool) (*int, *ukMemberJSON) {
 	if m == nil || m.ID == 0 {
 		return nil, nil
 	}
@@ -619,7 +605,7 @@ func (m *UKMember) json(expand bool) (*int, *ukMemberJSON) {
 
 // value renders the question's value object: complete texts (the answer as
 // HTML) for the detail endpoint, cut ones for the list.
-func (q *UKQuestion) value(expand, full bool) *ukValue {
+func (q *Question) value(expand, full bool) *ukValue {
 	v := &ukValue{
 		ID: q.ID, House: q.House, MemberHasInterest: q.MemberHasInterest,
 		DateTabled: ukDate(q.Tabled), DateForAnswer: ukDate(q.ForAnswer), UIN: q.UIN,
@@ -686,9 +672,9 @@ func ukAnswerHTML(text string) string {
 	return b.String()
 }
 
-// AnswerUK returns q with its final answer, given on the given date (a
+// Answer returns q with its final answer, given on the given date (a
 // holding answer it had keeps its date).
-func AnswerUK(q UKQuestion, on time.Time, text string) UKQuestion {
+func Answer(q Question, on time.Time, text string) Question {
 	q.Holding = false
 	q.Answered = ukDay(on)
 	q.Answer = text
@@ -698,9 +684,9 @@ func AnswerUK(q UKQuestion, on time.Time, text string) UKQuestion {
 	return q
 }
 
-// HoldUK returns q with a holding answer given on the given date: the
+// Hold returns q with a holding answer given on the given date: the
 // department says it will answer later.
-func HoldUK(q UKQuestion, on time.Time) UKQuestion {
+func Hold(q Question, on time.Time) Question {
 	q.Holding = true
 	q.HoldingDate = ukDay(on)
 	q.Answered = q.HoldingDate
@@ -711,8 +697,8 @@ func HoldUK(q UKQuestion, on time.Time) UKQuestion {
 	return q
 }
 
-// CorrectUK returns q with its answer corrected on the given date.
-func CorrectUK(q UKQuestion, on time.Time, text string) UKQuestion {
+// Correct returns q with its answer corrected on the given date.
+func Correct(q Question, on time.Time, text string) Question {
 	q.Corrected = ukDay(on)
 	q.Answer = text
 	if q.Answering == nil {
@@ -722,8 +708,8 @@ func CorrectUK(q UKQuestion, on time.Time, text string) UKQuestion {
 	return q
 }
 
-// WithdrawUK returns q withdrawn by its member.
-func WithdrawUK(q UKQuestion) UKQuestion {
+// Withdraw returns q withdrawn by its member.
+func Withdraw(q Question) Question {
 	q.Withdrawn = true
 	return q
 }
@@ -740,20 +726,20 @@ func ukDay(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// UKFixtureDay is the saved list of the 520 questions of both Houses tabled
+// FixtureDay is the saved list of the 520 questions of both Houses tabled
 // on 2021-02-01, in the UK fixtures directory.
-const UKFixtureDay = "clquestions_fetch_questions_get.body.json"
+const FixtureDay = "clquestions_fetch_questions_get.body.json"
 
-// UKCompletion is what LoadUKList appends to a text the saved list cut, so
+// Completion is what LoadList appends to a text the saved list cut, so
 // that the detail endpoint has a complete text and the list, cutting it
 // again, serves exactly the saved one.
-const UKCompletion = " [The rest of this text is not in the saved list response; the replay completes it with this sentence.]"
+const Completion = " [The rest of this text is not in the saved list response; the replay completes it with this sentence.]"
 
-// LoadUKList reads a saved list response (the {"totalResults", "results"}
+// LoadList reads a saved list response (the {"totalResults", "results"}
 // envelope or a bare array of results) into questions. Texts the list cut
 // (a question of 255 characters, an answer of 255 followed by "...") are
-// completed with UKCompletion; answers are read as plain text.
-func LoadUKList(path string) ([]UKQuestion, error) {
+// completed with Completion; answers are read as plain text.
+func LoadList(path string) ([]Question, error) {
 	body, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("uk list: %w", err)
@@ -774,7 +760,7 @@ func LoadUKList(path string) ([]UKQuestion, error) {
 	if err != nil {
 		return nil, fmt.Errorf("uk list %s: %w", path, err)
 	}
-	out := make([]UKQuestion, 0, len(results))
+	out := make([]Question, 0, len(results))
 	for i, r := range results {
 		if r.Value == nil {
 			return nil, fmt.Errorf("uk list %s: result %d has no value", path, i)
@@ -789,24 +775,24 @@ func LoadUKList(path string) ([]UKQuestion, error) {
 }
 
 // question reads a list value back into a question.
-func (v *ukValue) question() (UKQuestion, error) {
+func (v *ukValue) question() (Question, error) {
 	date := func(s *string) (time.Time, error) {
 		if s == nil {
 			return time.Time{}, nil
 		}
 		return parseUKDate(*s)
 	}
-	member := func(id *int, m *ukMemberJSON) *UKMember {
+	member := func(id *int, m *ukMemberJSON) *Member {
 		switch {
 		case m != nil:
-			return &UKMember{ID: m.ID, ListAs: m.ListAs, Name: m.Name, Party: m.Party, PartyColour: deref(m.PartyColour),
+			return &Member{ID: m.ID, ListAs: m.ListAs, Name: m.Name, Party: m.Party, PartyColour: deref(m.PartyColour),
 				PartyAbbreviation: deref(m.PartyAbbreviation), MemberFrom: m.MemberFrom, Thumbnail: m.ThumbnailURL}
 		case id != nil:
-			return &UKMember{ID: *id}
+			return &Member{ID: *id}
 		}
 		return nil
 	}
-	q := UKQuestion{
+	q := Question{
 		ID: v.ID, House: v.House, UIN: v.UIN, Heading: v.Heading, Text: v.QuestionText,
 		MemberHasInterest: v.MemberHasInterest, BodyID: v.AnsweringBodyID, Body: v.AnsweringBodyName,
 		NamedDay: v.IsNamedDay, Withdrawn: v.IsWithdrawn,
@@ -831,12 +817,12 @@ func (v *ukValue) question() (UKQuestion, error) {
 		return q, err
 	}
 	if utf8.RuneCountInString(q.Text) == ukQuestionCut {
-		q.Text += UKCompletion
+		q.Text += Completion
 	}
 	if v.AnswerText != nil {
 		q.Answer = *v.AnswerText
 		if utf8.RuneCountInString(q.Answer) == ukAnswerCut+3 && strings.HasSuffix(q.Answer, "...") {
-			q.Answer = strings.TrimSuffix(q.Answer, "...") + UKCompletion
+			q.Answer = strings.TrimSuffix(q.Answer, "...") + Completion
 		}
 	}
 	for _, g := range v.GroupedQuestionsDates {
@@ -844,15 +830,15 @@ func (v *ukValue) question() (UKQuestion, error) {
 		if err != nil {
 			return q, err
 		}
-		q.Grouped = append(q.Grouped, UKGrouped{UIN: g.QuestionUIN, Tabled: t})
+		q.Grouped = append(q.Grouped, Grouped{UIN: g.QuestionUIN, Tabled: t})
 	}
 	for _, uin := range v.GroupedQuestions {
-		if !slices.ContainsFunc(q.Grouped, func(g UKGrouped) bool { return g.UIN == uin }) {
-			q.Grouped = append(q.Grouped, UKGrouped{UIN: uin})
+		if !slices.ContainsFunc(q.Grouped, func(g Grouped) bool { return g.UIN == uin }) {
+			q.Grouped = append(q.Grouped, Grouped{UIN: uin})
 		}
 	}
 	for _, a := range v.Attachments {
-		q.Attachments = append(q.Attachments, UKAttachment{URL: a.URL, Title: a.Title, FileType: a.FileType, Size: a.FileSizeBytes})
+		q.Attachments = append(q.Attachments, Attachment{URL: a.URL, Title: a.Title, FileType: a.FileType, Size: a.FileSizeBytes})
 	}
 	return q, nil
 }
@@ -930,9 +916,9 @@ var (
 )
 
 // ukMember builds a generated member of a House.
-func ukMember(house string, i int) UKMember {
+func ukMember(house string, i int) Member {
 	first, last := ukFirst[i%len(ukFirst)], ukLast[(i/len(ukFirst))%len(ukLast)]
-	m := UKMember{ID: 4000 + i, ListAs: last + ", " + first, Name: first + " " + last}
+	m := Member{ID: 4000 + i, ListAs: last + ", " + first, Name: first + " " + last}
 	if house == "Lords" {
 		p := ukLordsParties[i%len(ukLordsParties)]
 		m.ID += 10000
@@ -947,7 +933,7 @@ func ukMember(house string, i int) UKMember {
 }
 
 // ukMinister is the generated minister of q's answering body in q's House.
-func ukMinister(q UKQuestion) *UKMember {
+func ukMinister(q Question) *Member {
 	i := 900 + q.BodyID%97
 	if q.House == "Lords" {
 		i += 97
@@ -973,7 +959,7 @@ func ukWorkday(t time.Time, n int) time.Time {
 	return t
 }
 
-// GenerateUK makes n written questions tabled over the weekdays of year,
+// Generate makes n written questions tabled over the weekdays of year,
 // in the shape and proportions of the real 2021-02-01 list: three in four
 // from the Commons (about half of them named-day questions, due in three
 // days, the others in two; Lords questions are due in fourteen), about one
@@ -983,7 +969,7 @@ func ukWorkday(t time.Time, n int) time.Time {
 // and in most answers. One question in ten is about smart cities. The same n
 // and year always give the same questions; ids are 1,000,000 × (year − 1990)
 // + index.
-func GenerateUK(n, year int) []UKQuestion {
+func Generate(n, year int) []Question {
 	r := newUKRand(uint64(n), uint64(year))
 	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 	var days []time.Time
@@ -996,7 +982,7 @@ func GenerateUK(n, year int) []UKQuestion {
 	if year >= 2023 {
 		lordsGov = "His Majesty's Government"
 	}
-	out := make([]UKQuestion, 0, n)
+	out := make([]Question, 0, n)
 	uin := map[string]int{}
 	for i := range n {
 		house := "Commons"
@@ -1019,7 +1005,7 @@ func GenerateUK(n, year int) []UKQuestion {
 			members = 250
 		}
 		uin[house]++
-		q := UKQuestion{
+		q := Question{
 			ID:      int64(1_000_000*(year-1990) + i),
 			House:   house,
 			UIN:     strconv.Itoa(uin[house]),
@@ -1066,17 +1052,17 @@ func GenerateUK(n, year int) []UKQuestion {
 		case p < 16:
 			// unanswered
 		case p < 36:
-			q = HoldUK(q, q.ForAnswer)
+			q = Hold(q, q.ForAnswer)
 		case p < 146:
-			q = HoldUK(q, q.ForAnswer)
-			q = AnswerUK(q, ukWorkday(q.ForAnswer, 5+r.intn(25)), answer())
+			q = Hold(q, q.ForAnswer)
+			q = Answer(q, ukWorkday(q.ForAnswer, 5+r.intn(25)), answer())
 		default:
-			q = AnswerUK(q, answeredOn(tabled), answer())
+			q = Answer(q, answeredOn(tabled), answer())
 			if r.intn(1000) < 8 {
-				q = CorrectUK(q, ukWorkday(q.Answered, 2+r.intn(15)), q.Answer+ukCorrectionNote)
+				q = Correct(q, ukWorkday(q.Answered, 2+r.intn(15)), q.Answer+ukCorrectionNote)
 			}
 			if r.intn(100) < 2 {
-				q.Attachments = []UKAttachment{{
+				q.Attachments = []Attachment{{
 					URL:   fmt.Sprintf("https://questions-statements.parliament.uk/api/Attachment/WrittenQuestion/%d/table.xlsx", q.ID),
 					Title: "Figures by region", FileType: "Excel", Size: 20000 + r.intn(50000),
 				}}
@@ -1091,13 +1077,13 @@ func GenerateUK(n, year int) []UKQuestion {
 // ukCorrectionNote ends the text of a corrected generated answer.
 const ukCorrectionNote = "\nThis answer corrects the figures given previously."
 
-// UKAsOf returns questions as the API showed them at the end of day t: those
+// AsOf returns questions as the API showed them at the end of day t: those
 // tabled by then, with only the holding answers, answers and corrections
 // given by then. Generated questions seen day after day make a realistic
 // sequence of nightly harvests.
-func UKAsOf(qs []UKQuestion, t time.Time) []UKQuestion {
+func AsOf(qs []Question, t time.Time) []Question {
 	day := ukDay(t)
-	var out []UKQuestion
+	var out []Question
 	for _, q := range qs {
 		if q.Tabled.After(day) {
 			continue
@@ -1108,7 +1094,7 @@ func UKAsOf(qs []UKQuestion, t time.Time) []UKQuestion {
 		}
 		if !q.Answered.IsZero() && q.Answered.After(day) {
 			if !q.HoldingDate.IsZero() && !q.HoldingDate.After(day) {
-				q = HoldUK(q, q.HoldingDate)
+				q = Hold(q, q.HoldingDate)
 			} else {
 				q.Answered, q.Answer, q.Answering, q.Holding, q.HoldingDate = time.Time{}, "", nil, false, time.Time{}
 				q.Attachments = nil
@@ -1121,7 +1107,7 @@ func UKAsOf(qs []UKQuestion, t time.Time) []UKQuestion {
 
 // ukGroup groups about one question in five with one to five others of the
 // same House and day, each listing the others.
-func ukGroup(qs []UKQuestion, r *ukRand) {
+func ukGroup(qs []Question, r *ukRand) {
 	grouped := make([]bool, len(qs))
 	for i := range qs {
 		if grouped[i] || r.intn(100) >= 12 {
@@ -1141,7 +1127,7 @@ func ukGroup(qs []UKQuestion, r *ukRand) {
 			grouped[a] = true
 			for _, b := range members {
 				if a != b {
-					qs[a].Grouped = append(qs[a].Grouped, UKGrouped{UIN: qs[b].UIN, Tabled: qs[b].Tabled})
+					qs[a].Grouped = append(qs[a].Grouped, Grouped{UIN: qs[b].UIN, Tabled: qs[b].Tabled})
 				}
 			}
 		}
@@ -1149,7 +1135,7 @@ func ukGroup(qs []UKQuestion, r *ukRand) {
 }
 
 // ukRand is a small deterministic generator (SplitMix64), so that
-// GenerateUK's output does not depend on math/rand's algorithms.
+// Generate's output does not depend on math/rand's algorithms.
 type ukRand struct{ s uint64 }
 
 func newUKRand(a, b uint64) *ukRand { return &ukRand{s: a*0x9e3779b97f4a7c15 ^ b} }
@@ -1167,3 +1153,6 @@ func (r *ukRand) intn(n int) int { return int(r.next() % uint64(n)) }
 // skewed picks in [0, n) with small numbers more likely: a few members ask
 // many questions, a few departments get most of them.
 func (r *ukRand) skewed(n int) int { return r.intn(r.intn(n) + 1) }
+
+// FixturesDir finds the real saved UK API responses, ../shared/fixtures/uk.
+func FixturesDir() (string, error) { return crawlertest.FixturesDir("uk") }

@@ -1,8 +1,10 @@
-package replay
+package ukparltest
 
 import (
 	"encoding/json"
 	"errors"
+	"github.com/parlq/parlq/crawler/crawlertest"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,17 +19,17 @@ import (
 )
 
 // ukFixtureDay loads the real 520-question day, or skips.
-func ukFixtureDay(t *testing.T) (string, []UKQuestion) {
+func ukFixtureDay(t *testing.T) (string, []Question) {
 	t.Helper()
-	dir, err := UKFixturesDir()
-	if errors.Is(err, ErrNoFixtures) {
+	dir, err := FixturesDir()
+	if errors.Is(err, crawlertest.ErrNoFixtures) {
 		t.Skipf("UK fixtures absent: %v", err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, UKFixtureDay)
-	qs, err := LoadUKList(path)
+	path := filepath.Join(dir, FixtureDay)
+	qs, err := LoadList(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,7 @@ func TestUKReplaysTheSavedListExactly(t *testing.T) {
 	if len(qs) != 520 {
 		t.Fatalf("loaded %d questions; want 520", len(qs))
 	}
-	s := NewUK(UKOptions{Questions: qs})
+	s := New(Options{Questions: qs})
 	defer s.Close()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -78,7 +80,7 @@ func TestUKReplaysTheSavedListExactly(t *testing.T) {
 	if err := json.Unmarshal(raw, &saved); err != nil {
 		t.Fatal(err)
 	}
-	got := getList(t, s.URL()+UKListPath+"?expandMember=true&take=1000&house=Bicameral&tabledWhenFrom=2021-02-01&tabledWhenTo=2021-02-01")
+	got := getList(t, s.URL()+ListPath+"?expandMember=true&take=1000&house=Bicameral&tabledWhenFrom=2021-02-01&tabledWhenTo=2021-02-01")
 	if got.TotalResults != saved.TotalResults || len(got.Results) != len(saved.Results) {
 		t.Fatalf("served %d of %d; want %d of %d", len(got.Results), got.TotalResults, len(saved.Results), saved.TotalResults)
 	}
@@ -111,7 +113,7 @@ func jsonNumber(v any) string {
 // day: paging by its seeds, and full texts from the detail endpoint.
 func TestUKSourceReadsTheReplay(t *testing.T) {
 	_, qs := ukFixtureDay(t)
-	s := NewUK(UKOptions{Questions: qs})
+	s := New(Options{Questions: qs})
 	defer s.Close()
 	src := ukparl.New()
 	day := time.Date(2021, 2, 1, 0, 0, 0, 0, time.UTC)
@@ -143,7 +145,7 @@ func TestUKSourceReadsTheReplay(t *testing.T) {
 	if pages != 8 {
 		t.Errorf("list pages = %d; want 8", pages)
 	}
-	byID := map[string]UKQuestion{}
+	byID := map[string]Question{}
 	for _, q := range qs {
 		byID[parlq.MakeID("ukparl", q.House, jsonNumber(q.ID))] = q
 	}
@@ -166,7 +168,7 @@ func TestUKSourceReadsTheReplay(t *testing.T) {
 		}
 		if utf8.RuneCountInString(q.Text) > 255 {
 			cut++
-			if !strings.HasSuffix(rec.Question, strings.TrimSpace(UKCompletion)) {
+			if !strings.HasSuffix(rec.Question, strings.TrimSpace(Completion)) {
 				t.Errorf("%s: question %q; want the complete text", id, rec.Question)
 			}
 		}
@@ -185,20 +187,20 @@ func TestUKSourceReadsTheReplay(t *testing.T) {
 
 func TestUKListFilters(t *testing.T) {
 	d := func(s string) time.Time { t, _ := time.Parse("2006-01-02", s); return t }
-	base := UKQuestion{House: "Commons", Tabled: d("2021-03-01"), Heading: "H", Text: "To ask.", BodyID: 17, Body: "Department of Health and Social Care"}
-	var qs []UKQuestion
+	base := Question{House: "Commons", Tabled: d("2021-03-01"), Heading: "H", Text: "To ask.", BodyID: 17, Body: "Department of Health and Social Care"}
+	var qs []Question
 	for i := range 7 {
 		q := base
 		q.ID, q.UIN = int64(100+i), jsonNumber(500+i)
 		qs = append(qs, q)
 	}
 	qs[1].House, qs[1].UIN = "Lords", "HL1"
-	qs[2] = AnswerUK(qs[2], d("2021-03-05"), "An answer.")
-	qs[3] = HoldUK(qs[3], d("2021-03-04"))
-	qs[4] = CorrectUK(AnswerUK(qs[4], d("2021-03-05"), "First."), d("2021-03-10"), "Corrected.")
+	qs[2] = Answer(qs[2], d("2021-03-05"), "An answer.")
+	qs[3] = Hold(qs[3], d("2021-03-04"))
+	qs[4] = Correct(Answer(qs[4], d("2021-03-05"), "First."), d("2021-03-10"), "Corrected.")
 	qs[5].Tabled = d("2021-03-02")
-	qs[6] = WithdrawUK(qs[6])
-	s := NewUK(UKOptions{Questions: qs})
+	qs[6] = Withdraw(qs[6])
+	s := New(Options{Questions: qs})
 	defer s.Close()
 	for _, tc := range []struct {
 		query string
@@ -221,13 +223,13 @@ func TestUKListFilters(t *testing.T) {
 		if err != nil || total != tc.want {
 			t.Errorf("Match(%q) = %d, %v; want %d", tc.query, total, err, tc.want)
 		}
-		l := getList(t, s.URL()+UKListPath+"?"+tc.query)
+		l := getList(t, s.URL()+ListPath+"?"+tc.query)
 		if l.TotalResults != tc.want {
 			t.Errorf("%q: totalResults %d; want %d", tc.query, l.TotalResults, tc.want)
 		}
 	}
 	// Paging: latest tabled first, then as added; skip and take.
-	l := getList(t, s.URL()+UKListPath+"?skip=5&take=5")
+	l := getList(t, s.URL()+ListPath+"?skip=5&take=5")
 	var page2 []any
 	for _, r := range l.Results {
 		page2 = append(page2, r.Value["id"])
@@ -235,7 +237,7 @@ func TestUKListFilters(t *testing.T) {
 	if !reflect.DeepEqual(page2, []any{float64(104), float64(106)}) {
 		t.Errorf("page 2 ids %v; want [104 106]", page2)
 	}
-	first := getList(t, s.URL()+UKListPath+"?take=1")
+	first := getList(t, s.URL()+ListPath+"?take=1")
 	if id := first.Results[0].Value["id"]; id != float64(105) {
 		t.Errorf("first result id %v; want 105 (latest tabled)", id)
 	}
@@ -244,12 +246,12 @@ func TestUKListFilters(t *testing.T) {
 		t.Errorf("askingMember without expandMember = %v; want null", m)
 	}
 	for _, bad := range []string{"take=0", "skip=-1", "house=Both", "tabledWhenFrom=yesterday", "expandMember=perhaps", "questionStatus=Some"} {
-		resp, body, err := get(t, s.URL()+UKListPath+"?"+bad, nil)
+		resp, body, err := get(t, s.URL()+ListPath+"?"+bad, nil)
 		if err != nil || resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"status":400`) {
 			t.Errorf("%q: %v %v %s; want a 400 problem", bad, resp, err, body)
 		}
 	}
-	if resp, _, _ := get(t, s.URL()+UKListPath+"/999", nil); resp.StatusCode != http.StatusNotFound {
+	if resp, _, _ := get(t, s.URL()+ListPath+"/999", nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown question: status %d; want 404", resp.StatusCode)
 	}
 	if n := s.Requests(TargetList); n != 12+2+6 {
@@ -258,8 +260,8 @@ func TestUKListFilters(t *testing.T) {
 }
 
 func TestUKDetailIsCompleteAndListIsCut(t *testing.T) {
-	qs := GenerateUK(60, 2021)
-	var q UKQuestion
+	qs := Generate(60, 2021)
+	var q Question
 	for _, c := range qs {
 		if utf8.RuneCountInString(c.Text) > 255 && utf8.RuneCountInString(c.Answer) > 255 && !c.Holding {
 			q = c
@@ -270,10 +272,10 @@ func TestUKDetailIsCompleteAndListIsCut(t *testing.T) {
 		t.Fatal("no generated question with long texts")
 	}
 	q.Answer = "Costs & benefits <are> weighed.\n" + q.Answer
-	s := NewUK(UKOptions{Questions: qs})
+	s := New(Options{Questions: qs})
 	defer s.Close()
 	s.SetQuestion(q)
-	_, body, err := get(t, s.URL()+UKListPath+"/"+jsonNumber(q.ID)+"?expandMember=true", nil)
+	_, body, err := get(t, s.URL()+ListPath+"/"+jsonNumber(q.ID)+"?expandMember=true", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +298,7 @@ func TestUKDetailIsCompleteAndListIsCut(t *testing.T) {
 	if det.Value.AskingMember == nil || det.Value.AskingMember.Name != q.Asking.Name || len(det.Links) != 1 {
 		t.Errorf("detail member %+v links %v", det.Value.AskingMember, det.Links)
 	}
-	l := getList(t, s.URL()+UKListPath+"?take=100")
+	l := getList(t, s.URL()+ListPath+"?take=100")
 	for _, r := range l.Results {
 		if r.Value["id"] != float64(q.ID) {
 			continue
@@ -312,9 +314,9 @@ func TestUKDetailIsCompleteAndListIsCut(t *testing.T) {
 }
 
 func TestGenerateUKShape(t *testing.T) {
-	qs := GenerateUK(4000, 2024)
-	if !reflect.DeepEqual(qs[:50], GenerateUK(4000, 2024)[:50]) {
-		t.Error("GenerateUK is not deterministic")
+	qs := Generate(4000, 2024)
+	if !reflect.DeepEqual(qs[:50], Generate(4000, 2024)[:50]) {
+		t.Error("Generate is not deterministic")
 	}
 	var lords, named, grouped, holding, heldThenAnswered, unanswered, withdrawn, corrected, longQ, longA, smart int
 	ids := map[int64]bool{}
@@ -390,13 +392,13 @@ func TestGenerateUKShape(t *testing.T) {
 }
 
 func TestUKGeneratedParse(t *testing.T) {
-	qs := GenerateUK(300, 2021)
-	s := NewUK(UKOptions{Questions: qs})
+	qs := Generate(300, 2021)
+	s := New(Options{Questions: qs})
 	defer s.Close()
 	src := ukparl.New()
 	statuses := map[parlq.Status]int{}
 	for _, q := range qs {
-		u := s.URL() + UKListPath + "/" + jsonNumber(q.ID) + "?expandMember=true"
+		u := s.URL() + ListPath + "/" + jsonNumber(q.ID) + "?expandMember=true"
 		_, body, err := get(t, u, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -419,14 +421,14 @@ func TestUKGeneratedParse(t *testing.T) {
 }
 
 func TestUKFaults(t *testing.T) {
-	qs := GenerateUK(20, 2021)
-	s := NewUK(UKOptions{Questions: qs})
+	qs := Generate(20, 2021)
+	s := New(Options{Questions: qs})
 	defer s.Close()
 	src := ukparl.New()
-	detail := s.URL() + UKListPath + "/" + jsonNumber(qs[0].ID) + "?expandMember=true"
-	list := s.URL() + UKListPath + "?take=5"
+	detail := s.URL() + ListPath + "/" + jsonNumber(qs[0].ID) + "?expandMember=true"
+	list := s.URL() + ListPath + "?take=5"
 
-	s.SetFault(UKQuestionTarget(qs[0].ID), Fault{Kind: Malformed, Times: 1})
+	s.SetFault(QuestionTarget(qs[0].ID), crawlertest.Fault{Kind: crawlertest.Malformed, Times: 1})
 	resp, body, err := get(t, detail, nil)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("malformed: %v %v", resp, err)
@@ -438,28 +440,28 @@ func TestUKFaults(t *testing.T) {
 		t.Error("the fault outlived its Times")
 	}
 
-	s.SetFault(TargetList, Fault{Kind: Malformed})
+	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.Malformed})
 	_, body, _ = get(t, list, nil)
 	if _, err := src.Discover(list, body); !errors.Is(err, ukparl.ErrMalformed) {
 		t.Errorf("malformed list: Discover error %v; want ErrMalformed", err)
 	}
-	s.SetFault(TargetList, Fault{Kind: Layout})
+	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.Layout})
 	_, body, _ = get(t, list, nil)
 	var le *parlq.LayoutError
 	if _, err := src.Discover(list, body); !errors.As(err, &le) {
 		t.Errorf("changed layout: Discover error %v; want a LayoutError", err)
 	}
-	s.SetFault(TargetList, Fault{Kind: SoftError})
+	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.SoftError})
 	_, body, _ = get(t, list, nil)
 	if _, err := src.Discover(list, body); !errors.Is(err, parlq.ErrSoftError) {
 		t.Errorf("problem body: Discover error %v; want ErrSoftError", err)
 	}
-	s.SetFault(TargetList, Fault{Kind: Truncate})
+	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.Truncate})
 	if _, _, err := get(t, list, nil); err == nil {
 		t.Error("truncated body read without error")
 	}
-	s.SetFault(TargetAll, Fault{Kind: TooManyRequests, RetryAfter: "7"})
-	s.SetFault(TargetList, Fault{Kind: ServerError, Status: 502})
+	s.SetFault(crawlertest.TargetAll, crawlertest.Fault{Kind: crawlertest.TooManyRequests, RetryAfter: "7"})
+	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.ServerError, Status: 502})
 	if resp, _, _ := get(t, list, nil); resp.StatusCode != 502 {
 		t.Errorf("server error: status %d; want 502", resp.StatusCode)
 	}
@@ -470,10 +472,29 @@ func TestUKFaults(t *testing.T) {
 	if resp, _, _ := get(t, s.URL()+"/robots.txt", nil); resp.StatusCode != 200 {
 		t.Errorf("robots.txt: status %d", resp.StatusCode)
 	}
-	if n := s.Requests(Target("question/")); n != 3 {
+	if n := s.Requests(crawlertest.Target("question/")); n != 3 {
 		t.Errorf("detail requests = %d; want 3", n)
 	}
 	if s.MaxInFlight() != 1 {
 		t.Errorf("max in flight %d; want 1", s.MaxInFlight())
 	}
+}
+
+func get(t *testing.T, url string, hdr map[string]string) (*http.Response, []byte, error) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp, body, err
 }

@@ -1,15 +1,16 @@
-// Package replay is a stand-in for the Brussels Parliament website on
-// loopback: an httptest server that serves a legislature index JSON and
-// question detail pages at the real paths, with robots.txt, HTTP validators
-// (ETag, Last-Modified, 304) and switchable faults, and that logs every
-// request so tests can assert on request counts and politeness.
+// Package brusselstest is a stand-in for the Brussels Parliament website on
+// loopback, beside the parser it feeds: it serves a legislature index JSON
+// and question detail pages at the real paths, with robots.txt, HTTP
+// validators (ETag, Last-Modified, 304) and switchable faults, and logs every
+// request (crawlertest.Host) so tests can assert on request counts and
+// politeness.
 //
 // Pages are rendered from an embedded template written in the site's markup
 // with invented content (Generate makes any number of questions), or served
 // verbatim (Question.Page, e.g. saved pages read from the shared fixtures).
-// Tests of crawler, cmd/parlq and server use it; nothing here touches the
-// internet.
-package replay
+// Tests of crawler, dataset, cmd/parlq and server use it; nothing here
+// touches the internet.
+package brusselstest
 
 import (
 	"bytes"
@@ -23,8 +24,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
+
+	"github.com/parlq/parlq/crawler/crawlertest"
 )
 
 // State is where a question stands on the site.
@@ -78,72 +82,16 @@ type Question struct {
 	ContentType string
 }
 
-// Target names what a request asked for, for faults and the log:
-// TargetRobots, TargetIndex or Detail(moncode, base).
-type Target string
-
-// Targets other than detail pages.
+// Targets of the site's own paths (with crawlertest.TargetRobots,
+// TargetOther and TargetAll).
 const (
-	// TargetAll matches every request (a global fault).
-	TargetAll    Target = "*"
-	TargetRobots Target = "robots"
-	TargetIndex  Target = "index"
-	TargetOther  Target = "other"
+	// TargetIndex is the legislature index JSON.
+	TargetIndex crawlertest.Target = "index"
 )
 
 // Detail is the target of a question's detail page.
-func Detail(moncode, base int) Target {
-	return Target(fmt.Sprintf("detail/%d/%d", moncode, base))
-}
-
-// FaultKind is a way the site misbehaves.
-type FaultKind int
-
-// Fault kinds.
-const (
-	// ServerError answers with Fault.Status (default 503), with Retry-After
-	// when Fault.RetryAfter is set.
-	ServerError FaultKind = iota + 1
-	// TooManyRequests answers 429 with Retry-After (Fault.RetryAfter, default "1").
-	TooManyRequests
-	// Slow waits Fault.Delay before answering normally.
-	Slow
-	// Truncate announces a longer Content-Length than the body it sends.
-	Truncate
-	// Reset closes the connection (TCP RST) without answering.
-	Reset
-	// RedirectLoop answers 302 to the same URL.
-	RedirectLoop
-	// SoftError answers 200 with the site's page template and an empty
-	// question section (what the site serves for an unknown question).
-	SoftError
-	// Layout serves the question in a changed page layout.
-	Layout
-	// NotFound answers 404.
-	NotFound
-)
-
-// Fault is a switchable misbehaviour.
-type Fault struct {
-	Kind FaultKind
-	// Times is how many requests the fault answers before the site behaves
-	// again; 0 means every request.
-	Times      int
-	Status     int
-	RetryAfter string
-	Delay      time.Duration
-}
-
-// Entry is one logged request.
-type Entry struct {
-	Method, URI, UserAgent       string
-	Target                       Target
-	IfNoneMatch, IfModifiedSince string
-	Status                       int
-	// Start and End bracket the handler; InFlight counts the requests being
-	// handled when this one started, itself included.
-	Start, End time.Time
-	InFlight   int
+func Detail(moncode, base int) crawlertest.Target {
+	return crawlertest.Target(fmt.Sprintf("detail/%d/%d", moncode, base))
 }
 
 // Options configure a Site.
@@ -162,9 +110,6 @@ const (
 	DetailPathPrefix = "/weblex-quest-det/"
 	indexPathFormat  = "/prb_includes/weblex/data/dos_qu_legis_%s.json"
 )
-
-// DefaultRobots is the robots.txt a Site serves unless told otherwise.
-const DefaultRobots = "User-agent: *\nDisallow: /wp-admin/\n"
 
 // CanonicalBase is the live site's base URL.
 const CanonicalBase = "https://www.parlement.brussels"
@@ -189,8 +134,10 @@ type page struct {
 
 // Site is a running replay server. Its methods are safe for concurrent use.
 type Site struct {
-	host
+	*crawlertest.Host
 	opts Options
+
+	mu sync.Mutex
 
 	order    []string
 	pages    map[string]*page
@@ -205,7 +152,6 @@ func New(opts Options) *Site {
 		opts.Legislature = "24/29"
 	}
 	s := &Site{
-		host:  newHost(opts.Robots),
 		opts:  opts,
 		pages: map[string]*page{},
 		clock: time.Now().UTC().Truncate(time.Second),
@@ -213,12 +159,12 @@ func New(opts Options) *Site {
 	for _, q := range opts.Questions {
 		s.setLocked(q)
 	}
-	s.start(s.serve)
+	s.Host = crawlertest.NewHost(opts.Robots, s.serve)
 	return s
 }
 
 // IndexURL is the absolute URL of the served legislature index.
-func (s *Site) IndexURL() string { return s.srv.URL + IndexPath(s.opts.Legislature) }
+func (s *Site) IndexURL() string { return s.URL() + IndexPath(s.opts.Legislature) }
 
 func key(moncode, base int) string { return fmt.Sprintf("%d/%d", moncode, base) }
 
@@ -291,10 +237,10 @@ func (s *Site) Questions() []Question {
 	return out
 }
 
-func (s *Site) target(r *http.Request) (Target, *page) {
+func (s *Site) target(r *http.Request) (crawlertest.Target, *page) {
 	switch {
 	case r.URL.Path == "/robots.txt":
-		return TargetRobots, nil
+		return crawlertest.TargetRobots, nil
 	case r.URL.Path == IndexPath(s.opts.Legislature):
 		return TargetIndex, nil
 	case r.URL.Path == DetailPathPrefix:
@@ -302,63 +248,38 @@ func (s *Site) target(r *http.Request) (Target, *page) {
 		m, err1 := strconv.Atoi(q.Get("moncode"))
 		b, err2 := strconv.Atoi(q.Get("base"))
 		if err1 != nil || err2 != nil || q.Get("lang") != "" {
-			return TargetOther, nil
+			return crawlertest.TargetOther, nil
 		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		return Detail(m, b), s.pages[key(m, b)]
 	}
-	return TargetOther, nil
-}
-
-// statusWriter remembers the status written.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	// before, when set, is called with the status before anything is
-	// written, so that the request is logged before its client can have
-	// the answer (a test reading the log right after never misses it).
-	before func(status int)
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-		if w.before != nil {
-			w.before(code)
-		}
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.ResponseWriter.Write(b)
+	return crawlertest.TargetOther, nil
 }
 
 func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	var (
-		t  Target
+		t  crawlertest.Target
 		p  *page
 		pg page
 	)
-	ex := s.begin(rw, r, func() Target {
+	ex := s.Begin(rw, r, func() crawlertest.Target {
 		t, p = s.target(r)
 		if p != nil {
 			pg = *p
 		}
 		return t
 	})
-	defer ex.done()
-	w, f, robots := ex.w, ex.fault, ex.robots
+	defer ex.Done()
+	w, f := ex.W, ex.Fault
 
-	if f != nil && s.misbehave(w, r, f, t, &pg) {
+	if f != nil && s.Misbehave(w, r, f, s.spoil(t, &pg)) {
 		return
 	}
 	switch {
-	case t == TargetRobots:
+	case t == crawlertest.TargetRobots:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprint(w, robots)
+		fmt.Fprint(w, ex.Robots)
 	case t == TargetIndex:
 		body, mod := s.indexJSON()
 		s.send(w, r, "application/json", body, `"`+shortHash(body)+`"`, mod)
@@ -377,37 +298,21 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// misbehave applies a fault; it reports whether the request was answered.
-func (s *Site) misbehave(w *statusWriter, r *http.Request, f *Fault, t Target, pg *page) bool {
-	if answered, handled := siteFault(w, r, f); handled {
-		return answered
-	}
-	switch f.Kind {
-	case Truncate:
-		body := []byte(strings.Repeat("<p>truncated</p>\n", 64))
-		if pg.body != nil {
-			body = pg.body
-		}
-		truncated(w, "text/html; charset=UTF-8", body)
-	case Reset:
-		resetConn(w)
-	case RedirectLoop:
-		http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
-	case SoftError:
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-		w.Write(render(pg.q, token(), true, false))
-	case Layout:
-		if pg.body == nil {
-			return false
-		}
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-		w.Write(render(pg.q, token(), false, true))
-	case NotFound:
-		http.NotFound(w, r)
+// spoil is what a fault spoils for target t: the page (or the index), the
+// site's empty error page, and the page in a changed layout.
+func (s *Site) spoil(t crawlertest.Target, pg *page) crawlertest.Spoil {
+	sp := crawlertest.Spoil{ContentType: "text/html; charset=UTF-8", Body: pg.body,
+		SoftError: render(pg.q, token(), true, false)}
+	switch {
+	case t == TargetIndex:
+		sp.ContentType = "application/json"
+		sp.Body, _ = s.indexJSON()
+	case pg.body != nil:
+		sp.Layout = render(pg.q, token(), false, true)
 	default:
-		return false
+		sp.Body = []byte(strings.Repeat("<p>truncated</p>\n", 64))
 	}
-	return true
+	return sp
 }
 
 // send writes a body with validators, or 304 when the request's validators match.

@@ -1,7 +1,8 @@
-package replay
+package brusselstest
 
 import (
 	"fmt"
+	"github.com/parlq/parlq/crawler/crawlertest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -150,3 +151,6 @@ func FixtureQuestions(dir string) ([]Question, error) {
 	}
 	return out, nil
 }
+
+// FixturesDir finds the real saved Brussels pages, ../shared/fixtures/brussels.
+func FixturesDir() (string, error) { return crawlertest.FixturesDir("brussels") }

@@ -1,8 +1,9 @@
-package replay
+package brusselstest
 
 import (
 	"encoding/json"
 	"errors"
+	"github.com/parlq/parlq/crawler/crawlertest"
 	"io"
 	"net/http"
 	"reflect"
@@ -114,7 +115,7 @@ func TestFaults(t *testing.T) {
 	tgt := Detail(qs[0].Moncode, qs[0].Base)
 	u := s.URL() + DetailPath(qs[0].Moncode, qs[0].Base)
 
-	s.SetFault(tgt, Fault{Kind: ServerError, Times: 2, RetryAfter: "7"})
+	s.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.ServerError, Times: 2, RetryAfter: "7"})
 	for i := 0; i < 2; i++ {
 		r, _, _ := get(t, u, nil)
 		if r.StatusCode != 503 || r.Header.Get("Retry-After") != "7" {
@@ -125,37 +126,37 @@ func TestFaults(t *testing.T) {
 		t.Errorf("after the burst: %d; want 200", r.StatusCode)
 	}
 
-	s.SetFault(TargetAll, Fault{Kind: TooManyRequests})
+	s.SetFault(crawlertest.TargetAll, crawlertest.Fault{Kind: crawlertest.TooManyRequests})
 	if r, _, _ := get(t, s.IndexURL(), nil); r.StatusCode != 429 || r.Header.Get("Retry-After") == "" {
 		t.Errorf("global 429: %d; want 429 with Retry-After", r.StatusCode)
 	}
-	s.SetFault(tgt, Fault{Kind: NotFound})
+	s.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.NotFound})
 	if r, _, _ := get(t, u, nil); r.StatusCode != 404 {
 		t.Errorf("target fault over global: %d; want 404", r.StatusCode)
 	}
 	s.ClearFaults()
 
-	for _, k := range []FaultKind{Reset, Truncate, RedirectLoop} {
-		s.SetFault(tgt, Fault{Kind: k})
+	for _, k := range []crawlertest.FaultKind{crawlertest.Reset, crawlertest.Truncate, crawlertest.RedirectLoop} {
+		s.SetFault(tgt, crawlertest.Fault{Kind: k})
 		if _, _, err := get(t, u, nil); err == nil {
 			t.Errorf("fault %d: no client error", k)
 		}
 		s.ClearFaults()
 	}
 
-	s.SetFault(tgt, Fault{Kind: Slow, Delay: 300 * time.Millisecond, Times: 1})
+	s.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.Slow, Delay: 300 * time.Millisecond, Times: 1})
 	start := time.Now()
 	if r, _, _ := get(t, u, nil); r.StatusCode != 200 || time.Since(start) < 300*time.Millisecond {
 		t.Errorf("slow: %d after %v", r.StatusCode, time.Since(start))
 	}
 
-	for _, k := range []FaultKind{SoftError, Layout} {
-		s.SetFault(tgt, Fault{Kind: k, Times: 1})
+	for _, k := range []crawlertest.FaultKind{crawlertest.SoftError, crawlertest.Layout} {
+		s.SetFault(tgt, crawlertest.Fault{Kind: k, Times: 1})
 		r, b, _ := get(t, u, nil)
-		if r.StatusCode != 200 || strings.Contains(string(b), "<h3>") == (k == SoftError) {
+		if r.StatusCode != 200 || strings.Contains(string(b), "<h3>") == (k == crawlertest.SoftError) {
 			t.Errorf("fault %d: status %d", k, r.StatusCode)
 		}
-		if k == Layout && strings.Contains(string(b), `id="weblex-quest-det-fr"`) {
+		if k == crawlertest.Layout && strings.Contains(string(b), `id="weblex-quest-det-fr"`) {
 			t.Error("changed layout still has the known section")
 		}
 	}
@@ -170,7 +171,7 @@ func TestRobotsAndLog(t *testing.T) {
 		t.Errorf("robots.txt = %q", b)
 	}
 	log := s.Log()
-	if len(log) != 1 || log[0].Target != TargetRobots || log[0].UserAgent != "parlq-test" || log[0].InFlight != 1 {
+	if len(log) != 1 || log[0].Target != crawlertest.TargetRobots || log[0].UserAgent != "parlq-test" || log[0].InFlight != 1 {
 		t.Errorf("log = %+v", log)
 	}
 	if s.MaxInFlight() != 1 {
@@ -209,8 +210,8 @@ func TestGenerateIsDeterministic(t *testing.T) {
 }
 
 func TestFixtureQuestions(t *testing.T) {
-	dir, err := FixturesDir()
-	if errors.Is(err, ErrNoFixtures) {
+	dir, err := crawlertest.FixturesDir("brussels")
+	if errors.Is(err, crawlertest.ErrNoFixtures) {
 		t.Skip(err)
 	}
 	qs, err := FixtureQuestions(dir)

@@ -84,11 +84,88 @@ type Act struct {
 }
 
 // Translation is what a source publishes of a question in another language
-// than the record's own (the Brussels index gives Dutch titles and roles).
+// than the record's own: the Brussels index gives Dutch titles and roles,
+// the Belgian Chamber every question and answer in French and Dutch.
+// Question and Answer follow the record's own: plain text, paragraphs
+// separated by "\n"; Answer is the translation of the record's Answer.
 type Translation struct {
 	Title         string `json:"title,omitempty"`
 	AddresseeRole string `json:"addressee_role,omitempty"`
 	URL           string `json:"url,omitempty"`
+	Question      string `json:"question,omitempty"`
+	Answer        string `json:"answer,omitempty"`
+}
+
+// AnswerKind says what an answer is, in parlq's words; Answer.Label keeps
+// the source's own.
+type AnswerKind string
+
+// Answer kinds.
+const (
+	// FinalAnswer is a full (substantive) answer.
+	FinalAnswer AnswerKind = "answer"
+	// HoldingAnswer says the full answer will follow; the question stays pending.
+	HoldingAnswer AnswerKind = "holding"
+	// AdditionalAnswer completes an earlier answer.
+	AdditionalAnswer AnswerKind = "additional"
+	// CorrectedAnswer replaces an earlier answer.
+	CorrectedAnswer AnswerKind = "correction"
+)
+
+// Valid reports whether k is one of the known kinds.
+func (k AnswerKind) Valid() bool {
+	switch k {
+	case FinalAnswer, HoldingAnswer, AdditionalAnswer, CorrectedAnswer:
+		return true
+	}
+	return false
+}
+
+// Answer is one answer a question received, for sources that publish
+// several (the Belgian Chamber: up to four). The record's Answer stays the
+// latest full answer, so clients that read only it keep working.
+type Answer struct {
+	Date string     `json:"date,omitempty"`
+	Kind AnswerKind `json:"kind"`
+	// Label is the kind as the source prints it ("réponse normale").
+	Label string `json:"label,omitempty"`
+	// Reference and Page locate the answer's publication (a bulletin, a
+	// journal issue).
+	Reference string `json:"reference,omitempty"`
+	Page      string `json:"page,omitempty"`
+	// Text is the answer in the record's language; Translations holds it in
+	// the other languages the source publishes, by language code.
+	Text         string            `json:"text,omitempty"`
+	Translations map[string]string `json:"translations,omitempty"`
+	// Answerer is who answered, when the source says so per answer.
+	Answerer *Person `json:"answerer,omitempty"`
+}
+
+// Subject is one subject descriptor of a question (a thesaurus term, a
+// heading), with its label in each language the source gives it in.
+type Subject struct {
+	// Kind is the source's vocabulary: "main", "descriptor", "free",
+	// "heading", "analysis"…
+	Kind string `json:"kind,omitempty"`
+	// Labels by language code: {"fr": "Ville intelligente", "nl": "Slimme stad"}.
+	Labels map[string]string `json:"labels"`
+}
+
+// Label returns the subject's label in lang, or else in the first of the
+// fallbacks it has, or else any label (the smallest language code).
+func (s Subject) Label(lang string, fallbacks ...string) string {
+	for _, l := range append([]string{lang}, fallbacks...) {
+		if v := s.Labels[l]; v != "" {
+			return v
+		}
+	}
+	best := ""
+	for l, v := range s.Labels {
+		if v != "" && (best == "" || l < best) {
+			best = l
+		}
+	}
+	return s.Labels[best]
 }
 
 // Attachment is a file published with a question or its answer.
@@ -133,6 +210,9 @@ type Question struct {
 	Received  string `json:"received,omitempty"`
 	Published string `json:"published,omitempty"`
 	Answered  string `json:"answered,omitempty"`
+	// Due is the answer deadline, where the source gives one (the UK date
+	// for answer, the Belgian Chamber's délai).
+	Due string `json:"due,omitempty"`
 
 	Status   Status `json:"status"`
 	Question string `json:"question,omitempty"`
@@ -148,6 +228,11 @@ type Question struct {
 	Related      []string               `json:"related,omitempty"`
 	Attachments  []Attachment           `json:"attachments,omitempty"`
 	Translations map[string]Translation `json:"translations,omitempty"`
+	// Answers lists every answer, oldest first, for sources that publish
+	// several; Answer is the latest full one.
+	Answers []Answer `json:"answers,omitempty"`
+	// Subjects are the source's subject descriptors.
+	Subjects []Subject `json:"subjects,omitempty"`
 
 	// Set by the catalog, not by parsers.
 	Version       int       `json:"version,omitempty"`
@@ -192,7 +277,18 @@ func (q *Question) Validate() error {
 	}
 	dates := []struct{ name, v string }{
 		{"received", q.Received}, {"published", q.Published}, {"answered", q.Answered},
-		{"holding_answered", q.HoldingAnswered}, {"corrected", q.Corrected},
+		{"holding_answered", q.HoldingAnswered}, {"corrected", q.Corrected}, {"due", q.Due},
+	}
+	for i, a := range q.Answers {
+		dates = append(dates, struct{ name, v string }{fmt.Sprintf("answers[%d].date", i), a.Date})
+		if !a.Kind.Valid() {
+			bad("answers[%d]: unknown kind %q", i, a.Kind)
+		}
+	}
+	for i, s := range q.Subjects {
+		if len(s.Labels) == 0 {
+			bad("subjects[%d] has no label", i)
+		}
 	}
 	for i, a := range q.Acts {
 		dates = append(dates, struct{ name, v string }{fmt.Sprintf("acts[%d].date", i), a.Date})

@@ -31,6 +31,15 @@ func TestValidateAcceptsAValidRecord(t *testing.T) {
 		"withdrawn":        func(q *Question) { q.Status = Withdrawn },
 		"holding answer":   func(q *Question) { q.Answer, q.HoldingAnswered = "I will reply shortly.", "2026-01-02" },
 		"no dates":         func(q *Question) { q.Received = ""; q.Acts[0].Date = "" },
+		"several answers": func(q *Question) {
+			q.Status, q.Answered, q.Due = Answered, "2026-02-01", "2026-01-05"
+			q.Answers = []Answer{{Date: "2026-01-10", Kind: FinalAnswer, Text: "Réponse.", Translations: map[string]string{"nl": "Antwoord."}},
+				{Date: "2026-02-01", Kind: AdditionalAnswer, Label: "réponse complémentaire", Text: "Suite."}}
+			q.Answer = "Suite."
+		},
+		"subjects": func(q *Question) {
+			q.Subjects = []Subject{{Kind: "main", Labels: map[string]string{"fr": "Ville intelligente", "nl": "Slimme stad"}}}
+		},
 	} {
 		q := valid()
 		mod(q)
@@ -56,6 +65,10 @@ func TestValidateRejects(t *testing.T) {
 		{"printed date", func(q *Question) { q.Answered = "10/01/2026" }, `answered "10/01/2026" is not a date`},
 		{"bad act date", func(q *Question) { q.Acts[0].Date = "//" }, `acts[0].date "//"`},
 		{"act without name", func(q *Question) { q.Acts[0].Act = "" }, "acts[0].act is empty"},
+		{"bad due date", func(q *Question) { q.Due = "2026-13-01" }, `due "2026-13-01" is not a date`},
+		{"bad answer date", func(q *Question) { q.Answers = []Answer{{Date: "1/2/2026", Kind: FinalAnswer}} }, `answers[0].date "1/2/2026"`},
+		{"unknown answer kind", func(q *Question) { q.Answers = []Answer{{Kind: "normal"}} }, `answers[0]: unknown kind "normal"`},
+		{"subject without label", func(q *Question) { q.Subjects = []Subject{{Kind: "main"}} }, "subjects[0] has no label"},
 		{"answered without answer", func(q *Question) { q.Status = Answered }, "status answered without an answer"},
 		{"lapsed with answer", func(q *Question) { q.Status, q.Answer = Lapsed, "x" }, "status lapsed with an answer"},
 		{"pending with answer", func(q *Question) { q.Answer = "x" }, "status pending with an answer"},
@@ -183,3 +196,20 @@ func TestLayoutErrorNamesWhatIsMissing(t *testing.T) {
 }
 
 func fmtWrap(err error) error { return errors.Join(errors.New("parse"), err) }
+
+func TestSubjectLabel(t *testing.T) {
+	s := Subject{Labels: map[string]string{"fr": "Ambassade", "nl": "Ambassade (nl)", "de": "Botschaft"}}
+	for _, tc := range []struct {
+		lang      string
+		fallbacks []string
+		want      string
+	}{
+		{"nl", nil, "Ambassade (nl)"},
+		{"en", []string{"fr"}, "Ambassade"},
+		{"en", nil, "Botschaft"}, // no fallback: the smallest language code
+	} {
+		if got := s.Label(tc.lang, tc.fallbacks...); got != tc.want {
+			t.Errorf("Label(%q, %q) = %q; want %q", tc.lang, tc.fallbacks, got, tc.want)
+		}
+	}
+}

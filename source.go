@@ -7,6 +7,36 @@ import (
 	"time"
 )
 
+// Source reads one parliament's site: it says what to fetch and how to read
+// it, and never does I/O itself (the crawler hands it the bytes it fetched).
+// Every method is a pure function of its arguments. The sources parlq knows
+// are listed in package parser; adding a parliament is one package under
+// parser/, its stand-in site beside it, and one line in that list.
+type Source interface {
+	// Name is the stable short name ("brussels"), the first part of every id.
+	Name() string
+	// Parliament is the full name of the parliament.
+	Parliament() string
+	// BaseURL is the canonical scheme://host the source's URLs start with.
+	BaseURL() string
+	// Version changes whenever Parse would produce different records from
+	// the same bytes; it is stored with every version.
+	Version() string
+	// Seeds returns the index/list URLs a harvest starts from, on the
+	// canonical base URL.
+	Seeds(opts SeedOptions) ([]string, error)
+	// Discover reads an index/list page into question references and next pages.
+	Discover(url string, body []byte) (*Discovery, error)
+	// Parse reads one detail page into a record. An unknown layout is a
+	// *LayoutError; an error page is ErrSoftError.
+	Parse(url string, body []byte) (*Question, error)
+	// Normalize returns the part of a detail page whose change means the
+	// question changed (never per-request tokens or site chrome).
+	Normalize(url string, body []byte) ([]byte, error)
+	// Recheck says when stored questions are due to be fetched again.
+	Recheck() RecheckPolicy
+}
+
 // Ref is a question reference found on an index or list page, with what the
 // list already tells about it.
 type Ref struct {

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"github.com/parlq/parlq"
 	"io"
 	"net/http"
 	"os"
@@ -32,7 +33,7 @@ func benchSetup() ([]brusselstest.Question, time.Time) {
 	return benchSite, benchEpoch
 }
 
-func benchSource(b *testing.B) parser.Source {
+func benchSource(b *testing.B) parlq.Source {
 	src, err := parser.Lookup("brussels")
 	if err != nil {
 		b.Fatal(err)

@@ -38,7 +38,6 @@ import (
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/archive"
 	"github.com/parlq/parlq/catalog"
-	"github.com/parlq/parlq/parser"
 )
 
 // ErrRunFailed is wrapped by the error of a run that did not end "ok".
@@ -51,7 +50,7 @@ const maxListPages = 10000
 // Crawler harvests one source into an archive and a catalog.
 type Crawler struct {
 	cfg   Config
-	src   parser.Source
+	src   parlq.Source
 	arc   *archive.Writer
 	cat   *catalog.Catalog
 	log   *slog.Logger
@@ -63,7 +62,7 @@ type Crawler struct {
 
 // New returns a Crawler for src. The archive and the catalog stay owned by
 // the caller.
-func New(cfg Config, src parser.Source, arc *archive.Writer, cat *catalog.Catalog) (*Crawler, error) {
+func New(cfg Config, src parlq.Source, arc *archive.Writer, cat *catalog.Catalog) (*Crawler, error) {
 	switch {
 	case src == nil || arc == nil || cat == nil:
 		return nil, errors.New("crawler: source, archive and catalog are required")
@@ -190,7 +189,7 @@ func (c *Crawler) canonicalize(u string) string {
 
 // canonical rewrites an archived URL, fetched from the canonical site or a
 // stand-in for it, to the source's canonical base.
-func canonical(src parser.Source, fetched string) string {
+func canonical(src parlq.Source, fetched string) string {
 	u, err := url.Parse(fetched)
 	if err != nil {
 		return fetched
@@ -464,7 +463,7 @@ func (c *Crawler) read(canonicalURL string, pg *fetched, listing *parlq.Question
 
 // parsePage decodes a detail page to UTF-8 and parses it; it returns the
 // digest of the normalized page ("sha256:HEX") even when Parse fails.
-func parsePage(src parser.Source, canonicalURL string, raw []byte, contentType string) (*parlq.Question, string, error) {
+func parsePage(src parlq.Source, canonicalURL string, raw []byte, contentType string) (*parlq.Question, string, error) {
 	body, err := decode(raw, contentType)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", canonicalURL, err)
@@ -484,7 +483,7 @@ func parsePage(src parser.Source, canonicalURL string, raw []byte, contentType s
 
 // complete fills a parsed record from its listing, stamps the parser
 // version and validates it.
-func complete(src parser.Source, canonicalURL string, q *parlq.Question, listing *parlq.Question) error {
+func complete(src parlq.Source, canonicalURL string, q *parlq.Question, listing *parlq.Question) error {
 	parlq.MergeListing(q, listing)
 	q.ParserVersion = src.Version()
 	if err := q.Validate(); err != nil {

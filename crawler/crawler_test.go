@@ -18,7 +18,6 @@ import (
 	"github.com/parlq/parlq/archive"
 	"github.com/parlq/parlq/catalog"
 	"github.com/parlq/parlq/crawler/crawlertest"
-	"github.com/parlq/parlq/parser"
 	"github.com/parlq/parlq/parser/brussels/brusselstest"
 )
 
@@ -33,7 +32,7 @@ type harness struct {
 	arc  *archive.Writer
 	cat  *catalog.Catalog
 	cfg  Config
-	src  parser.Source
+	src  parlq.Source
 
 	mu  sync.Mutex
 	now time.Time

@@ -10,7 +10,6 @@ import (
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/archive"
 	"github.com/parlq/parlq/catalog"
-	"github.com/parlq/parlq/parser"
 )
 
 // maxUnreadableURLs bounds ReparseReport.UnreadableURLs.
@@ -51,7 +50,7 @@ var ErrRegressed = errors.New("the current parser cannot read pages stored befor
 // from the archive alone gets its listings and fetch history back. Put
 // ignores pages older than the current version, so reparsing an up-to-date
 // catalog with an unchanged parser changes nothing.
-func Reparse(ctx context.Context, src parser.Source, cat *catalog.Catalog, warcDir string, onChange func(*parlq.Question, catalog.PutResult)) (ReparseReport, error) {
+func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDir string, onChange func(*parlq.Question, catalog.PutResult)) (ReparseReport, error) {
 	var rep ReparseReport
 	base, err := url.Parse(src.BaseURL())
 	if err != nil {
@@ -134,7 +133,7 @@ func Reparse(ctx context.Context, src parser.Source, cat *catalog.Catalog, warcD
 	return rep, nil
 }
 
-func putReparsed(ctx context.Context, src parser.Source, cat *catalog.Catalog, q *parlq.Question, norm, canon string, resp *archive.Response, rep *ReparseReport, onChange func(*parlq.Question, catalog.PutResult)) error {
+func putReparsed(ctx context.Context, src parlq.Source, cat *catalog.Catalog, q *parlq.Question, norm, canon string, resp *archive.Response, rep *ReparseReport, onChange func(*parlq.Question, catalog.PutResult)) error {
 	if _, err := cat.AddCapture(ctx, catalog.Capture{
 		Source: src.Name(), URL: canon, QuestionID: q.ID, RecordID: resp.RecordID, File: resp.File,
 		Offset: resp.Offset, PayloadDigest: resp.PayloadDigest, NormDigest: norm, Status: resp.Status,

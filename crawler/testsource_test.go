@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/parlq/parlq"
-	"github.com/parlq/parlq/parser"
 	"github.com/parlq/parlq/parser/brussels/brusselstest"
 )
 
@@ -21,7 +20,7 @@ type testSource struct {
 	version string
 }
 
-var _ parser.Source = testSource{}
+var _ parlq.Source = testSource{}
 
 func (testSource) Name() string       { return "brussels" }
 func (testSource) Parliament() string { return "Parlement de la Région de Bruxelles-Capitale" }

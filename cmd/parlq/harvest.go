@@ -54,7 +54,7 @@ func (h *harvestFlags) register(fs *flag.FlagSet) {
 }
 
 // config turns the flags into a crawler configuration for one source.
-func (h *harvestFlags) config(src parser.Source) (crawler.Config, error) {
+func (h *harvestFlags) config(src parlq.Source) (crawler.Config, error) {
 	cfg := crawler.DefaultConfig()
 	cfg.UserAgent = h.userAgent
 	cfg.Delay = h.delay.of(src.Name())
@@ -102,7 +102,7 @@ func (h *harvestFlags) config(src parser.Source) (crawler.Config, error) {
 
 // sources returns the sources to harvest, after checking every flag against
 // each of them, so that a mistake is reported before anything is opened.
-func (h *harvestFlags) sources() ([]parser.Source, error) {
+func (h *harvestFlags) sources() ([]parlq.Source, error) {
 	sources, err := selectSources(h.source)
 	if err != nil {
 		return nil, err
@@ -233,7 +233,7 @@ func runHarvest(ctx context.Context, env *Env, args []string) error {
 
 // harvest runs one harvest of each source in turn and keeps the index up to
 // date. It returns the runs and an error when any run was not clean.
-func (s *store) harvest(ctx context.Context, sources []parser.Source, hf *harvestFlags, progress func(string, crawler.Progress)) ([]catalog.Run, error) {
+func (s *store) harvest(ctx context.Context, sources []parlq.Source, hf *harvestFlags, progress func(string, crawler.Progress)) ([]catalog.Run, error) {
 	if err := s.markDirty(); err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}

@@ -84,7 +84,7 @@ func runParse(ctx context.Context, env *Env, args []string) error {
 }
 
 // parseFile reads one file ("-" is standard input) and parses it.
-func parseFile(env *Env, src parser.Source, pageURL, file string) (*parlq.Question, error) {
+func parseFile(env *Env, src parlq.Source, pageURL, file string) (*parlq.Question, error) {
 	var body []byte
 	var err error
 	if file == "-" {

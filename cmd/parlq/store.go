@@ -260,11 +260,11 @@ func (s *store) close() error {
 }
 
 // selectSources resolves a --source value: a name, a comma list, or "all".
-func selectSources(v string) ([]parser.Source, error) {
+func selectSources(v string) ([]parlq.Source, error) {
 	if v == "" || v == "all" {
 		return parser.All(), nil
 	}
-	var out []parser.Source
+	var out []parlq.Source
 	for _, name := range splitList(v) {
 		src, err := parser.Lookup(name)
 		if err != nil {

@@ -18,7 +18,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ukparl")
 
-// source is parser.Source, restated here: package parser imports this one.
+// source is parlq.Source, restated here: package parser imports this one.
 type source interface {
 	Name() string
 	Parliament() string

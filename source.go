@@ -58,6 +58,32 @@ type Ref struct {
 	// languages, author, addressees…). Parse results are completed from it
 	// with MergeListing. May be nil.
 	Listing *Question `json:"listing,omitempty"`
+	// Document is the question's own document when the list delivers it
+	// inline (an entry of a bulk dump): the crawler archives it as a
+	// resource record and reads it with Parse instead of fetching URL. URL
+	// stays the address of the question's own document, for re-checks.
+	Document []byte `json:"-"`
+}
+
+// Referrer is a Source whose pages name people and bodies that other
+// documents describe (the Assemblée nationale's actors and organs). The
+// crawler fetches and archives the reference documents before the lists,
+// and reads lists and pages with the Source WithReferences returns; reparse
+// and "parlq parse" do the same with archived or saved copies.
+type Referrer interface {
+	// References returns the URLs of the reference documents a harvest
+	// needs, on the canonical base URL.
+	References(opts SeedOptions) ([]string, error)
+	// WithReferences returns the source that reads pages with these
+	// documents. An unreadable document is an error.
+	WithReferences(docs []Document) (Source, error)
+}
+
+// Document is one fetched document: the URL it came from (canonical) and
+// its bytes, decoded to UTF-8 where it is text.
+type Document struct {
+	URL  string
+	Body []byte
 }
 
 // Discovery is what one index or list page yields.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/parlq/parlq/index/indextest"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,7 +31,7 @@ var (
 
 func benchCorpus() []*parlq.Question {
 	corpusOnce.Do(func() {
-		g := NewGenerator(1)
+		g := indextest.NewGenerator(1)
 		corpusQs = make([]*parlq.Question, *benchDocs)
 		for i := range corpusQs {
 			corpusQs[i] = g.Next()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/parlq/parlq/index/indextest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -727,7 +728,7 @@ func TestDeepPaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	g := NewGenerator(7)
+	g := indextest.NewGenerator(7)
 	qs := make([]*parlq.Question, 800)
 	for i := range qs {
 		qs[i] = g.Next()
@@ -805,7 +806,7 @@ func TestDeepPaging(t *testing.T) {
 func TestConcurrentPutSearch(t *testing.T) {
 	ctx := context.Background()
 	ix := openCorpus(t)
-	g := NewGenerator(11)
+	g := indextest.NewGenerator(11)
 	batches := make([][]*parlq.Question, 8)
 	// The rebuild of brussels below replaces that source's records, so the
 	// writers put records of the other sources.

@@ -1,4 +1,7 @@
-package index
+// Package indextest makes synthetic corpora of realistic records for the
+// index's (and the server's) benchmarks and load tests; it is test support,
+// not part of the index's API.
+package indextest
 
 import (
 	"fmt"

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/parlq/parlq/internal/lockfile"
 	"io"
 	"log/slog"
 	"os"
@@ -56,7 +57,7 @@ var ErrClosed = errors.New("archive writer closed")
 type Writer struct {
 	opts Options
 	log  *slog.Logger
-	lock *os.File
+	lock *lockfile.Lock
 
 	mu      sync.Mutex
 	closed  bool

@@ -41,7 +41,7 @@ import (
 )
 
 // ErrRunFailed is wrapped by the error of a run that did not end "ok".
-var ErrRunFailed = errors.New("harvest run failed")
+var ErrRunFailed = errors.New("run failed")
 
 // maxListPages bounds the list pages one run follows (a paging loop is an
 // error, not a hang).

@@ -17,6 +17,8 @@ const maxUnreadableURLs = 50
 
 // ReparseReport counts what Reparse did.
 type ReparseReport struct {
+	// Source is the source reparsed.
+	Source string
 	// Responses is the number of archived 200 responses of the source read.
 	Responses int
 	// Lists is the number of index/list pages among them (their refs are
@@ -51,7 +53,7 @@ var ErrRegressed = errors.New("the current parser cannot read pages stored befor
 // ignores pages older than the current version, so reparsing an up-to-date
 // catalog with an unchanged parser changes nothing.
 func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDir string, onChange func(*parlq.Question, catalog.PutResult)) (ReparseReport, error) {
-	var rep ReparseReport
+	rep := ReparseReport{Source: src.Name()}
 	base, err := url.Parse(src.BaseURL())
 	if err != nil {
 		return rep, fmt.Errorf("reparse %s: base url: %w", src.Name(), err)

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/parlq/parlq/internal/lockfile"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -71,7 +73,7 @@ type Index struct {
 	log  *slog.Logger
 	mo   mappingOptions
 	im   *mapping.IndexMappingImpl
-	lock *os.File
+	lock *lockfile.Lock
 
 	// mu guards sources, alias membership and closed. Searches and writes
 	// hold it shared; creating a source index, swapping a rebuilt one in and
@@ -80,6 +82,8 @@ type Index struct {
 	sources map[string]bleve.Index
 	alias   bleve.IndexAlias
 	closed  bool
+	// stale lists the sources whose index has another mapping version.
+	stale []string
 
 	synMu sync.RWMutex
 	syn   *Synonyms
@@ -153,8 +157,7 @@ func open(dir string, opts Options, syn *Synonyms, mo mappingOptions) (*Index, e
 			return nil, fmt.Errorf("open index of source %s: %w", e.Name(), err)
 		}
 		if v, _ := bi.GetInternal([]byte(mappingVersionKey)); string(v) != mappingVersion {
-			ix.log.Warn("index built with another mapping; run parlq reindex",
-				"source", e.Name(), "version", string(v), "want", mappingVersion)
+			ix.stale = append(ix.stale, e.Name())
 		}
 		ix.sources[e.Name()] = bi
 		ix.alias.Add(bi)
@@ -216,6 +219,35 @@ func (ix *Index) closeAll() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Stale returns the sources whose index was built with another mapping
+// than this version's: their records must be indexed again (Rebuild).
+func (ix *Index) Stale() []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var out []string
+	for _, name := range ix.stale {
+		if ix.sources[name] != nil {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// CountOf returns the number of records in one source's index (0 when the
+// source has none).
+func (ix *Index) CountOf(source string) (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return 0, ErrClosed
+	}
+	bi := ix.sources[source]
+	if bi == nil {
+		return 0, nil
+	}
+	return bi.DocCount()
 }
 
 // Dir returns the index directory.
@@ -632,6 +664,7 @@ func (ix *Index) reopen(source, path string) error {
 	}
 	ix.sources[source] = bi
 	ix.alias.Add(bi)
+	ix.stale = slices.DeleteFunc(ix.stale, func(s string) bool { return s == source })
 	return nil
 }
 

@@ -155,7 +155,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 // one runs, 403 for a wrong token, 404 when harvests or the token are not
 // configured.
 func (s *Server) handleHarvest(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.AdminToken == "" || s.harvest == nil {
+	if s.cfg.AdminToken == "" || !s.store.CanHarvest() {
 		s.writeError(w, r, ErrHarvestDisabled)
 		return
 	}

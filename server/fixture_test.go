@@ -14,7 +14,10 @@ import (
 	"time"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/archive"
 	"github.com/parlq/parlq/catalog"
+	"github.com/parlq/parlq/crawler"
+	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/index"
 )
 
@@ -202,11 +205,43 @@ func buildFixture() (*fixture, error) {
 	return f, nil
 }
 
+// testStore stands in for a dataset.Dataset: the fixture's index and
+// catalog, a harvest function (nil: none configured) and an archive reader
+// (nil: the archive holds nothing).
+type testStore struct {
+	ix      *index.Index
+	cat     *catalog.Catalog
+	harvest func(ctx context.Context) error
+	archive func(ctx context.Context, c parlq.Capture) (*archive.Response, error)
+}
+
+func (s *testStore) Index() *index.Index       { return s.ix }
+func (s *testStore) Catalog() *catalog.Catalog { return s.cat }
+func (s *testStore) CanHarvest() bool          { return s.harvest != nil }
+
+func (s *testStore) ReadCapture(ctx context.Context, c parlq.Capture) (*archive.Response, error) {
+	if s.archive == nil {
+		return nil, fmt.Errorf("record %s: %w", c.RecordID, catalog.ErrNotFound)
+	}
+	return s.archive(ctx, c)
+}
+
+func (s *testStore) Status(ctx context.Context, sources []parlq.Source, now time.Time) (*dataset.Status, error) {
+	return dataset.ReadStatus(ctx, dataset.StatusInput{Catalog: s.cat, Index: s.ix}, sources, now)
+}
+
+func (s *testStore) Harvest(ctx context.Context, _ func(string, crawler.Progress)) ([]catalog.Run, error) {
+	if s.harvest == nil {
+		return nil, dataset.ErrNoJobs
+	}
+	return nil, s.harvest(ctx)
+}
+
 // newTestServer serves the shared fixture on a loopback httptest server.
-func newTestServer(t testing.TB, cfg Config, harvest HarvestFunc) (*Server, *httptest.Server) {
+func newTestServer(t testing.TB, cfg Config, harvest func(context.Context) error) (*Server, *httptest.Server) {
 	t.Helper()
 	f := testFixture(t)
-	s := New(cfg, f.ix, f.cat, harvest)
+	s := New(cfg, &testStore{ix: f.ix, cat: f.cat, harvest: harvest})
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		ts.Close()

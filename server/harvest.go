@@ -15,7 +15,7 @@ import (
 // skipped. It returns ErrHarvestDisabled when the server has no harvest
 // function.
 func (s *Server) StartHarvest(trigger string) error {
-	if s.harvest == nil {
+	if !s.store.CanHarvest() {
 		return ErrHarvestDisabled
 	}
 	s.mu.Lock()
@@ -49,7 +49,8 @@ func (s *Server) runHarvest(trigger string) {
 				err = fmt.Errorf("harvest panicked: %v", p)
 			}
 		}()
-		return s.harvest(s.ctx)
+		_, err = s.store.Harvest(s.ctx, nil)
+		return err
 	}()
 	took := time.Since(start).Round(time.Millisecond)
 	if err != nil {
@@ -67,7 +68,7 @@ func (s *Server) runHarvest(trigger string) {
 // startSchedule starts the cron scheduler of cfg.Schedule, or returns nil
 // when there is no schedule or no harvest function.
 func (s *Server) startSchedule() (*cron.Cron, error) {
-	if s.cfg.Schedule == "" || s.harvest == nil {
+	if s.cfg.Schedule == "" || !s.store.CanHarvest() {
 		return nil, nil
 	}
 	loc := s.cfg.Location
@@ -87,7 +88,7 @@ func (s *Server) startSchedule() (*cron.Cron, error) {
 // catalog holds no record, and reports whether it did. The site keeps
 // serving what there is meanwhile.
 func (s *Server) StartFirstHarvestIfEmpty(ctx context.Context) (bool, error) {
-	if s.harvest == nil {
+	if !s.store.CanHarvest() {
 		return false, nil
 	}
 	sources, err := s.cat.Sources(ctx)

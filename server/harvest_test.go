@@ -137,7 +137,7 @@ func TestHarvestFailureIsCounted(t *testing.T) {
 	h := newBlockingHarvest()
 	h.err = errors.New("source down")
 	close(h.release)
-	s := New(DefaultConfig(), ix, cat, h.run)
+	s := New(DefaultConfig(), &testStore{ix: ix, cat: cat, harvest: h.run})
 	if err := s.StartHarvest("test"); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestHarvestFailureIsCounted(t *testing.T) {
 
 func TestHarvestPanicIsContained(t *testing.T) {
 	ix, cat := emptyStores(t)
-	s := New(DefaultConfig(), ix, cat, func(context.Context) error { panic("boom") })
+	s := New(DefaultConfig(), &testStore{ix: ix, cat: cat, harvest: func(context.Context) error { panic("boom") }})
 	if err := s.StartHarvest("test"); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestSchedule(t *testing.T) {
 	cfg.Schedule = "@every 1s"
 	cfg.HarvestIfEmpty = false
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s := New(cfg, ix, cat, h.run)
+	s := New(cfg, &testStore{ix: ix, cat: cat, harvest: h.run})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -248,7 +248,7 @@ func TestBadSchedule(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Schedule = "every night at three"
-	s := New(cfg, ix, cat, newBlockingHarvest().run)
+	s := New(cfg, &testStore{ix: ix, cat: cat, harvest: newBlockingHarvest().run})
 	err := s.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "schedule") || !strings.Contains(err.Error(), cfg.Schedule) {
 		t.Errorf("Run with a bad schedule = %v; want an error naming the schedule", err)
@@ -265,7 +265,7 @@ func TestFirstHarvestIfEmpty(t *testing.T) {
 	ix, cat := emptyStores(t)
 	h := newBlockingHarvest()
 	close(h.release)
-	s := New(DefaultConfig(), ix, cat, h.run)
+	s := New(DefaultConfig(), &testStore{ix: ix, cat: cat, harvest: h.run})
 	started, err := s.StartFirstHarvestIfEmpty(context.Background())
 	if err != nil || !started {
 		t.Fatalf("empty catalog: started %v, %v; want a harvest", started, err)
@@ -273,7 +273,7 @@ func TestFirstHarvestIfEmpty(t *testing.T) {
 	s.Close()
 
 	f := testFixture(t)
-	s = New(DefaultConfig(), f.ix, f.cat, h.run)
+	s = New(DefaultConfig(), &testStore{ix: f.ix, cat: f.cat, harvest: h.run})
 	defer s.Close()
 	started, err = s.StartFirstHarvestIfEmpty(context.Background())
 	if err != nil || started {

@@ -3,7 +3,6 @@ package server
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -14,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/parlq/parlq/catalog"
+	"github.com/parlq/parlq/dataset"
 )
 
 // metrics holds what the server counts itself; the harvest history and the
@@ -53,9 +52,6 @@ func (h *histogram) observe(v float64) {
 	h.mu.Unlock()
 }
 
-// itemOutcomes names the per-run item counters as metric labels.
-var itemOutcomes = []string{"new", "changed", "unchanged", "not_modified", "failed", "skipped"}
-
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	if err := s.writeMetrics(r.Context(), &b, time.Now()); err != nil {
@@ -71,76 +67,45 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 func (s *Server) writeMetrics(ctx context.Context, out *strings.Builder, now time.Time) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	sources, err := s.cat.Sources(ctx)
+	st, err := s.store.Status(ctx, nil, now)
 	if err != nil {
-		return fmt.Errorf("metrics: sources: %w", err)
+		return fmt.Errorf("metrics: %w", err)
+	}
+	sources := make([]string, 0, len(st.Sources))
+	for name := range st.Sources {
+		sources = append(sources, name)
 	}
 	slices.Sort(sources)
-
-	type runStats struct {
-		byOutcome map[string]int
-		items     map[string]int
-		requests  int
-		sinceGood float64
-	}
-	stats := make(map[string]*runStats, len(sources))
-	records := map[string]map[string]int{}
-	for _, src := range sources {
-		runs, err := s.cat.Runs(ctx, src, 0)
-		if err != nil {
-			return fmt.Errorf("metrics: runs of %s: %w", src, err)
-		}
-		st := &runStats{byOutcome: map[string]int{}, items: map[string]int{}, sinceGood: math.Inf(1)}
-		for _, run := range runs {
-			st.byOutcome[run.Outcome]++
-			st.requests += run.Requests
-			for i, n := range []int{run.New, run.Changed, run.Unchanged, run.NotModified, run.Failed, run.Skipped} {
-				st.items[itemOutcomes[i]] += n
-			}
-		}
-		good, err := s.cat.LastGoodRun(ctx, src)
-		switch {
-		case err == nil && good != nil && !good.Finished.IsZero():
-			st.sinceGood = now.Sub(good.Finished).Seconds()
-		case err != nil && !isNotFound(err):
-			return fmt.Errorf("metrics: last good run of %s: %w", src, err)
-		}
-		stats[src] = st
-		cs, err := s.cat.Stats(ctx, src)
-		if err != nil {
-			return fmt.Errorf("metrics: stats of %s: %w", src, err)
-		}
-		records[src] = cs.ByStatus
-	}
 
 	header := func(name, typ, help string) {
 		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
 	}
 	header("parlq_harvest_runs_total", "counter", "Harvest runs recorded in the catalog, by source and outcome (running, ok, failed, interrupted).")
 	for _, src := range sources {
-		outcomes := sortedKeys(stats[src].byOutcome)
-		for _, o := range outcomes {
-			fmt.Fprintf(w, "parlq_harvest_runs_total{source=%s,outcome=%s} %d\n", label(src), label(o), stats[src].byOutcome[o])
+		runs := st.Sources[src].Runs
+		for _, o := range sortedKeys(runs.ByOutcome) {
+			fmt.Fprintf(w, "parlq_harvest_runs_total{source=%s,outcome=%s} %d\n", label(src), label(o), runs.ByOutcome[o])
 		}
 	}
 	header("parlq_harvest_items_total", "counter", "Questions handled by recorded harvest runs, by source and outcome.")
 	for _, src := range sources {
-		for _, o := range itemOutcomes {
-			fmt.Fprintf(w, "parlq_harvest_items_total{source=%s,outcome=%s} %d\n", label(src), label(o), stats[src].items[o])
+		for _, o := range dataset.ItemOutcomes {
+			fmt.Fprintf(w, "parlq_harvest_items_total{source=%s,outcome=%s} %d\n", label(src), label(o), st.Sources[src].Runs.Items[o])
 		}
 	}
 	header("parlq_harvest_requests_total", "counter", "HTTP requests made by recorded harvest runs, by source.")
 	for _, src := range sources {
-		fmt.Fprintf(w, "parlq_harvest_requests_total{source=%s} %d\n", label(src), stats[src].requests)
+		fmt.Fprintf(w, "parlq_harvest_requests_total{source=%s} %d\n", label(src), st.Sources[src].Runs.Requests)
 	}
 	header("parlq_seconds_since_last_good_run", "gauge", "Seconds since the last harvest run of a source that ended ok (+Inf: never).")
 	for _, src := range sources {
-		fmt.Fprintf(w, "parlq_seconds_since_last_good_run{source=%s} %s\n", label(src), float(stats[src].sinceGood))
+		fmt.Fprintf(w, "parlq_seconds_since_last_good_run{source=%s} %s\n", label(src), float(st.Sources[src].SinceLastGoodRun(now)))
 	}
 	header("parlq_records", "gauge", "Questions in the catalog, by source and status.")
 	for _, src := range sources {
-		for _, st := range sortedKeys(records[src]) {
-			fmt.Fprintf(w, "parlq_records{source=%s,status=%s} %d\n", label(src), label(st), records[src][st])
+		by := st.Sources[src].ByStatus
+		for _, k := range sortedKeys(by) {
+			fmt.Fprintf(w, "parlq_records{source=%s,status=%s} %d\n", label(src), label(k), by[k])
 		}
 	}
 	header("parlq_harvest_started_total", "counter", "Harvests started by this server process (schedule, API or empty catalog).")
@@ -155,9 +120,9 @@ func (s *Server) writeMetrics(ctx context.Context, out *strings.Builder, now tim
 		running = 1
 	}
 	fmt.Fprintf(w, "parlq_harvest_running %d\n", running)
-	if n, err := s.ix.Count(); err == nil {
+	if st.Documents >= 0 {
 		header("parlq_index_documents", "gauge", "Documents in the search index.")
-		fmt.Fprintf(w, "parlq_index_documents %d\n", n)
+		fmt.Fprintf(w, "parlq_index_documents %d\n", st.Documents)
 	}
 
 	h := s.metrics.searchDuration
@@ -205,4 +170,3 @@ func sortedKeys(m map[string]int) []string {
 }
 
 // isNotFound reports a catalog lookup that found nothing.
-func isNotFound(err error) bool { return errors.Is(err, catalog.ErrNotFound) }

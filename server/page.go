@@ -346,7 +346,7 @@ func (s *Server) hitView(h index.Hit) hitView {
 			hv.Source += " — " + q.Assembly
 		}
 	}
-	if s.cfg.Archive != nil && q.Capture != nil {
+	if q.Capture != nil {
 		hv.Archive = archivePath(h.ID, 0)
 	}
 	// The title is shown whole as the heading; fragments come from the texts.
@@ -461,7 +461,7 @@ func (s *Server) handleQuestionPage(w http.ResponseWriter, r *http.Request) {
 	if view.Title == "" {
 		view.Title = q.ID
 	}
-	if s.cfg.Archive != nil && q.Capture != nil {
+	if q.Capture != nil {
 		view.Archive = archivePath(q.ID, 0)
 	}
 	for i := len(qr.Versions) - 1; i >= 0; i-- {
@@ -473,7 +473,7 @@ func (s *Server) handleQuestionPage(w http.ResponseWriter, r *http.Request) {
 		if vv.Changed == "" && i == 0 {
 			vv.Changed = "first version"
 		}
-		if s.cfg.Archive != nil && v.Record.Capture != nil {
+		if v.Record.Capture != nil {
 			vv.Archive = archivePath(q.ID, v.Version)
 		}
 		view.Versions = append(view.Versions, vv)
@@ -505,10 +505,6 @@ func paragraphs(s string) []string {
 // in a sandbox: the Content-Security-Policy forbids scripts, plugins, forms
 // and every outside resource, so a scraped page is shown inert.
 func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Archive == nil {
-		s.pageError(w, r, errNoRoute)
-		return
-	}
 	id := r.PathValue("id")
 	v := r.URL.Query()
 	for name := range v {
@@ -547,11 +543,12 @@ func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, fmt.Errorf("%s: %w", id, ErrArchiveMissing))
 		return
 	}
-	ctype, body, err := s.cfg.Archive(r.Context(), *capture)
+	resp, err := s.store.ReadCapture(r.Context(), *capture)
 	if err != nil {
 		s.pageError(w, r, fmt.Errorf("archived copy of %s: %w", id, err))
 		return
 	}
+	ctype, body := resp.Header.Get("Content-Type"), resp.Body
 	if ctype == "" {
 		ctype = "application/octet-stream"
 	}

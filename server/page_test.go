@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/parlq/parlq/archive"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -65,10 +67,6 @@ func TestSearchPage(t *testing.T) {
 		}
 	}
 	assertInert(t, "search page", body)
-	// No archive function: no archived-copy links.
-	if strings.Contains(body, "/archive/") {
-		t.Errorf("archive links without an archive function")
-	}
 }
 
 func TestSearchPageLanding(t *testing.T) {
@@ -181,15 +179,17 @@ func TestStatic(t *testing.T) {
 
 func TestArchive(t *testing.T) {
 	var got []parlq.Capture
-	cfg := DefaultConfig()
-	cfg.Archive = func(ctx context.Context, c parlq.Capture) (string, []byte, error) {
+	f := testFixture(t)
+	store := &testStore{ix: f.ix, cat: f.cat, archive: func(ctx context.Context, c parlq.Capture) (*archive.Response, error) {
 		got = append(got, c)
 		if c.RecordID == "<urn:uuid:00000000-0000-4000-8000-000000000004>" {
-			return "", nil, fmt.Errorf("warc gone: %w", catalog.ErrNotFound)
+			return nil, fmt.Errorf("warc gone: %w", catalog.ErrNotFound)
 		}
-		return "text/html; charset=utf-8", []byte("<html><body><script>alert(1)</script>archived " + c.RecordID + "</body></html>"), nil
-	}
-	_, ts := newTestServer(t, cfg, nil)
+		return &archive.Response{Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}},
+			Body: []byte("<html><body><script>alert(1)</script>archived " + c.RecordID + "</body></html>")}, nil
+	}}
+	ts := httptest.NewServer(New(DefaultConfig(), store).Handler())
+	defer ts.Close()
 
 	status, hdr, body := get(t, ts, "/archive/brussels/prb/1002")
 	if status != 200 || !strings.Contains(body, "000000000099") {
@@ -213,7 +213,7 @@ func TestArchive(t *testing.T) {
 			t.Errorf("%s: status %d; want %d", path, status, want)
 		}
 	}
-	// Links appear on the pages when an archive is configured.
+	// Links appear on the pages of records that have a capture.
 	_, _, body = get(t, ts, "/q/brussels/prb/1002")
 	if !strings.Contains(body, `href="/archive/brussels/prb/1002?v=1"`) || !strings.Contains(body, `href="/archive/brussels/prb/1002"`) {
 		t.Errorf("question page lacks archive links")
@@ -221,11 +221,6 @@ func TestArchive(t *testing.T) {
 	_, _, body = get(t, ts, "/?q=slimme")
 	if !strings.Contains(body, `href="/archive/brussels/prb/1002"`) {
 		t.Errorf("search page lacks archive links")
-	}
-
-	_, ts = newTestServer(t, DefaultConfig(), nil)
-	if status, _, _ := get(t, ts, "/archive/brussels/prb/1002"); status != 404 {
-		t.Errorf("no archive function: status %d; want 404", status)
 	}
 }
 

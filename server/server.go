@@ -3,9 +3,9 @@
 // server-rendered search page that works without JavaScript, and a cron
 // scheduler that runs harvests inside the server.
 //
-// The server never fetches or parses pages itself: a harvest is a function
-// injected by the caller (cmd/parlq wires the crawler), and so is the reader
-// of archived copies.
+// The server never fetches or parses pages itself: it is handed a Store (a
+// dataset.Dataset: the data directory with its index, catalog, archive and
+// harvest jobs) and asks it.
 package server
 
 import (
@@ -24,18 +24,29 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/archive"
 	"github.com/parlq/parlq/catalog"
+	"github.com/parlq/parlq/crawler"
+	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/index"
 )
 
-// HarvestFunc runs one harvest of every configured source and returns when
-// it is over. It must stop promptly when ctx is cancelled.
-type HarvestFunc func(ctx context.Context) error
-
-// ArchiveFunc returns the archived response a capture points at: its
-// Content-Type and body. It returns an error wrapping catalog.ErrNotFound
-// (or ErrArchiveMissing) when the capture is not in the archive.
-type ArchiveFunc func(ctx context.Context, capture parlq.Capture) (contentType string, body []byte, err error)
+// Store is the data directory a server serves: a *dataset.Dataset, or a
+// stand-in in tests.
+type Store interface {
+	// Index is the search index; Catalog the records and their history.
+	Index() *index.Index
+	Catalog() *catalog.Catalog
+	// ReadCapture returns the archived response a capture points at.
+	ReadCapture(ctx context.Context, c parlq.Capture) (*archive.Response, error)
+	// Status is the read-model of the directory (sources nil: every source).
+	Status(ctx context.Context, sources []parlq.Source, now time.Time) (*dataset.Status, error)
+	// CanHarvest says whether Harvest has sources to harvest.
+	CanHarvest() bool
+	// Harvest runs one harvest of every configured source and returns when
+	// it is over. It must stop promptly when ctx is cancelled.
+	Harvest(ctx context.Context, progress func(source string, p crawler.Progress)) ([]catalog.Run, error)
+}
 
 // Config says how the server listens and when it harvests. Start from
 // DefaultConfig.
@@ -64,8 +75,6 @@ type Config struct {
 	// HarvestIfEmpty makes Run start a first harvest in the background when
 	// the catalog holds no record, while the site serves what there is.
 	HarvestIfEmpty bool
-	// Archive reads archived copies; nil hides the archived-copy links.
-	Archive ArchiveFunc
 	// Logger receives request failures and harvest outcomes; nil is silent.
 	Logger *slog.Logger
 }
@@ -117,9 +126,9 @@ func (c Config) Validate() error {
 // Server holds the server's dependencies and state. Create it with New.
 type Server struct {
 	cfg     Config
+	store   Store
 	ix      *index.Index
 	cat     *catalog.Catalog
-	harvest HarvestFunc
 	log     *slog.Logger
 	tmpl    map[string]*template.Template
 	static  fs.FS
@@ -135,10 +144,9 @@ type Server struct {
 	running atomic.Bool
 }
 
-// New returns a server over an open index and catalog. harvest runs one
-// harvest of every source (nil: no harvests). Call Config.Validate, or let
-// Run do it, to check the configuration.
-func New(cfg Config, ix *index.Index, cat *catalog.Catalog, harvest HarvestFunc) *Server {
+// New returns a server over an open data directory. Call Config.Validate,
+// or let Run do it, to check the configuration.
+func New(cfg Config, store Store) *Server {
 	def := DefaultConfig()
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = def.RequestTimeout
@@ -162,9 +170,9 @@ func New(cfg Config, ix *index.Index, cat *catalog.Catalog, harvest HarvestFunc)
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Server{
 		cfg:     cfg,
-		ix:      ix,
-		cat:     cat,
-		harvest: harvest,
+		store:   store,
+		ix:      store.Index(),
+		cat:     store.Catalog(),
 		log:     log,
 		tmpl:    parseTemplates(),
 		static:  staticFS(),

@@ -3,15 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/parlq/parlq"
-	"github.com/parlq/parlq/catalog"
-	"github.com/parlq/parlq/crawler"
+	"github.com/parlq/parlq/dataset"
 )
 
 func runReparse(ctx context.Context, env *Env, args []string) error {
@@ -26,36 +25,20 @@ func runReparse(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(env, *quiet)
-	st, err := openStore(ctx, resolveDataDir(env, *data), storeOptions{command: "reparse", write: true, index: true}, log)
+	ds, err := openDataset(ctx, resolveDataDir(env, *data), dataset.Options{Command: "reparse", Write: true, Index: true, Logger: newLogger(env, *quiet)})
 	if err != nil {
 		return err
 	}
-	defer st.close()
-	if err := st.markDirty(); err != nil {
-		return err
-	}
-	var errs []error
-	for _, src := range sources {
-		rep, err := crawler.Reparse(ctx, src, st.cat, st.dir.warc(), st.indexChange(ctx))
+	defer ds.Close()
+	reps, err := ds.Reparse(ctx, sources)
+	for _, rep := range reps {
 		fmt.Fprintf(env.Stdout, "%s: %d archived responses (%d index pages): %d new, %d changed, %d unchanged, %d unreadable (%d of them stored as records before)\n",
-			src.Name(), rep.Responses, rep.Lists, rep.New, rep.Changed, rep.Unchanged, rep.Unreadable, rep.Regressed)
+			rep.Source, rep.Responses, rep.Lists, rep.New, rep.Changed, rep.Unchanged, rep.Unreadable, rep.Regressed)
 		for _, u := range rep.UnreadableURLs {
 			fmt.Fprintf(env.Stdout, "  unreadable: %s\n", u)
 		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", src.Name(), err))
-		}
 	}
-	if len(errs) == 0 {
-		// Reindex so records whose parse did not change are also indexed
-		// with the current mapping.
-		if _, err := st.reindex(ctx, ""); err != nil {
-			return err
-		}
-		st.indexed = true
-	}
-	return errors.Join(errs...)
+	return err
 }
 
 func runReindex(ctx context.Context, env *Env, args []string) error {
@@ -71,77 +54,21 @@ func runReindex(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
-	st, err := openStore(ctx, resolveDataDir(env, *data), storeOptions{command: "reindex", write: true, index: true, synonyms: *synonyms}, newLogger(env, true))
+	ds, err := openDataset(ctx, resolveDataDir(env, *data), dataset.Options{Command: "reindex", Write: true, Index: true, Synonyms: *synonyms, Logger: newLogger(env, true)})
 	if err != nil {
 		return err
 	}
-	defer st.close()
+	defer ds.Close()
 	start := time.Now()
-	counts, err := st.reindex(ctx, *source)
+	counts, err := ds.Reindex(ctx, *source)
 	if err != nil {
 		return err
 	}
-	names := make([]string, 0, len(counts))
-	for n := range counts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range sortedKeys(counts) {
 		fmt.Fprintf(env.Stdout, "%s: %d records indexed\n", n, counts[n])
 	}
 	fmt.Fprintf(env.Stdout, "reindexed in %s\n", time.Since(start).Round(time.Millisecond))
-	if *source == "" {
-		st.indexed = true
-	}
 	return nil
-}
-
-// sourceStatus is one source in `parlq status --json`.
-type sourceStatus struct {
-	Records     int            `json:"records"`
-	ByStatus    map[string]int `json:"by_status"`
-	LastRun     *runStatus     `json:"last_run,omitempty"`
-	LastGoodRun *runStatus     `json:"last_good_run,omitempty"`
-	Tracked     int            `json:"tracked"`
-	Due         int            `json:"due"`
-	Failures    []failure      `json:"failures,omitempty"`
-	// Changes counts the status changes of the last 7 days, by
-	// "from→to" ("pending→answered": 12).
-	Changes map[string]int `json:"status_changes_7d"`
-}
-
-type runStatus struct {
-	Outcome     string    `json:"outcome"`
-	Started     time.Time `json:"started"`
-	Finished    time.Time `json:"finished,omitzero"`
-	Requests    int       `json:"requests"`
-	Discovered  int       `json:"discovered"`
-	New         int       `json:"new"`
-	Changed     int       `json:"changed"`
-	Unchanged   int       `json:"unchanged"`
-	NotModified int       `json:"not_modified"`
-	Failed      int       `json:"failed"`
-	Skipped     int       `json:"skipped"`
-	Error       string    `json:"error,omitempty"`
-}
-
-type failure struct {
-	ID       string `json:"id"`
-	URL      string `json:"url"`
-	Failures int    `json:"failures"`
-	Error    string `json:"error"`
-	// GivenUp: scheduled runs leave the question alone (--recheck all
-	// tries it again).
-	GivenUp bool `json:"given_up"`
-}
-
-func newRunStatus(r *catalog.Run) *runStatus {
-	if r == nil {
-		return nil
-	}
-	return &runStatus{Outcome: r.Outcome, Started: r.Started, Finished: r.Finished, Requests: r.Requests,
-		Discovered: r.Discovered, New: r.New, Changed: r.Changed, Unchanged: r.Unchanged,
-		NotModified: r.NotModified, Failed: r.Failed, Skipped: r.Skipped, Error: r.Error}
 }
 
 func runStatusCmd(ctx context.Context, env *Env, args []string) error {
@@ -156,80 +83,32 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	d := resolveDataDir(env, *data)
-	st, err := openStore(ctx, d, storeOptions{command: "status"}, newLogger(env, true))
+	ds, err := openDataset(ctx, resolveDataDir(env, *data), dataset.Options{Command: "status", Logger: newLogger(env, true)})
 	if err != nil {
 		return err
 	}
-	defer st.close()
-	out := struct {
-		Data    string                   `json:"data"`
-		Writer  *lockHolder              `json:"writer,omitempty"`
-		Sources map[string]*sourceStatus `json:"sources"`
-	}{Data: string(d), Writer: currentHolder(d), Sources: map[string]*sourceStatus{}}
-	now := time.Now()
-	giveUp := crawler.DefaultConfig().GiveUpAfter
-	for _, src := range sources {
-		s := &sourceStatus{ByStatus: map[string]int{}}
-		stats, err := st.cat.Stats(ctx, src.Name())
-		if err != nil {
-			return err
-		}
-		s.Records = stats.Records
-		for _, k := range []parlq.Status{parlq.Answered, parlq.Pending, parlq.Lapsed} {
-			s.ByStatus[string(k)] = 0
-		}
-		for k, n := range stats.ByStatus {
-			s.ByStatus[k] = n
-		}
-		for _, pick := range []struct {
-			get func(context.Context, string) (*catalog.Run, error)
-			dst **runStatus
-		}{{st.cat.LastRun, &s.LastRun}, {st.cat.LastGoodRun, &s.LastGoodRun}} {
-			r, err := pick.get(ctx, src.Name())
-			if err != nil && !errors.Is(err, catalog.ErrNotFound) {
-				return err
-			}
-			*pick.dst = newRunStatus(r)
-		}
-		items, err := st.cat.Items(ctx, src.Name())
-		if err != nil {
-			return err
-		}
-		s.Tracked = len(items)
-		s.Due = len(crawler.Due(items, src.Recheck(), now, crawler.RecheckDue, giveUp, nil))
-		events, err := st.cat.Events(ctx, src.Name(), now.AddDate(0, 0, -7))
-		if err != nil {
-			return err
-		}
-		s.Changes = map[string]int{}
-		for _, e := range events {
-			if e.Kind == "status" && e.From != "" {
-				s.Changes[e.From+"→"+e.To]++
-			}
-		}
-		fails, err := st.cat.Failures(ctx, src.Name())
-		if err != nil {
-			return err
-		}
-		for _, it := range fails {
-			s.Failures = append(s.Failures, failure{ID: it.ID, URL: it.URL, Failures: it.Failures, Error: it.LastError,
-				GivenUp: giveUp > 0 && it.Failures >= giveUp})
-		}
-		out.Sources[src.Name()] = s
+	defer ds.Close()
+	st, err := ds.Status(ctx, sources, time.Now())
+	if err != nil {
+		return err
 	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return enc.Encode(st)
 	}
-	w := env.Stdout
-	fmt.Fprintf(w, "data: %s\n", d)
-	if out.Writer != nil {
-		fmt.Fprintf(w, "in use by: parlq %s (pid %d) %s\n", out.Writer.Command, out.Writer.PID, out.Writer.Addr)
+	printStatus(env.Stdout, st, sources)
+	return nil
+}
+
+// printStatus writes a status for a person at a terminal.
+func printStatus(w io.Writer, st *dataset.Status, sources []parlq.Source) {
+	fmt.Fprintf(w, "data: %s\n", st.Data)
+	if st.Writer != nil {
+		fmt.Fprintf(w, "in use by: parlq %s (pid %d) %s\n", st.Writer.Command, st.Writer.PID, st.Writer.Addr)
 	}
 	for _, src := range sources {
-		s := out.Sources[src.Name()]
+		s := st.Sources[src.Name()]
 		var parts []string
 		for _, k := range sortedKeys(s.ByStatus) {
 			parts = append(parts, fmt.Sprintf("%d %s", s.ByStatus[k], k))
@@ -243,35 +122,43 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 			}
 			fmt.Fprintf(w, "  status changes in the last 7 days: %s\n", strings.Join(parts, ", "))
 		}
-		if s.LastRun == nil {
-			fmt.Fprintln(w, "  last run: never")
-		} else {
-			r := s.LastRun
-			fmt.Fprintf(w, "  last run: %s at %s — %d requests, %d new, %d changed, %d failed\n",
-				r.Outcome, r.Started.Local().Format("2006-01-02 15:04"), r.Requests, r.New, r.Changed, r.Failed)
-			if r.Error != "" {
-				fmt.Fprintf(w, "    error: %s\n", r.Error)
-			}
-		}
-		if s.LastGoodRun != nil && (s.LastRun == nil || s.LastGoodRun.Started != s.LastRun.Started) {
-			fmt.Fprintf(w, "  last good run: %s\n", s.LastGoodRun.Started.Local().Format("2006-01-02 15:04"))
-		}
-		if len(s.Failures) > 0 {
-			fmt.Fprintf(w, "  failing: %d\n", len(s.Failures))
-			for i, f := range s.Failures {
-				if i == 10 {
-					fmt.Fprintf(w, "    … and %d more (see --json)\n", len(s.Failures)-10)
-					break
-				}
-				note := ""
-				if f.GivenUp {
-					note = ", left alone until --recheck all"
-				}
-				fmt.Fprintf(w, "    %s (failed %d runs in a row%s): %s\n", f.ID, f.Failures, note, f.Error)
-			}
+		printRuns(w, s)
+		printFailures(w, s.Failures)
+	}
+}
+
+func printRuns(w io.Writer, s *dataset.SourceStatus) {
+	if s.LastRun == nil {
+		fmt.Fprintln(w, "  last run: never")
+	} else {
+		r := s.LastRun
+		fmt.Fprintf(w, "  last run: %s at %s — %d requests, %d new, %d changed, %d failed\n",
+			r.Outcome, r.Started.Local().Format("2006-01-02 15:04"), r.Requests, r.New, r.Changed, r.Failed)
+		if r.Error != "" {
+			fmt.Fprintf(w, "    error: %s\n", r.Error)
 		}
 	}
-	return nil
+	if s.LastGoodRun != nil && (s.LastRun == nil || s.LastGoodRun.Started != s.LastRun.Started) {
+		fmt.Fprintf(w, "  last good run: %s\n", s.LastGoodRun.Started.Local().Format("2006-01-02 15:04"))
+	}
+}
+
+func printFailures(w io.Writer, fails []dataset.Failure) {
+	if len(fails) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  failing: %d\n", len(fails))
+	for i, f := range fails {
+		if i == 10 {
+			fmt.Fprintf(w, "    … and %d more (see --json)\n", len(fails)-10)
+			break
+		}
+		note := ""
+		if f.GivenUp {
+			note = ", left alone until --recheck all"
+		}
+		fmt.Fprintf(w, "    %s (failed %d runs in a row%s): %s\n", f.ID, f.Failures, note, f.Error)
+	}
 }
 
 func sortedKeys(m map[string]int) []string {

@@ -15,6 +15,7 @@ import (
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/catalog"
 	"github.com/parlq/parlq/crawler"
+	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/parser"
 )
 
@@ -203,6 +204,50 @@ func splitList(v string) []string {
 	return out
 }
 
+// jobs turns the flags into one harvest job per source.
+func (h *harvestFlags) jobs(log *slog.Logger) ([]dataset.Job, error) {
+	sources, err := h.sources()
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]dataset.Job, 0, len(sources))
+	for _, src := range sources {
+		cfg, err := h.config(src)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Logger = log
+		jobs = append(jobs, dataset.Job{Source: src, Config: cfg})
+	}
+	return jobs, nil
+}
+
+// selectSources resolves a --source value: a name, a comma list, or "all".
+func selectSources(v string) ([]parlq.Source, error) {
+	if v == "" || v == "all" {
+		return parser.All(), nil
+	}
+	var out []parlq.Source
+	for _, name := range splitList(v) {
+		src, err := parser.Lookup(name)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+// openDataset opens the data directory for a command, with a hint of what
+// to run when it holds no data yet.
+func openDataset(ctx context.Context, dir string, o dataset.Options) (*dataset.Dataset, error) {
+	ds, err := dataset.Open(ctx, dir, o)
+	if errors.Is(err, dataset.ErrNoData) {
+		return nil, fmt.Errorf("%w (run \"parlq harvest\" first, or pass --data)", err)
+	}
+	return ds, err
+}
+
 func runHarvest(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "harvest", "[flags]")
 	var hf harvestFlags
@@ -212,61 +257,23 @@ func runHarvest(ctx context.Context, env *Env, args []string) error {
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
-	sources, err := hf.sources()
-	if err != nil {
-		return err
-	}
 	log := newLogger(env, *quiet)
-	st, err := openStore(ctx, resolveDataDir(env, *data), storeOptions{command: "harvest", write: true, archive: true, index: true}, log)
+	jobs, err := hf.jobs(log)
 	if err != nil {
 		return err
 	}
-	defer st.close()
+	ds, err := openDataset(ctx, resolveDataDir(env, *data), dataset.Options{Command: "harvest", Write: true, Archive: true, Index: true, Jobs: jobs, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer ds.Close()
 	prog := newProgress(env.Stderr, log)
-	runs, err := st.harvest(ctx, sources, &hf, prog.report)
+	runs, err := ds.Harvest(ctx, prog.report)
 	prog.done()
 	for _, r := range runs {
 		fmt.Fprintln(env.Stdout, summarize(r))
 	}
 	return err
-}
-
-// harvest runs one harvest of each source in turn and keeps the index up to
-// date. It returns the runs and an error when any run was not clean.
-func (s *store) harvest(ctx context.Context, sources []parlq.Source, hf *harvestFlags, progress func(string, crawler.Progress)) ([]catalog.Run, error) {
-	if err := s.markDirty(); err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	var (
-		runs []catalog.Run
-		errs []error
-	)
-	for _, src := range sources {
-		cfg, err := hf.config(src)
-		if err != nil {
-			return runs, err
-		}
-		cfg.Logger = s.log
-		name := src.Name()
-		cfg.Progress = func(p crawler.Progress) { progress(name, p) }
-		cfg.OnChange = s.indexChange(ctx)
-		c, err := crawler.New(cfg, src, s.arc, s.cat)
-		if err != nil {
-			return runs, err
-		}
-		run, err := c.Run(ctx)
-		runs = append(runs, run)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	// The marker goes when the index is closed and so persisted, unless an
-	// update failed in this run or an earlier one of this process.
-	s.indexed = ctx.Err() == nil
-	return runs, errors.Join(errs...)
 }
 
 func summarize(r catalog.Run) string {

@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io"
+	"github.com/parlq/parlq/dataset"
 	"os"
 	"path/filepath"
 	"strings"
@@ -277,7 +277,7 @@ func TestHarvestWaitsForReaders(t *testing.T) {
 		t.Fatalf("harvest: %s", errOut)
 	}
 	ctx := context.Background()
-	reader, err := openStore(ctx, dataDir(data), storeOptions{command: "export", index: true}, newLogger(&Env{Stderr: io.Discard}, true))
+	reader, err := dataset.Open(ctx, data, dataset.Options{Command: "export", Index: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestHarvestWaitsForReaders(t *testing.T) {
 		t.Fatalf("harvest ended (exit %d) while a reader held the index; want it to wait", code)
 	case <-time.After(1500 * time.Millisecond):
 	}
-	reader.close()
+	reader.Close()
 	select {
 	case code := <-done:
 		if code != 0 {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/index"
 	"github.com/parlq/parlq/server"
 )
@@ -96,9 +97,9 @@ type queryTarget struct {
 // openQueryTarget opens the index read-only, or, when a server holds the
 // data directory (or --server says so), queries that server instead.
 func openQueryTarget(ctx context.Context, env *Env, data, serverURL string) (*queryTarget, func(), error) {
+	dir := resolveDataDir(env, data)
 	if serverURL == "" {
-		d := resolveDataDir(env, data)
-		if h := currentHolder(d); h != nil && h.Addr != "" {
+		if h := dataset.CurrentHolder(dir); h != nil && h.Addr != "" {
 			serverURL = "http://" + h.Addr
 		}
 	}
@@ -110,11 +111,11 @@ func openQueryTarget(ctx context.Context, env *Env, data, serverURL string) (*qu
 		tr.ResponseHeaderTimeout = 2 * time.Minute
 		return &queryTarget{server: strings.TrimRight(serverURL, "/"), client: &http.Client{Transport: tr}}, func() {}, nil
 	}
-	st, err := openStore(ctx, resolveDataDir(env, data), storeOptions{command: "search", index: true}, newLogger(env, true))
+	ds, err := openDataset(ctx, dir, dataset.Options{Command: "search", Index: true, Logger: newLogger(env, true)})
 	if err != nil {
 		return nil, nil, err
 	}
-	return &queryTarget{ix: st.ix}, func() { st.close() }, nil
+	return &queryTarget{ix: ds.Index()}, func() { ds.Close() }, nil
 }
 
 // get sends an API request to the server and returns the body of a 200.

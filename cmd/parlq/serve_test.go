@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/parlq/parlq/dataset"
 	"io"
 	"net/http"
 	"net/url"
@@ -38,7 +39,7 @@ func TestServeHarvestsOnScheduleAndServes(t *testing.T) {
 
 	var base string
 	waitFor(t, done, "the server to listen", func() bool {
-		if h := currentHolder(dataDir(data)); h != nil && h.Addr != "" {
+		if h := dataset.CurrentHolder(data); h != nil && h.Addr != "" {
 			base = "http://" + h.Addr
 			return true
 		}

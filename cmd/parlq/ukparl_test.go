@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/parlq/parlq/dataset"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -113,7 +114,7 @@ func exportUK(t *testing.T, data string) map[string]parlq.Question {
 func versions(t *testing.T, data, id string) []catalog.Version {
 	t.Helper()
 	ctx := context.Background()
-	cat, err := catalog.OpenReadOnly(ctx, dataDir(data).catalog())
+	cat, err := catalog.OpenReadOnly(ctx, filepath.Join(data, dataset.CatalogFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -165,6 +165,31 @@ func (c *Catalog) Put(ctx context.Context, q *parlq.Question, cp parlq.Capture, 
 	return res, nil
 }
 
+// Confirm records that the capture recordID, fetched at, reads into the
+// question's current record (the crawler knows it from the capture's
+// digest, without parsing it again): the capture is linked to the current
+// version and the tracking row updated, as an unchanged Put would.
+func (c *Catalog) Confirm(ctx context.Context, questionID, recordID string, at time.Time) error {
+	err := c.write(ctx, func(tx *sql.Tx) error {
+		var record string
+		if err := tx.QueryRowContext(ctx, `SELECT record FROM questions WHERE id = ?`, questionID).Scan(&record); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("%w: question %s", ErrNotFound, questionID)
+			}
+			return err
+		}
+		cur, err := decodeRecord(questionID, record)
+		if err != nil {
+			return err
+		}
+		return c.putTracking(ctx, tx, cur, parlq.Capture{RecordID: recordID}, stamp(at), false, cur.Version)
+	})
+	if err != nil {
+		return fmt.Errorf("confirm %s: %w", questionID, err)
+	}
+	return nil
+}
+
 // putTracking updates the tracking row after a successful parse and links the
 // capture to the version it yielded.
 func (c *Catalog) putTracking(ctx context.Context, tx *sql.Tx, q *parlq.Question, cp parlq.Capture, at time.Time, changed bool, version int) error {

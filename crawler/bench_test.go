@@ -161,11 +161,7 @@ func BenchmarkParseOnly(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for _, p := range pages {
-			q, _, err := parsePage(src, p.url, p.body, p.ct)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := complete(src, p.url, q, nil); err != nil {
+			if _, err := Read(src, p.url, p.body, p.ct, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -23,8 +23,6 @@ package crawler
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -394,7 +392,8 @@ func (r *run) fetchItem(ctx context.Context, it catalog.Item) (bool, error) {
 		}
 		return false, nil
 	}
-	pg, err := r.f.get(r.fetchURL(it.URL), hdr)
+	fetchedURL := r.fetchURL(it.URL)
+	pg, err := r.f.get(fetchedURL, hdr)
 	if err != nil {
 		return fail(err)
 	}
@@ -403,24 +402,43 @@ func (r *run) fetchItem(ctx context.Context, it catalog.Item) (bool, error) {
 		r.rec.NotModified++
 		return true, r.cat.MarkFetched(ctx, it.ID, now)
 	case pg.Status != http.StatusOK:
-		return fail(fmt.Errorf("%s: status %d", it.URL, pg.Status))
+		return fail(fmt.Errorf("%s: status %d", fetchedURL, pg.Status))
 	}
-	q, norm, err := r.read(it.URL, pg, it.Listing)
 	capture := catalog.Capture{
 		Source: r.src.Name(), URL: it.URL, QuestionID: it.ID, RecordID: pg.Record.RecordID,
 		File: pg.Record.File, Offset: pg.Record.Offset, PayloadDigest: pg.Record.PayloadDigest,
-		NormDigest: norm, Status: pg.Status, FetchedAt: pg.Record.Time, RunID: r.rec.ID,
+		Status: pg.Status, FetchedAt: pg.Record.Time, RunID: r.rec.ID,
 	}
+	ct := pg.Header.Get("Content-Type")
+	if same, err := r.unchanged(ctx, it, pg.Body, ct); err != nil {
+		return false, err
+	} else if same != "" {
+		// The page reads into the stored record: keep the capture (and its
+		// validators) and confirm the record without parsing it again.
+		capture.NormDigest = same
+		capture.ETag, capture.LastModified = pg.Header.Get("ETag"), pg.Header.Get("Last-Modified")
+		if _, err := r.cat.AddCapture(ctx, capture); err != nil {
+			return false, err
+		}
+		if err := r.cat.Confirm(ctx, it.ID, pg.Record.RecordID, pg.Record.Time); err != nil {
+			return false, err
+		}
+		r.rec.Unchanged++
+		return true, r.cat.MarkFetched(ctx, it.ID, now)
+	}
+	rd, err := Read(r.src, it.URL, pg.Body, ct, func(string) (*parlq.Question, error) { return it.Listing, nil })
+	capture.NormDigest = rd.Digest
 	if err != nil {
 		// The capture stays on file, without validators: a failed page
 		// must be fetched in full again.
 		if _, cerr := r.cat.AddCapture(ctx, capture); cerr != nil {
 			return false, cerr
 		}
-		return fail(err)
+		return fail(nameFetched(fetchedURL, err))
 	}
+	q := rd.Record
 	if q.ID != it.ID {
-		return fail(fmt.Errorf("%s: page is question %s, the index says %s", it.URL, q.ID, it.ID))
+		return fail(fmt.Errorf("%s: page is question %s, the index says %s", fetchedURL, q.ID, it.ID))
 	}
 	capture.ETag, capture.LastModified = pg.Header.Get("ETag"), pg.Header.Get("Last-Modified")
 	if _, err := r.cat.AddCapture(ctx, capture); err != nil {
@@ -440,6 +458,24 @@ func (r *run) fetchItem(ctx context.Context, it catalog.Item) (bool, error) {
 	return true, r.cat.MarkFetched(ctx, it.ID, now)
 }
 
+// unchanged returns the page's digest when it equals the digest of the
+// capture the stored record was last read from (same normalized content,
+// parser version and listing: the same record), and "" otherwise.
+func (r *run) unchanged(ctx context.Context, it catalog.Item, body []byte, contentType string) (string, error) {
+	if it.Status == "" || r.cfg.Recheck == RecheckAll {
+		return "", nil
+	}
+	stored, err := r.cat.LatestNormDigest(ctx, it.ID)
+	if err != nil || stored == "" {
+		return "", err
+	}
+	d, err := Digest(r.src, it.URL, body, contentType, it.Listing)
+	if err != nil || d != stored {
+		return "", nil
+	}
+	return d, nil
+}
+
 func (r *run) count(res catalog.PutResult) {
 	switch res.Outcome {
 	case catalog.New:
@@ -449,45 +485,4 @@ func (r *run) count(res catalog.PutResult) {
 	default:
 		r.rec.Unchanged++
 	}
-}
-
-// read decodes, parses, completes and validates a detail page, and returns
-// the record with the digest of its normalized content.
-func (c *Crawler) read(canonicalURL string, pg *fetched, listing *parlq.Question) (*parlq.Question, string, error) {
-	q, digest, err := parsePage(c.src, canonicalURL, pg.Body, pg.Header.Get("Content-Type"))
-	if err != nil {
-		return nil, digest, err
-	}
-	return q, digest, complete(c.src, canonicalURL, q, listing)
-}
-
-// parsePage decodes a detail page to UTF-8 and parses it; it returns the
-// digest of the normalized page ("sha256:HEX") even when Parse fails.
-func parsePage(src parlq.Source, canonicalURL string, raw []byte, contentType string) (*parlq.Question, string, error) {
-	body, err := decode(raw, contentType)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", canonicalURL, err)
-	}
-	norm, err := src.Normalize(canonicalURL, body)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", canonicalURL, err)
-	}
-	sum := sha256.Sum256(norm)
-	digest := "sha256:" + hex.EncodeToString(sum[:])
-	q, err := src.Parse(canonicalURL, body)
-	if err != nil {
-		return nil, digest, fmt.Errorf("%s: %w", canonicalURL, err)
-	}
-	return q, digest, nil
-}
-
-// complete fills a parsed record from its listing, stamps the parser
-// version and validates it.
-func complete(src parlq.Source, canonicalURL string, q *parlq.Question, listing *parlq.Question) error {
-	parlq.MergeListing(q, listing)
-	q.ParserVersion = src.Version()
-	if err := q.Validate(); err != nil {
-		return fmt.Errorf("%s: %w", canonicalURL, err)
-	}
-	return nil
 }

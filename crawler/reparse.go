@@ -84,17 +84,18 @@ func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDi
 		}
 		rep.Responses++
 		ct := resp.Header.Get("Content-Type")
-		q, norm, perr := parsePage(src, canon, resp.Body, ct)
+		rd, perr := Read(src, canon, resp.Body, ct, func(id string) (*parlq.Question, error) {
+			item, err := cat.Item(ctx, id)
+			if errors.Is(err, catalog.ErrNotFound) {
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			return item.Listing, nil
+		})
 		if perr == nil {
-			var listing *parlq.Question
-			if item, err := cat.Item(ctx, q.ID); err == nil {
-				listing = item.Listing
-			} else if !errors.Is(err, catalog.ErrNotFound) {
-				return err
-			}
-			if perr = complete(src, canon, q, listing); perr == nil {
-				return putReparsed(ctx, src, cat, q, norm, canon, resp, &rep, onChange)
-			}
+			return putReparsed(ctx, src, cat, rd.Record, rd.Digest, canon, resp, &rep, onChange)
 		} else if body, err := decode(resp.Body, ct); err == nil {
 			if d, derr := src.Discover(canon, body); derr == nil {
 				rep.Lists++

@@ -411,14 +411,11 @@ func BenchmarkHarvestUKYear(b *testing.B) {
 			if err != nil {
 				return err
 			}
-			rec, _, err := parsePage(bsrc, brusselstest.CanonicalBase+path, body, resp.Header.Get("Content-Type"))
+			rd, err := Read(bsrc, brusselstest.CanonicalBase+path, body, resp.Header.Get("Content-Type"), nil)
 			if err != nil {
 				return err
 			}
-			if err := complete(bsrc, brusselstest.CanonicalBase+path, rec, nil); err != nil {
-				return err
-			}
-			if err := yield(rec); err != nil {
+			if err := yield(rd.Record); err != nil {
 				return err
 			}
 		}

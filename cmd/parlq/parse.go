@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/crawler"
 	"github.com/parlq/parlq/parser"
 )
 
@@ -95,5 +96,6 @@ func parseFile(env *Env, src parlq.Source, pageURL, file string) (*parlq.Questio
 	if err != nil {
 		return nil, err
 	}
-	return src.Parse(pageURL, body)
+	rd, err := crawler.Read(src, pageURL, body, "", nil)
+	return rd.Record, err
 }

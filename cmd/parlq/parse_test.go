@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"golang.org/x/text/encoding/charmap"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/parser/brussels/brusselstest"
@@ -39,6 +41,41 @@ func TestParseOneFile(t *testing.T) {
 	}
 	if !strings.Contains(out, "\n  \"id\"") || !strings.Contains(out, "l’élaboration") {
 		t.Errorf("want indented JSON with unescaped text; got %.200s", out)
+	}
+	// What a harvest would store: stamped with the parser's version.
+	if q.ParserVersion == "" || !strings.HasPrefix(q.ParserVersion, "brussels/") {
+		t.Errorf("parser_version %q; want the Brussels parser's", q.ParserVersion)
+	}
+}
+
+// TestParseDecodesLikeAHarvest: a page in windows-1252 that says so in its
+// own <meta> is decoded as a harvest would, not read as broken UTF-8.
+func TestParseDecodesLikeAHarvest(t *testing.T) {
+	page, err := os.ReadFile(brusselsPage(t, "newer-pending.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	latin, err := charmap.Windows1252.NewEncoder().Bytes(bytes.Replace(page, []byte(`<meta charset="UTF-8">`), []byte(`<meta charset="windows-1252">`), 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(latin, []byte(`<meta charset="windows-1252">`)) {
+		t.Fatal("the testdata page does not declare its charset as expected")
+	}
+	file := filepath.Join(t.TempDir(), "page.html")
+	if err := os.WriteFile(file, latin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runParseCmd(t, "", "--source", "brussels", file)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var q parlq.Question
+	if err := json.Unmarshal([]byte(out), &q); err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.ValidString(q.Title) || strings.ContainsRune(q.Title, utf8.RuneError) || !strings.ContainsAny(q.Title+q.Question, "éèàç") {
+		t.Errorf("title %q: the windows-1252 page was not decoded", q.Title)
 	}
 }
 

@@ -97,9 +97,6 @@ type Discovery struct {
 
 // SeedOptions say which part of a source a harvest covers.
 type SeedOptions struct {
-	// BaseURL replaces the source's canonical base URL (a mirror, a test
-	// server). Empty means the canonical one.
-	BaseURL string
 	// Legislature selects a term ("24/29"), "all", or "" for the current one.
 	Legislature string
 	// Since and Until bound date-windowed discovery (zero: source default).

@@ -34,9 +34,6 @@ func (s testSource) Version() string {
 
 func (testSource) Seeds(opts parlq.SeedOptions) ([]string, error) {
 	base := brusselstest.CanonicalBase
-	if opts.BaseURL != "" {
-		base = opts.BaseURL
-	}
 	leg := opts.Legislature
 	if leg == "" {
 		leg = "24/29"

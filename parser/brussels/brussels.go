@@ -83,10 +83,6 @@ var legislatureRe = regexp.MustCompile(`^([0-9]{2})[/-]([0-9]{2})$`)
 // "24-29"), of the current one when opts.Legislature is empty, or of every
 // legislature for "all".
 func (s *Source) Seeds(opts parlq.SeedOptions) ([]string, error) {
-	base, err := baseURL(opts.BaseURL)
-	if err != nil {
-		return nil, err
-	}
 	var legs []string
 	switch l := strings.TrimSpace(opts.Legislature); strings.ToLower(l) {
 	case "":
@@ -102,7 +98,7 @@ func (s *Source) Seeds(opts parlq.SeedOptions) ([]string, error) {
 	}
 	seeds := make([]string, 0, len(legs))
 	for _, l := range legs {
-		seeds = append(seeds, IndexURL(base, l))
+		seeds = append(seeds, IndexURL(CanonicalBaseURL, l))
 	}
 	return seeds, nil
 }
@@ -110,18 +106,6 @@ func (s *Source) Seeds(opts parlq.SeedOptions) ([]string, error) {
 // IndexURL returns the index JSON URL of a legislature ("24/29") on base.
 func IndexURL(base, legislature string) string {
 	return strings.TrimRight(base, "/") + "/prb_includes/weblex/data/dos_qu_legis_" + strings.ReplaceAll(legislature, "/", "-") + ".json"
-}
-
-// baseURL checks an overriding base URL, or returns the canonical one.
-func baseURL(override string) (string, error) {
-	if override == "" {
-		return CanonicalBaseURL, nil
-	}
-	u, err := url.Parse(override)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("brussels: base URL %q is not an absolute http(s) URL", override)
-	}
-	return u.Scheme + "://" + u.Host + strings.TrimRight(u.Path, "/"), nil
 }
 
 // assemblyOf maps the site's base parameter to the assembly.

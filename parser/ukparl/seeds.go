@@ -3,9 +3,7 @@ package ukparl
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/parlq/parlq"
@@ -20,32 +18,19 @@ var windowKinds = []string{"tabledWhen", "answeredWhen", "correctedWhen"}
 // own window so that paging stays shallow, and each window is asked three
 // times: questions tabled, answered and corrected in it.
 //
-// A zero Since means Lookback before Until. A zero Until means open-ended:
-// the windows start at Since and have no end date, in one window per kind
-// (the source has no clock, so it cannot know "today"). Both zero is an error.
-// Legislature is ignored: the API filters by date, not by session.
+// A zero Until means open-ended: the windows start at Since and have no
+// end date, in one window per kind (the source has no clock, so it cannot
+// know "today"). A zero Since is an error: the crawler always says where a
+// run starts (after the last good run, or its first window). Legislature is
+// ignored: the API filters by date, not by session.
 func (s *Source) Seeds(opts parlq.SeedOptions) ([]string, error) {
-	base := strings.TrimRight(opts.BaseURL, "/")
-	if base == "" {
-		base = baseURL
-	}
-	if u, err := url.Parse(base); err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("ukparl seeds: base url %q is not an absolute URL", opts.BaseURL)
-	}
 	take := s.PageSize
 	if take <= 0 {
 		take = New().PageSize
 	}
 	since, until := opts.Since, opts.Until
-	if since.IsZero() && until.IsZero() {
-		return nil, errors.New("ukparl seeds: need a start date (Since) or an end date (Until)")
-	}
 	if since.IsZero() {
-		lookback := s.Lookback
-		if lookback <= 0 {
-			lookback = New().Lookback
-		}
-		since = until.Add(-lookback)
+		return nil, errors.New("ukparl seeds: need a start date (Since)")
 	}
 	from := day(since)
 	var windows [][2]string
@@ -74,7 +59,7 @@ func (s *Source) Seeds(opts parlq.SeedOptions) ([]string, error) {
 				q += "&" + kind + "To=" + w[1]
 			}
 			q += "&house=Bicameral&expandMember=true&take=" + strconv.Itoa(take) + "&skip=0"
-			seeds = append(seeds, base+listPath+"?"+q)
+			seeds = append(seeds, baseURL+listPath+"?"+q)
 		}
 	}
 	return seeds, nil

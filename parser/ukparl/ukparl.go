@@ -38,15 +38,11 @@ const (
 type Source struct {
 	// PageSize is the "take" of every list request.
 	PageSize int
-	// Lookback is the window Seeds covers when SeedOptions.Since is zero:
-	// Lookback before SeedOptions.Until.
-	Lookback time.Duration
 }
 
-// New returns the source with its defaults: pages of 100 questions and a
-// seven-day look-back.
+// New returns the source with its defaults: pages of 100 questions.
 func New() *Source {
-	return &Source{PageSize: 100, Lookback: 7 * 24 * time.Hour}
+	return &Source{PageSize: 100}
 }
 
 // Name returns "ukparl", the first part of every record id.

@@ -117,9 +117,12 @@ func TestUKSourceReadsTheReplay(t *testing.T) {
 	defer s.Close()
 	src := ukparl.New()
 	day := time.Date(2021, 2, 1, 0, 0, 0, 0, time.UTC)
-	seeds, err := src.Seeds(parlq.SeedOptions{BaseURL: s.URL(), Since: day, Until: day})
+	seeds, err := src.Seeds(parlq.SeedOptions{Since: day, Until: day})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i, u := range seeds {
+		seeds[i] = s.URL() + strings.TrimPrefix(u, CanonicalBase)
 	}
 	refs := map[string]parlq.Ref{}
 	pages := 0

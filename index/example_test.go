@@ -3,6 +3,7 @@ package index_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"log"
 	"os"
 
@@ -47,7 +48,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	for _, h := range res.Hits {
-		fmt.Println(h.ID, h.Highlights["title"][0])
+		fmt.Println(h.ID, h.Highlights["title"][0].Render(html.EscapeString, "<mark>", "</mark>"))
 	}
 	fmt.Println(res.Facets["addressee"])
 

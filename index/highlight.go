@@ -1,7 +1,6 @@
 package index
 
 import (
-	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -15,9 +14,9 @@ import (
 // Highlighting is done here rather than by Bleve's highlighter, which needs
 // every highlighted field stored: the record's text is already stored once
 // (as JSON), so the fragments are cut from it with the byte offsets of the
-// matched terms that Bleve returns (term vectors). Everything outside the
-// <mark> elements is HTML-escaped, and so is the marked text: a fragment
-// never holds any markup but <mark>.
+// matched terms that Bleve returns (term vectors). A fragment leaves the
+// index as plain text with the matches as offsets into it; the edges render
+// it (HTML on the page and in the API, marks in a terminal).
 const (
 	fragmentSize  = 220 // bytes of text per fragment, about
 	fragmentLead  = 70  // bytes of context before the first match
@@ -27,9 +26,48 @@ const (
 
 type span struct{ start, end int }
 
-// highlight returns the marked fragments of q's text fields that the
-// locations point into, keyed by record field name.
-func highlight(q *parlq.Question, locs search.FieldTermLocationMap) map[string][]string {
+// Fragment is a piece of a record field's text around matches of a query.
+type Fragment struct {
+	// Text is the piece of text, line breaks flattened to spaces.
+	Text string `json:"text"`
+	// Marks are the matches, as byte offsets [start, end) into Text, in
+	// order and not overlapping.
+	Marks [][2]int `json:"marks,omitempty"`
+	// Before and After say that the field's text goes on before or after
+	// the fragment (an ellipsis belongs there).
+	Before bool `json:"before,omitempty"`
+	After  bool `json:"after,omitempty"`
+}
+
+// Render writes the fragment through esc (which escapes plain text for the
+// output: html.EscapeString, or nothing for a terminal), with each match
+// between open and close, and an ellipsis where the text was cut.
+func (f Fragment) Render(esc func(string) string, open, close string) string {
+	var b strings.Builder
+	if f.Before {
+		b.WriteString("… ")
+	}
+	pos := 0
+	for _, m := range f.Marks {
+		if m[0] < pos || m[1] > len(f.Text) || m[0] >= m[1] {
+			continue
+		}
+		b.WriteString(esc(f.Text[pos:m[0]]))
+		b.WriteString(open)
+		b.WriteString(esc(f.Text[m[0]:m[1]]))
+		b.WriteString(close)
+		pos = m[1]
+	}
+	b.WriteString(esc(f.Text[pos:]))
+	if f.After {
+		b.WriteString(" …")
+	}
+	return b.String()
+}
+
+// highlight returns the fragments of q's text fields that the locations
+// point into, keyed by record field name.
+func highlight(q *parlq.Question, locs search.FieldTermLocationMap) map[string][]Fragment {
 	if len(locs) == 0 {
 		return nil
 	}
@@ -51,7 +89,7 @@ func highlight(q *parlq.Question, locs search.FieldTermLocationMap) map[string][
 			}
 		}
 	}
-	out := map[string][]string{}
+	out := map[string][]Fragment{}
 	for _, name := range textFields {
 		ss := merge(texts[name], spans[name])
 		if len(ss) == 0 {
@@ -59,7 +97,7 @@ func highlight(q *parlq.Question, locs search.FieldTermLocationMap) map[string][
 		}
 		text := texts[name]
 		if name == "title" && len(text) <= wholeTitleMax {
-			out[name] = []string{mark(text, 0, len(text), ss)}
+			out[name] = []Fragment{cut(text, 0, len(text), ss)}
 			continue
 		}
 		out[name] = fragments(text, ss)
@@ -110,8 +148,8 @@ func merge(text string, ss []span) []span {
 }
 
 // fragments cuts up to maxFragments windows of text around the spans.
-func fragments(text string, ss []span) []string {
-	var out []string
+func fragments(text string, ss []span) []Fragment {
+	var out []Fragment
 	for i := 0; i < len(ss) && len(out) < maxFragments; {
 		start := wordStart(text, max(0, ss[i].start-fragmentLead), ss[i].start)
 		end := wordEnd(text, max(ss[i].end, start+fragmentSize))
@@ -122,7 +160,7 @@ func fragments(text string, ss []span) []string {
 		if j == i { // a match longer than a fragment
 			end, j = ss[i].end, i+1
 		}
-		out = append(out, mark(text, start, end, ss[i:j]))
+		out = append(out, cut(text, start, end, ss[i:j]))
 		i = j
 	}
 	return out
@@ -161,32 +199,13 @@ func wordEnd(text string, i int) int {
 	return i
 }
 
-// mark renders text[start:end] escaped, with the spans (which lie inside it)
-// wrapped in <mark>, and an ellipsis where the text was cut.
-func mark(text string, start, end int, ss []span) string {
-	var b strings.Builder
-	if start > 0 {
-		b.WriteString("… ")
-	}
-	pos := start
+// cut returns text[start:end] as a fragment with the spans that lie in it.
+func cut(text string, start, end int, ss []span) Fragment {
+	f := Fragment{Text: strings.ReplaceAll(text[start:end], "\n", " "), Before: start > 0, After: end < len(text)}
 	for _, s := range ss {
-		if s.start < pos || s.end > end {
-			continue
+		if s.start >= start && s.end <= end {
+			f.Marks = append(f.Marks, [2]int{s.start - start, s.end - start})
 		}
-		b.WriteString(escape(text[pos:s.start]))
-		b.WriteString("<mark>")
-		b.WriteString(escape(text[s.start:s.end]))
-		b.WriteString("</mark>")
-		pos = s.end
 	}
-	b.WriteString(escape(text[pos:end]))
-	if end < len(text) {
-		b.WriteString(" …")
-	}
-	return b.String()
-}
-
-// escape HTML-escapes s and flattens line breaks: fragments are inline.
-func escape(s string) string {
-	return html.EscapeString(strings.ReplaceAll(s, "\n", " "))
+	return f
 }

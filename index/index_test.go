@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/parlq/parlq/index/indextest"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -362,7 +363,7 @@ func TestHighlightEscaping(t *testing.T) {
 	if len(res.Hits) != 1 || res.Hits[0].ID != b4 {
 		t.Fatalf("got %v; want [%s]", ids(res), b4)
 	}
-	h := res.Hits[0].Highlights
+	h := rendered(res.Hits[0].Highlights)
 	if len(h["title"]) != 1 || len(h["question"]) != 1 {
 		t.Fatalf("highlights: got %q; want one title and one question fragment", h)
 	}
@@ -385,13 +386,24 @@ func TestHighlightEscaping(t *testing.T) {
 	if len(res.Hits) != 1 {
 		t.Fatalf("script query: got %v; want [%s]", ids(res), b4)
 	}
-	assertInert(t, res.Hits[0].Highlights)
-	if got := res.Hits[0].Highlights["title"][0]; !strings.Contains(got, "&lt;<mark>script</mark>&gt;<mark>alert</mark>") {
+	assertInert(t, rendered(res.Hits[0].Highlights))
+	if got := rendered(res.Hits[0].Highlights)["title"][0]; !strings.Contains(got, "&lt;<mark>script</mark>&gt;<mark>alert</mark>") {
 		t.Errorf("probe fragment: got %q", got)
 	}
 }
 
 var tagRe = regexp.MustCompile(`<[^>]*>`)
+
+// rendered renders fragments as HTML, as the page and the API do.
+func rendered(h map[string][]Fragment) map[string][]string {
+	out := map[string][]string{}
+	for field, frags := range h {
+		for _, f := range frags {
+			out[field] = append(out[field], f.Render(html.EscapeString, "<mark>", "</mark>"))
+		}
+	}
+	return out
+}
 
 // assertInert fails if a fragment holds any tag but <mark> and </mark>, or
 // a raw '<' or '>' outside them.
@@ -423,10 +435,10 @@ func TestHighlightStemmedAndSynonyms(t *testing.T) {
 		u1: "<mark>Smart Cities</mark>: Data Protection",
 	}
 	for _, h := range res.Hits {
-		if got := h.Highlights["title"]; len(got) != 1 || got[0] != want[h.ID] {
+		if got := rendered(h.Highlights)["title"]; len(got) != 1 || got[0] != want[h.ID] {
 			t.Errorf("%s title: got %q; want %q", h.ID, got, want[h.ID])
 		}
-		assertInert(t, h.Highlights)
+		assertInert(t, rendered(h.Highlights))
 	}
 	// Without Highlight, no fragments are computed.
 	res, err = ix.Search(context.Background(), Request{Query: "smart city"})
@@ -435,7 +447,7 @@ func TestHighlightStemmedAndSynonyms(t *testing.T) {
 	}
 	for _, h := range res.Hits {
 		if h.Highlights != nil {
-			t.Errorf("%s: got highlights %q without asking", h.ID, h.Highlights)
+			t.Errorf("%s: got highlights %v without asking", h.ID, h.Highlights)
 		}
 	}
 }

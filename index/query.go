@@ -66,8 +66,6 @@ var prefixes = map[string]struct {
 	"year":        {kindKeyword, []string{"year"}},
 }
 
-// knownPrefixes lists the prefixes for error messages.
-const knownPrefixes = "title, question, answer, author, minister (addressee), source, assembly, legislature, session, status, type, language, number, year"
 
 type tokKind int
 

@@ -64,7 +64,7 @@ type Request struct {
 	Sort string
 	// Page is 1-based; Size defaults to DefaultSize and is capped at MaxSize.
 	Page, Size int
-	// Highlight adds fragments with the matches marked <mark>…</mark>.
+	// Highlight adds fragments of the texts with the matches marked.
 	Highlight bool
 }
 
@@ -88,8 +88,8 @@ type Hit struct {
 	Score  float64        `json:"score"`
 	Record parlq.Question `json:"record"`
 	// Highlights maps a record field (title, question, answer) to fragments
-	// of its text, HTML-escaped, with the matches in <mark>…</mark>.
-	Highlights map[string][]string `json:"highlights,omitempty"`
+	// of its text with the matches marked.
+	Highlights map[string][]Fragment `json:"highlights,omitempty"`
 }
 
 // FacetTerm is one value of a facet and the number of hits that have it.
@@ -98,19 +98,18 @@ type FacetTerm struct {
 	Count int    `json:"count"`
 }
 
-// filterFields are the keys Request.Filters accepts.
-var filterFields = map[string]bool{
-	"source": true, "assembly": true, "legislature": true, "session": true,
-	"status": true, "type": true, "language": true, "author": true,
-	"addressee": true, "year": true,
-}
+// filterFields are the keys Request.Filters accepts: the keyword fields
+// but the printed number, which is searched with the query (number:).
+var filterFields = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range keywordFields {
+		m[f] = f != "number"
+	}
+	return m
+}()
 
-// facetFields are the names Request.Facets accepts.
-var facetFields = map[string]bool{
-	"source": true, "legislature": true, "addressee": true, "author": true,
-	"status": true, "year": true, "assembly": true, "type": true,
-	"language": true, "session": true,
-}
+// facetFields are the names Request.Facets accepts: every filter.
+var facetFields = filterFields
 
 // sortFields maps a sort name to its index field ("" for relevance).
 var sortFields = map[string]string{

@@ -3,73 +3,14 @@ package server
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/api"
 	"github.com/parlq/parlq/index"
 )
-
-// SearchResponse is the body of GET /api/search and of `parlq search
-// --json`: the same shape everywhere.
-//
-//	{"total": 3, "page": 1, "size": 10, "took_ms": 1.2,
-//	 "hits": [{"id": "…", "score": 1.2, "record": {…}, "highlights": {"question": ["… <mark>smart</mark> city …"]}}],
-//	 "facets": {"addressee": [{"term": "Alain Maron", "count": 3}]}}
-//
-// Highlight fragments are HTML: text escaped, matches in <mark>…</mark>
-// (re-sanitised by NewSearchResponse, so they are safe to insert as HTML).
-type SearchResponse struct {
-	Total  uint64                       `json:"total"`
-	Page   int                          `json:"page"`
-	Size   int                          `json:"size"`
-	TookMS float64                      `json:"took_ms"`
-	Hits   []index.Hit                  `json:"hits"`
-	Facets map[string][]index.FacetTerm `json:"facets,omitempty"`
-	// Concepts are the synonym concepts the query named, each as the
-	// names searched for it in every language.
-	Concepts [][]string `json:"concepts,omitempty"`
-}
-
-// NewSearchResponse builds the response for res, with sanitised highlights
-// and an empty (not null) hit list when nothing matched.
-func NewSearchResponse(res *index.Result) SearchResponse {
-	out := SearchResponse{
-		Total:    res.Total,
-		Page:     res.Page,
-		Size:     res.Size,
-		TookMS:   float64(res.Took.Microseconds()) / 1000,
-		Hits:     make([]index.Hit, 0, len(res.Hits)),
-		Facets:   res.Facets,
-		Concepts: res.Concepts,
-	}
-	for _, h := range res.Hits {
-		if len(h.Highlights) > 0 {
-			hl := make(map[string][]string, len(h.Highlights))
-			for field, frags := range h.Highlights {
-				clean := make([]string, len(frags))
-				for i, f := range frags {
-					clean[i] = string(SanitizeHighlight(f))
-				}
-				hl[field] = clean
-			}
-			h.Highlights = hl
-		}
-		out.Hits = append(out.Hits, h)
-	}
-	return out
-}
-
-// WriteSearchJSON writes res as a SearchResponse, indented, to w.
-func WriteSearchJSON(w io.Writer, res *index.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(NewSearchResponse(res))
-}
 
 // search runs req against the index and records its latency.
 func (s *Server) search(ctx context.Context, req index.Request) (*index.Result, error) {
@@ -80,7 +21,7 @@ func (s *Server) search(ctx context.Context, req index.Request) (*index.Result, 
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
-	req, err := ParseQuery(r.URL.Query(), s.cfg.MaxResultWindow)
+	req, err := api.ParseSearch(r.URL.Query(), s.cfg.MaxResultWindow)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -90,7 +31,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, NewSearchResponse(res))
+	writeJSON(w, http.StatusOK, api.NewSearchResponse(res))
 }
 
 // VersionJSON is one stored version of a question in the API.

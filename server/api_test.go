@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"github.com/parlq/parlq/api"
 	"net/http"
 	"slices"
 	"strings"
@@ -11,16 +12,16 @@ import (
 )
 
 // searchJSON decodes a /api/search response.
-func searchJSON(t *testing.T, body string) SearchResponse {
+func searchJSON(t *testing.T, body string) api.SearchResponse {
 	t.Helper()
-	var r SearchResponse
+	var r api.SearchResponse
 	if err := json.Unmarshal([]byte(body), &r); err != nil {
 		t.Fatalf("decode search response: %v\n%s", err, body)
 	}
 	return r
 }
 
-func hitIDs(r SearchResponse) []string {
+func hitIDs(r api.SearchResponse) []string {
 	ids := make([]string, len(r.Hits))
 	for i, h := range r.Hits {
 		ids[i] = h.ID
@@ -34,7 +35,7 @@ func TestSearchAPI(t *testing.T) {
 		name    string
 		query   string
 		wantIDs []string // exact set, any order, when not nil
-		check   func(t *testing.T, r SearchResponse)
+		check   func(t *testing.T, r api.SearchResponse)
 	}{
 		{
 			name:    "one concept in three languages",
@@ -64,7 +65,7 @@ func TestSearchAPI(t *testing.T) {
 		{
 			name:  "facets",
 			query: query("q", "smart city", "facets", "source,status", "facets", "addressee"),
-			check: func(t *testing.T, r SearchResponse) {
+			check: func(t *testing.T, r api.SearchResponse) {
 				got := map[string]int{}
 				for _, ft := range r.Facets["source"] {
 					got[ft.Term] = ft.Count
@@ -80,11 +81,18 @@ func TestSearchAPI(t *testing.T) {
 		{
 			name:  "highlights are marked and escaped",
 			query: query("q", "ville intelligente", "source", "brussels"),
-			check: func(t *testing.T, r SearchResponse) {
+			check: func(t *testing.T, r api.SearchResponse) {
 				var frags []string
 				for _, h := range r.Hits {
 					for _, fs := range h.Highlights {
-						frags = append(frags, fs...)
+						for _, f := range fs {
+							frags = append(frags, f.HTML)
+							for _, m := range f.Marks {
+								if m[0] < 0 || m[1] > len(f.Text) || m[0] >= m[1] {
+									t.Errorf("mark %v outside the fragment text %q", m, f.Text)
+								}
+							}
+						}
 					}
 				}
 				all := strings.Join(frags, "\n")
@@ -99,7 +107,7 @@ func TestSearchAPI(t *testing.T) {
 		{
 			name:  "sort by received, newest first",
 			query: query("q", "smart city", "sort", "-received"),
-			check: func(t *testing.T, r SearchResponse) {
+			check: func(t *testing.T, r api.SearchResponse) {
 				want := []string{"brussels/prb/1002", "brussels/prb/1001", "ukparl/commons/2001", "brussels/prb/1003"}
 				if got := hitIDs(r); !slices.Equal(got, want) {
 					t.Errorf("order = %v; want %v", got, want)
@@ -109,7 +117,7 @@ func TestSearchAPI(t *testing.T) {
 		{
 			name:  "size is capped",
 			query: query("q", "transport", "size", "1000"),
-			check: func(t *testing.T, r SearchResponse) {
+			check: func(t *testing.T, r api.SearchResponse) {
 				if r.Size != index.MaxSize || len(r.Hits) != index.MaxSize {
 					t.Errorf("size %d, %d hits; want %d", r.Size, len(r.Hits), index.MaxSize)
 				}
@@ -121,7 +129,7 @@ func TestSearchAPI(t *testing.T) {
 		{
 			name:  "no hits is an empty list",
 			query: query("q", "zzzunknownword"),
-			check: func(t *testing.T, r SearchResponse) {
+			check: func(t *testing.T, r api.SearchResponse) {
 				if r.Hits == nil || r.Total != 0 {
 					t.Errorf("hits %v total %d; want [] and 0", r.Hits, r.Total)
 				}
@@ -308,7 +316,7 @@ func TestAPIRoutes(t *testing.T) {
 func TestSearchAPINamesConcepts(t *testing.T) {
 	_, ts := newTestServer(t, DefaultConfig(), nil)
 	status, _, body := get(t, ts, "/api/search"+query("q", "smart city"))
-	var r SearchResponse
+	var r api.SearchResponse
 	if err := json.Unmarshal([]byte(body), &r); err != nil || status != 200 {
 		t.Fatalf("status %d, %v", status, err)
 	}

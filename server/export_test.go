@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/parlq/parlq/api"
 	"net/http"
 	"slices"
 	"strings"
@@ -31,13 +32,13 @@ func TestExportCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CSV does not parse: %v", err)
 	}
-	if !slices.Equal(rows[0], CSVHeader) {
-		t.Errorf("header = %v; want %v", rows[0], CSVHeader)
+	if !slices.Equal(rows[0], api.CSVHeader) {
+		t.Errorf("header = %v; want %v", rows[0], api.CSVHeader)
 	}
 	if got := len(rows) - 1; got != bulkCount {
 		t.Fatalf("%d rows; want every hit, %d (more than one page)", got, bulkCount)
 	}
-	col := func(name string) int { return slices.Index(CSVHeader, name) }
+	col := func(name string) int { return slices.Index(api.CSVHeader, name) }
 	first := rows[1]
 	if first[col("id")] != "ukparl/commons/5000" {
 		t.Errorf("first row id %q; want ukparl/commons/5000 (sorted by received)", first[col("id")])
@@ -67,7 +68,7 @@ func TestExportCSVRecord(t *testing.T) {
 		t.Fatalf("%d rows; want header + 2", len(rows))
 	}
 	rec := map[string]string{}
-	for i, name := range CSVHeader {
+	for i, name := range api.CSVHeader {
 		rec[name] = rows[2][i]
 	}
 	want := map[string]string{
@@ -108,7 +109,7 @@ func TestExportJSONL(t *testing.T) {
 func TestExportEmptyAndBad(t *testing.T) {
 	_, ts := newTestServer(t, DefaultConfig(), nil)
 	status, _, body := get(t, ts, "/api/export"+query("q", "zzznothing"))
-	if status != 200 || body != strings.Join(CSVHeader, ",")+"\r\n" {
+	if status != 200 || body != strings.Join(api.CSVHeader, ",")+"\r\n" {
 		t.Errorf("empty export = %d %q; want 200 and the header row only", status, body)
 	}
 	for _, q := range []string{
@@ -123,17 +124,6 @@ func TestExportEmptyAndBad(t *testing.T) {
 		status, hdr, body := get(t, ts, "/api/export"+q)
 		if status != http.StatusBadRequest || !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") {
 			t.Errorf("export%s = %d %s; want a 400 JSON error", q, status, body)
-		}
-	}
-}
-
-func TestSafeCell(t *testing.T) {
-	for in, want := range map[string]string{
-		"=1+1": "'=1+1", "+33 2": "'+33 2", "-x": "'-x", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
-		"plain": "plain", "": "", "2024-01-01": "2024-01-01", "a=b": "a=b",
-	} {
-		if got := SafeCell(in); got != want {
-			t.Errorf("SafeCell(%q) = %q; want %q", in, got, want)
 		}
 	}
 }

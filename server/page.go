@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/api"
 	"github.com/parlq/parlq/catalog"
 	"github.com/parlq/parlq/index"
 )
@@ -101,19 +102,47 @@ var facetOrder = []struct{ name, label string }{
 }
 
 // sortOptions are the sort orders offered on the search page.
-var sortOptions = []struct{ value, label string }{
-	{"", "Best match"},
-	{"relevance", "Relevance"},
-	{"-received", "Newest received"},
-	{"received", "Oldest received"},
-	{"-answered", "Newest answered"},
-	{"answered", "Oldest answered"},
-	{"days_to_answer", "Fastest answered"},
-	{"-days_to_answer", "Slowest answered"},
+var sortLabels = map[string]string{
+	"":                "Best match",
+	"relevance":       "Relevance",
+	"-received":       "Newest received",
+	"received":        "Oldest received",
+	"-answered":       "Newest answered",
+	"answered":        "Oldest answered",
+	"days_to_answer":  "Fastest answered",
+	"-days_to_answer": "Slowest answered",
 }
 
-// languages offered in the language filter.
-var languages = []struct{ value, label string }{{"", "Any"}, {"fr", "Français"}, {"nl", "Nederlands"}, {"en", "English"}, {"de", "Deutsch"}}
+// sortOptions are the index's sorts (index.Sorts), labelled, after the
+// default ("").
+var sortOptions = func() []struct{ value, label string } {
+	out := []struct{ value, label string }{{"", sortLabels[""]}}
+	for _, v := range index.Sorts() {
+		label := sortLabels[v]
+		if label == "" {
+			label = v
+		}
+		out = append(out, struct{ value, label string }{v, label})
+	}
+	return out
+}()
+
+// languageNames names languages in themselves.
+var languageNames = map[string]string{"fr": "Français", "nl": "Nederlands", "en": "English", "de": "Deutsch"}
+
+// languages offered in the language filter: those the index stems
+// (index.Languages), after "Any".
+var languages = func() []struct{ value, label string } {
+	out := []struct{ value, label string }{{"", "Any"}}
+	for _, l := range index.Languages() {
+		name := languageNames[l]
+		if name == "" {
+			name = l
+		}
+		out = append(out, struct{ value, label string }{l, name})
+	}
+	return out
+}()
 
 type option struct {
 	Value, Label string
@@ -184,7 +213,7 @@ type searchView struct {
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	view := searchView{Title: "Search parliamentary questions", Heading: "Results", Dates: map[string]string{}, Harvesting: s.running.Load()}
-	req, err := parseQuery(v, kindPage, s.cfg.PageSize, s.cfg.MaxResultWindow)
+	req, err := api.ParsePage(v, s.cfg.PageSize, s.cfg.MaxResultWindow)
 	s.fillForm(&view, req)
 	if err != nil && view.Query == "" {
 		// A bad parameter must not cost the user the query they typed.
@@ -237,8 +266,8 @@ func (s *Server) fillForm(view *searchView, req index.Request) {
 	faceted := func(name string) bool {
 		return slices.ContainsFunc(facetOrder, func(f struct{ name, label string }) bool { return f.name == name })
 	}
-	base := requestValues(req)
-	for _, f := range FilterParams {
+	base := api.Values(req)
+	for _, f := range api.FilterParams {
 		for _, val := range req.Filters[f] {
 			if !faceted(f) && !(f == "language" && len(req.Filters[f]) == 1) {
 				view.Hidden = append(view.Hidden, option{Value: f, Label: val})
@@ -288,7 +317,7 @@ func (s *Server) fillResults(view *searchView, req index.Request, res *index.Res
 		}
 	}
 
-	base := requestValues(req)
+	base := api.Values(req)
 	if req.Sort == "-received" && req.Query == "" {
 		base.Del("sort") // the page's default; keep links short
 	}
@@ -352,7 +381,7 @@ func (s *Server) hitView(h index.Hit) hitView {
 	// The title is shown whole as the heading; fragments come from the texts.
 	for _, field := range []string{"question", "answer"} {
 		for _, f := range h.Highlights[field] {
-			hv.Fragments = append(hv.Fragments, SanitizeHighlight(f))
+			hv.Fragments = append(hv.Fragments, template.HTML(api.HTML(f)))
 		}
 	}
 	if len(hv.Fragments) > 3 {

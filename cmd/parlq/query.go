@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,14 +11,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
-	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/api"
 	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/index"
-	"github.com/parlq/parlq/server"
 )
 
 // queryFlags are the filters search and export share; they become the same
@@ -30,23 +27,46 @@ type queryFlags struct {
 	sort   string
 }
 
-// queryFlagNames maps a flag to the API parameter it sets.
-var queryFlagNames = []struct{ flag, param, usage string }{
-	{"source", "source", "only this source (repeatable)"},
-	{"assembly", "assembly", "only this assembly, e.g. PRB, commons (repeatable)"},
-	{"legislature", "legislature", "only this legislature, e.g. 24/29 (repeatable)"},
-	{"session", "session", "only this session (repeatable)"},
-	{"status", "status", "only this status: pending, answered, lapsed, withdrawn (repeatable)"},
-	{"type", "type", "only this question type (repeatable)"},
-	{"language", "language", "only this language: fr, nl, en (repeatable)"},
-	{"author", "author", "only questions by this member (repeatable)"},
-	{"minister", "addressee", "only questions to this minister (repeatable)"},
-	{"year", "year", "only questions received in this year (repeatable)"},
-	{"received-from", "received_from", "received on or after `YYYY-MM-DD`"},
-	{"received-to", "received_to", "received on or before `YYYY-MM-DD`"},
-	{"answered-from", "answered_from", "answered on or after `YYYY-MM-DD`"},
-	{"answered-to", "answered_to", "answered on or before `YYYY-MM-DD`"},
+// filterUsage explains the filter flags; every filter of the search
+// vocabulary (api.FilterParams) is a flag, named like the API parameter
+// but addressee, which is --minister.
+var filterUsage = map[string]string{
+	"source":      "only this source (repeatable)",
+	"assembly":    "only this assembly, e.g. PRB, commons (repeatable)",
+	"legislature": "only this legislature, e.g. 24/29 (repeatable)",
+	"session":     "only this session (repeatable)",
+	"status":      "only this status: pending, answered, lapsed, withdrawn (repeatable)",
+	"type":        "only this question type (repeatable)",
+	"language":    "only this language (repeatable)",
+	"author":      "only questions by this member (repeatable)",
+	"addressee":   "only questions to this minister (repeatable)",
+	"year":        "only questions received in this year (repeatable)",
 }
+
+// queryFlagNames maps a flag to the API parameter it sets.
+var queryFlagNames = func() []struct{ flag, param, usage string } {
+	var out []struct{ flag, param, usage string }
+	for _, p := range api.FilterParams {
+		name := p
+		if p == "addressee" {
+			name = "minister"
+		}
+		usage := filterUsage[p]
+		if usage == "" {
+			usage = "only records with this " + p + " (repeatable)"
+		}
+		out = append(out, struct{ flag, param, usage string }{name, p, usage})
+	}
+	for _, d := range []struct{ flag, param, usage string }{
+		{"received-from", "received_from", "received on or after `YYYY-MM-DD`"},
+		{"received-to", "received_to", "received on or before `YYYY-MM-DD`"},
+		{"answered-from", "answered_from", "answered on or after `YYYY-MM-DD`"},
+		{"answered-to", "answered_to", "answered on or before `YYYY-MM-DD`"},
+	} {
+		out = append(out, d)
+	}
+	return out
+}()
 
 func (q *queryFlags) register(fs *flag.FlagSet, facets bool) {
 	q.values = map[string]*multiFlag{}
@@ -55,9 +75,9 @@ func (q *queryFlags) register(fs *flag.FlagSet, facets bool) {
 		q.values[f.param] = m
 		fs.Var(m, f.flag, f.usage)
 	}
-	fs.StringVar(&q.sort, "sort", "", "relevance (default), received, -received, answered, -answered, days_to_answer, -days_to_answer")
+	fs.StringVar(&q.sort, "sort", "", "order: "+strings.Join(index.Sorts(), ", ")+" (default relevance)")
 	if facets {
-		fs.StringVar(&q.facets, "facets", "", "comma list of facets to count: source, legislature, addressee, author, status, year, assembly, type")
+		fs.StringVar(&q.facets, "facets", "", "comma list of facets to count: "+strings.Join(index.Facets(), ", "))
 	}
 }
 
@@ -160,7 +180,7 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 	if !*asJSON && qf.facets == "" {
 		v.Set("facets", "source,status,addressee")
 	}
-	req, err := server.ParseQuery(v, index.MaxWindow)
+	req, err := api.ParseSearch(v, index.MaxWindow)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -194,14 +214,14 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 			_, err = env.Stdout.Write(buf.Bytes())
 			return err
 		}
-		var sr server.SearchResponse
+		var sr api.SearchResponse
 		if err := json.NewDecoder(body).Decode(&sr); err != nil {
 			return fmt.Errorf("server: %w", err)
 		}
-		res = &index.Result{Total: sr.Total, Hits: sr.Hits, Facets: sr.Facets, Page: sr.Page, Size: sr.Size, Concepts: sr.Concepts}
+		res = sr.Result()
 	}
 	if *asJSON {
-		return server.WriteSearchJSON(env.Stdout, res)
+		return api.WriteSearchJSON(env.Stdout, res)
 	}
 	printResult(env.Stdout, res, req)
 	return nil
@@ -215,8 +235,6 @@ func queryErr(err error) error {
 	}
 	return err
 }
-
-var markTag = regexp.MustCompile(`</?mark>`)
 
 // printResult writes a result for a person at a terminal.
 func printResult(w io.Writer, res *index.Result, req index.Request) {
@@ -252,19 +270,14 @@ func printResult(w io.Writer, res *index.Result, req index.Request) {
 		fmt.Fprintf(w, "   %s\n", who)
 		for _, field := range []string{"title", "question", "answer"} {
 			for _, frag := range h.Highlights[field] {
-				frag = markTag.ReplaceAllStringFunc(frag, func(tag string) string {
-					if tag == "<mark>" {
-						return "«"
-					}
-					return "»"
-				})
-				fmt.Fprintf(w, "   %s: …%s…\n", field, strings.Join(strings.Fields(unescapeHTML(frag)), " "))
+				text := frag.Render(func(s string) string { return s }, "«", "»")
+				fmt.Fprintf(w, "   %s: %s\n", field, strings.Join(strings.Fields(text), " "))
 				break
 			}
 		}
 		fmt.Fprintf(w, "   %s\n\n", q.URL)
 	}
-	for _, name := range []string{"source", "status", "addressee", "author", "legislature", "year", "assembly", "type"} {
+	for _, name := range index.Facets() {
 		terms := res.Facets[name]
 		if len(terms) == 0 {
 			continue
@@ -275,11 +288,6 @@ func printResult(w io.Writer, res *index.Result, req index.Request) {
 		}
 		fmt.Fprintf(w, "%s: %s\n", name, strings.Join(parts, ", "))
 	}
-}
-
-func unescapeHTML(s string) string {
-	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&quot;", `"`, "&#39;", "'", "&amp;", "&")
-	return r.Replace(s)
 }
 
 // reorder moves flags after positional arguments to the front, so that
@@ -326,15 +334,12 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if err := parseFlags(fs, reorder(fs, args)); err != nil {
 		return err
 	}
-	if *format != "csv" && *format != "jsonl" {
-		return fmt.Errorf("%w: --format must be csv or jsonl, not %q", errUsage, *format)
-	}
 	v := qf.params(strings.Join(fs.Args(), " "))
-	req, err := server.ParseQuery(v, index.MaxWindow)
+	v.Set("format", *format)
+	req, fm, err := api.ParseExport(v)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	req.Highlight = false
 	t, closeFn, err := openQueryTarget(ctx, env, *data, *srv)
 	if err != nil {
 		return err
@@ -353,7 +358,6 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		w = f
 	}
 	if t.ix == nil {
-		v.Set("format", *format)
 		body, err := t.get(ctx, "/api/export", v)
 		if err != nil {
 			return err
@@ -362,7 +366,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		if _, err := io.Copy(w, body); err != nil {
 			return err
 		}
-	} else if err := exportLocal(ctx, t.ix, req, *format, w); err != nil {
+	} else if err := exportLocal(ctx, t.ix, req, fm, w); err != nil {
 		return err
 	}
 	if f != nil {
@@ -387,35 +391,12 @@ func dirOf(path string) string {
 	return "."
 }
 
-// exportLocal streams every hit of req from the index as CSV or JSON Lines.
-func exportLocal(ctx context.Context, ix *index.Index, req index.Request, format string, w io.Writer) error {
-	var encode func(*parlq.Question) error
-	var flush func() error
-	switch format {
-	case "csv":
-		cw := csv.NewWriter(w)
-		cw.UseCRLF = true // RFC 4180, as the server's export
-		if err := cw.Write(server.CSVHeader); err != nil {
-			return err
-		}
-		encode = func(q *parlq.Question) error { return cw.Write(server.CSVRow(q)) }
-		flush = func() error { cw.Flush(); return cw.Error() }
-	default:
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		encode = func(q *parlq.Question) error {
-			if err := enc.Encode(q); err != nil {
-				return err
-			}
-			_, err := w.Write(buf.Bytes())
-			buf.Reset()
-			return err
-		}
-		flush = func() error { return nil }
-	}
-	err := ix.All(ctx, req, func(h index.Hit) error { return encode(&h.Record) })
-	if ferr := flush(); err == nil {
-		err = ferr
+// exportLocal streams every hit of req from the index in format f.
+func exportLocal(ctx context.Context, ix *index.Index, req index.Request, f api.Format, w io.Writer) error {
+	enc := api.NewEncoder(f, w)
+	err := ix.All(ctx, req, func(h index.Hit) error { return enc.Encode(&h.Record) })
+	if cerr := enc.Close(); err == nil {
+		err = cerr
 	}
 	return queryErr(err)
 }

@@ -1,4 +1,10 @@
-package server
+// Package api is parlq's search wire format, shared by the HTTP API, the
+// search page, the CLI and exports: the query parameters of a search
+// (ParseSearch, ParseExport, ParsePage, Values), the JSON response
+// (SearchResponse), and the CSV and JSON Lines encodings of records
+// (NewEncoder). The vocabulary of filters, facets and sorts comes from the
+// index (index.Filters…), so the three faces offer the same names.
+package api
 
 import (
 	"fmt"
@@ -12,7 +18,7 @@ import (
 
 // FilterParams are the query parameters that filter on a keyword field;
 // each may be repeated (status=pending&status=answered means either).
-var FilterParams = []string{"source", "assembly", "legislature", "session", "status", "type", "language", "author", "addressee", "year"}
+var FilterParams = index.Filters()
 
 // dateParams are the date-range parameters, "YYYY-MM-DD", bounds included.
 var dateParams = []string{"received_from", "received_to", "answered_from", "answered_to"}
@@ -20,6 +26,9 @@ var dateParams = []string{"received_from", "received_to", "answered_from", "answ
 // queryKind says which parameters an endpoint takes besides the query,
 // filters, date ranges and sort that every search endpoint takes.
 type queryKind int
+
+// DefaultExportSize is the chunk an export reads the index with.
+const DefaultExportSize = index.MaxSize
 
 const (
 	kindSearch queryKind = iota // page, size, facets, highlight
@@ -43,15 +52,40 @@ func (k queryKind) allowed(name string) bool {
 	return false
 }
 
-// ParseQuery turns the query string of GET /api/search into an index
+// ParseSearch turns the query string of GET /api/search into an index
 // request: q, repeated filter parameters (see FilterParams),
 // received_from/received_to/answered_from/answered_to, facets (comma
 // separated or repeated), sort, page (from 1), size (capped at
 // index.MaxSize) and highlight (true by default). Empty values count as
 // absent. An unknown parameter, a bad number or paging past maxWindow hits is
-// an *index.QueryError. The CLI may use it to read the same parameters.
-func ParseQuery(v url.Values, maxWindow int) (index.Request, error) {
+// an *index.QueryError. The CLI reads its flags through it too.
+func ParseSearch(v url.Values, maxWindow int) (index.Request, error) {
 	return parseQuery(v, kindSearch, index.DefaultSize, maxWindow)
+}
+
+// ParseExport reads the parameters of GET /api/export: those of a search
+// that select hits, and format; it returns the request and the format
+// (Format, default CSV).
+func ParseExport(v url.Values) (index.Request, Format, error) {
+	formats := nonEmpty(v["format"])
+	format := CSV
+	if len(formats) > 1 {
+		return index.Request{}, "", &index.QueryError{Field: "format", Msg: "format given more than once"}
+	}
+	if len(formats) == 1 {
+		format = Format(formats[0])
+		if !format.Valid() {
+			return index.Request{}, "", &index.QueryError{Field: "format", Msg: fmt.Sprintf("format %q is not csv or jsonl", formats[0])}
+		}
+	}
+	req, err := parseQuery(v, kindExport, DefaultExportSize, 0)
+	return req, format, err
+}
+
+// ParsePage reads the parameters of the HTML search page: those of a
+// search but facets, size and highlight, which the page chooses.
+func ParsePage(v url.Values, pageSize, maxWindow int) (index.Request, error) {
+	return parseQuery(v, kindPage, pageSize, maxWindow)
 }
 
 // parseQuery reads the parameters of kind k; defSize is the page size when
@@ -169,9 +203,9 @@ func nonEmpty(vals []string) []string {
 	return out
 }
 
-// requestValues is the inverse of parseQuery for the query, filters, dates
-// and sort of req: the parameters that select hits.
-func requestValues(req index.Request) url.Values {
+// Values is the inverse of the parsers for the query, filters, dates and
+// sort of req: the parameters that select hits.
+func Values(req index.Request) url.Values {
 	v := url.Values{}
 	if req.Query != "" {
 		v.Set("q", req.Query)

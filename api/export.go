@@ -1,0 +1,163 @@
+package api
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parlq/parlq"
+)
+
+// Format is an export format.
+type Format string
+
+// Export formats.
+const (
+	// CSV is RFC 4180 with a header row (CSVHeader), CRLF line ends.
+	CSV Format = "csv"
+	// JSONL is JSON Lines: one whole record per line.
+	JSONL Format = "jsonl"
+)
+
+// Valid reports whether f is a known format.
+func (f Format) Valid() bool { return f == CSV || f == JSONL }
+
+// ContentType is the media type of an export in f.
+func (f Format) ContentType() string {
+	if f == JSONL {
+		return "application/x-ndjson; charset=utf-8"
+	}
+	return "text/csv; charset=utf-8; header=present"
+}
+
+// CSVHeader is the header row of a CSV export: the record's JSON field
+// names, with author and addressee flattened (author_name, author_party…),
+// days_to_answer computed, and capture reduced to its WARC record id.
+//
+// acts holds one line per act, "date — act — actor — reference — page"
+// with empty parts left out; related and attachments hold one id or URL per
+// line. JSON Lines keeps every structure as it is.
+var CSVHeader = []string{
+	"id", "source", "parliament", "assembly", "url", "language", "type", "number", "title",
+	"author_name", "author_party", "addressee_name", "addressee_role", "addressee_body",
+	"legislature", "session", "received", "published", "answered", "days_to_answer",
+	"holding_answered", "corrected", "status", "question", "answer", "acts",
+	"related", "attachments", "version", "fetched_at", "capture_record_id", "parser_version",
+}
+
+// CSVRow flattens q into the columns of CSVHeader, guarded against formula
+// injection (see SafeCell).
+func CSVRow(q *parlq.Question) []string {
+	acts := make([]string, len(q.Acts))
+	for i, a := range q.Acts {
+		var parts []string
+		for _, p := range []string{a.Date, a.Act, a.Actor, a.Reference, a.Page} {
+			if p != "" {
+				parts = append(parts, p)
+			}
+		}
+		acts[i] = strings.Join(parts, " — ")
+	}
+	atts := make([]string, len(q.Attachments))
+	for i, a := range q.Attachments {
+		atts[i] = a.URL
+	}
+	days := ""
+	if d := q.DaysToAnswer(); d >= 0 {
+		days = strconv.Itoa(d)
+	}
+	version := ""
+	if q.Version > 0 {
+		version = strconv.Itoa(q.Version)
+	}
+	fetched := ""
+	if !q.FetchedAt.IsZero() {
+		fetched = q.FetchedAt.UTC().Format(time.RFC3339)
+	}
+	capture := ""
+	if q.Capture != nil {
+		capture = q.Capture.RecordID
+	}
+	row := []string{
+		q.ID, q.Source, q.Parliament, q.Assembly, q.URL, q.Language, string(q.Type), q.Number, q.Title,
+		q.Author.Name, q.Author.Party, q.Addressee.Name, q.Addressee.Role, q.Addressee.Body,
+		q.Legislature, q.Session, q.Received, q.Published, q.Answered, days,
+		q.HoldingAnswered, q.Corrected, string(q.Status), q.Question, q.Answer, strings.Join(acts, "\n"),
+		strings.Join(q.Related, "\n"), strings.Join(atts, "\n"), version, fetched, capture, q.ParserVersion,
+	}
+	for i, c := range row {
+		row[i] = SafeCell(c)
+	}
+	return row
+}
+
+// SafeCell defuses a cell a spreadsheet would run as a formula: one that
+// starts with =, +, -, @, a tab or a carriage return gets a leading
+// apostrophe (the OWASP advice for CSV injection).
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// Encoder writes records in one export format.
+type Encoder interface {
+	// Encode writes one record.
+	Encode(q *parlq.Question) error
+	// Flush writes what is buffered to the underlying writer.
+	Flush() error
+	// Close writes what an export still needs (the CSV header of an empty
+	// export) and flushes; it does not close the underlying writer.
+	Close() error
+}
+
+// NewEncoder returns an encoder of records in f to w.
+func NewEncoder(f Format, w io.Writer) Encoder {
+	if f == JSONL {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return jsonlEncoder{enc}
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180
+	return &csvEncoder{w: cw}
+}
+
+type csvEncoder struct {
+	w      *csv.Writer
+	header bool
+}
+
+func (e *csvEncoder) writeHeader() error {
+	if e.header {
+		return nil
+	}
+	e.header = true
+	return e.w.Write(CSVHeader)
+}
+
+func (e *csvEncoder) Encode(q *parlq.Question) error {
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	return e.w.Write(CSVRow(q))
+}
+
+func (e *csvEncoder) Flush() error { e.w.Flush(); return e.w.Error() }
+
+func (e *csvEncoder) Close() error {
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	return e.Flush()
+}
+
+type jsonlEncoder struct{ enc *json.Encoder }
+
+func (e jsonlEncoder) Encode(q *parlq.Question) error { return e.enc.Encode(q) }
+func (e jsonlEncoder) Flush() error                   { return nil }
+func (e jsonlEncoder) Close() error                   { return nil }

@@ -1,0 +1,107 @@
+package api
+
+import (
+	"encoding/json"
+	"html"
+	"io"
+
+	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/index"
+)
+
+// SearchResponse is the body of GET /api/search and of `parlq search
+// --json`: the same shape everywhere.
+//
+//	{"total": 3, "page": 1, "size": 10, "took_ms": 1.2,
+//	 "hits": [{"id": "…", "score": 1.2, "record": {…},
+//	           "highlights": {"question": [{"text": "… smart city …", "marks": [[2, 7]], "before": true,
+//	                                        "html": "… <mark>smart</mark> city …"}]}}],
+//	 "facets": {"addressee": [{"term": "Alain Maron", "count": 3}]},
+//	 "concepts": [["smart city", "ville intelligente", "slimme stad"]]}
+type SearchResponse struct {
+	Total  uint64                       `json:"total"`
+	Page   int                          `json:"page"`
+	Size   int                          `json:"size"`
+	TookMS float64                      `json:"took_ms"`
+	Hits   []Hit                        `json:"hits"`
+	Facets map[string][]index.FacetTerm `json:"facets,omitempty"`
+	// Concepts are the synonym concepts the query named, each as the
+	// names searched for it in every language.
+	Concepts [][]string `json:"concepts,omitempty"`
+}
+
+// Hit is one matching record.
+type Hit struct {
+	ID     string         `json:"id"`
+	Score  float64        `json:"score"`
+	Record parlq.Question `json:"record"`
+	// Highlights maps a record field (title, question, answer) to fragments
+	// of its text with the matches marked.
+	Highlights map[string][]Fragment `json:"highlights,omitempty"`
+}
+
+// Fragment is a highlight fragment as the index gives it (text and match
+// offsets) and rendered as HTML: the text escaped, each match in
+// <mark>…</mark>, an ellipsis where the text was cut.
+type Fragment struct {
+	index.Fragment
+	HTML string `json:"html"`
+}
+
+// HTML renders a fragment as escaped HTML with <mark> around the matches.
+func HTML(f index.Fragment) string { return f.Render(html.EscapeString, "<mark>", "</mark>") }
+
+// NewSearchResponse builds the response for res, with an empty (not null)
+// hit list when nothing matched.
+func NewSearchResponse(res *index.Result) SearchResponse {
+	out := SearchResponse{
+		Total:    res.Total,
+		Page:     res.Page,
+		Size:     res.Size,
+		TookMS:   float64(res.Took.Microseconds()) / 1000,
+		Hits:     make([]Hit, 0, len(res.Hits)),
+		Facets:   res.Facets,
+		Concepts: res.Concepts,
+	}
+	for _, h := range res.Hits {
+		hit := Hit{ID: h.ID, Score: h.Score, Record: h.Record}
+		if len(h.Highlights) > 0 {
+			hit.Highlights = make(map[string][]Fragment, len(h.Highlights))
+			for field, frags := range h.Highlights {
+				out := make([]Fragment, len(frags))
+				for i, f := range frags {
+					out[i] = Fragment{Fragment: f, HTML: HTML(f)}
+				}
+				hit.Highlights[field] = out
+			}
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	return out
+}
+
+// Result turns a response read from a server back into the index's result.
+func (r SearchResponse) Result() *index.Result {
+	res := &index.Result{Total: r.Total, Page: r.Page, Size: r.Size, Facets: r.Facets, Concepts: r.Concepts}
+	for _, h := range r.Hits {
+		hit := index.Hit{ID: h.ID, Score: h.Score, Record: h.Record}
+		if len(h.Highlights) > 0 {
+			hit.Highlights = map[string][]index.Fragment{}
+			for field, frags := range h.Highlights {
+				for _, f := range frags {
+					hit.Highlights[field] = append(hit.Highlights[field], f.Fragment)
+				}
+			}
+		}
+		res.Hits = append(res.Hits, hit)
+	}
+	return res
+}
+
+// WriteSearchJSON writes res as a SearchResponse, indented, to w.
+func WriteSearchJSON(w io.Writer, res *index.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(NewSearchResponse(res))
+}

@@ -66,7 +66,6 @@ var prefixes = map[string]struct {
 	"year":        {kindKeyword, []string{"year"}},
 }
 
-
 type tokKind int
 
 const (

@@ -506,39 +506,89 @@ func (ix *Index) Rebuild(ctx context.Context, source string, each func(yield fun
 	if closed {
 		return 0, ErrClosed
 	}
-	ix.rebuildMu.Lock()
-	if ix.rebuilds[source] != nil {
-		ix.rebuildMu.Unlock()
-		return 0, fmt.Errorf("rebuild %s: a rebuild of this source is already running", source)
+	pending, err := ix.logWrites(source)
+	if err != nil {
+		return 0, err
 	}
-	pending := &[]op{}
-	ix.rebuilds[source] = pending
-	ix.rebuildMu.Unlock()
-	stopLogging := func() {
-		ix.rebuildMu.Lock()
-		delete(ix.rebuilds, source)
-		ix.rebuildMu.Unlock()
-	}
-
 	tmp, err := os.MkdirTemp(ix.dir, rebuildPrefix+source+"-")
 	if err != nil {
-		stopLogging()
+		ix.stopLogging(source)
 		return 0, fmt.Errorf("rebuild %s: %w", source, err)
 	}
 	fresh := filepath.Join(tmp, "index")
 	bi, err := ix.create(fresh, true)
 	if err != nil {
-		stopLogging()
+		ix.stopLogging(source)
 		os.RemoveAll(tmp)
 		return 0, fmt.Errorf("rebuild %s: %w", source, err)
 	}
 	fail := func(err error) (int, error) {
-		stopLogging()
+		ix.stopLogging(source)
 		bi.Close()
 		os.RemoveAll(tmp)
 		return 0, fmt.Errorf("rebuild %s: %w", source, err)
 	}
+	n, err := ix.fill(ctx, bi, source, each)
+	if err == nil {
+		err = compact(ctx, bi)
+	}
+	if err != nil {
+		return fail(err)
+	}
 
+	// Swap, with every reader and writer kept out.
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return fail(ErrClosed)
+	}
+	ops := ix.stopLogging(source)
+	if err := applyOps(context.Background(), bi, *pending, ix.opts.BatchSize); err != nil {
+		return fail(err)
+	}
+	if err := syncBulk(bi); err != nil {
+		return fail(err)
+	}
+	if err := bi.Close(); err != nil {
+		os.RemoveAll(tmp)
+		return 0, fmt.Errorf("rebuild %s: close new index: %w", source, err)
+	}
+	if err := ix.swap(source, fresh, tmp); err != nil {
+		return 0, err
+	}
+	ix.log.Info("rebuilt source index", "source", source, "records", n, "replayed", ops)
+	return n, nil
+}
+
+// logWrites starts keeping the writes made to source while it is rebuilt,
+// to be replayed onto the new index before it is swapped in.
+func (ix *Index) logWrites(source string) (*[]op, error) {
+	ix.rebuildMu.Lock()
+	defer ix.rebuildMu.Unlock()
+	if ix.rebuilds[source] != nil {
+		return nil, fmt.Errorf("rebuild %s: a rebuild of this source is already running", source)
+	}
+	pending := &[]op{}
+	ix.rebuilds[source] = pending
+	return pending, nil
+}
+
+// stopLogging stops keeping the writes to source and returns how many
+// were kept.
+func (ix *Index) stopLogging(source string) int {
+	ix.rebuildMu.Lock()
+	defer ix.rebuildMu.Unlock()
+	n := 0
+	if p := ix.rebuilds[source]; p != nil {
+		n = len(*p)
+	}
+	delete(ix.rebuilds, source)
+	return n
+}
+
+// fill indexes every record each yields into bi, in batches, checking that
+// each belongs to source.
+func (ix *Index) fill(ctx context.Context, bi bleve.Index, source string, each func(yield func(*parlq.Question) error) error) (int, error) {
 	n := 0
 	batch := bi.NewBatch()
 	flush := func() error {
@@ -551,7 +601,7 @@ func (ix *Index) Rebuild(ctx context.Context, source string, each func(yield fun
 		batch.Reset()
 		return nil
 	}
-	err = each(func(q *parlq.Question) error {
+	err := each(func(q *parlq.Question) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -578,33 +628,14 @@ func (ix *Index) Rebuild(ctx context.Context, source string, each func(yield fun
 	if err == nil {
 		err = flush()
 	}
-	if err == nil {
-		err = compact(ctx, bi)
-	}
-	if err != nil {
-		return fail(err)
-	}
+	return n, err
+}
 
-	// Swap, with every reader and writer kept out.
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if ix.closed {
-		return fail(ErrClosed)
-	}
-	ix.rebuildMu.Lock()
-	ops := *pending
-	delete(ix.rebuilds, source)
-	ix.rebuildMu.Unlock()
-	if err := applyOps(context.Background(), bi, ops, ix.opts.BatchSize); err != nil {
-		return fail(err)
-	}
-	if err := syncBulk(bi); err != nil {
-		return fail(err)
-	}
-	if err := bi.Close(); err != nil {
-		os.RemoveAll(tmp)
-		return 0, fmt.Errorf("rebuild %s: close new index: %w", source, err)
-	}
+// swap puts the closed, complete index at fresh in the place of source's
+// live one, setting the old one aside until the new one is open, so that a
+// crash at any point leaves one of them in place (see recover). The caller
+// holds mu.
+func (ix *Index) swap(source, fresh, tmp string) error {
 	live := filepath.Join(ix.dir, source)
 	aside := filepath.Join(ix.dir, oldPrefix+source)
 	if old := ix.sources[source]; old != nil {
@@ -615,7 +646,7 @@ func (ix *Index) Rebuild(ctx context.Context, source string, each func(yield fun
 		}
 		if err := os.Rename(live, aside); err != nil {
 			err = fmt.Errorf("rebuild %s: set old index aside: %w", source, err)
-			return 0, errors.Join(err, ix.reopen(source, live), os.RemoveAll(tmp))
+			return errors.Join(err, ix.reopen(source, live), os.RemoveAll(tmp))
 		}
 	}
 	if err := os.Rename(fresh, live); err != nil {
@@ -623,16 +654,15 @@ func (ix *Index) Rebuild(ctx context.Context, source string, each func(yield fun
 		if _, statErr := os.Stat(aside); statErr == nil {
 			err = errors.Join(err, os.Rename(aside, live), ix.reopen(source, live))
 		}
-		return 0, errors.Join(err, os.RemoveAll(tmp))
+		return errors.Join(err, os.RemoveAll(tmp))
 	}
 	if err := ix.reopen(source, live); err != nil {
-		return 0, fmt.Errorf("rebuild %s: %w", source, err)
+		return fmt.Errorf("rebuild %s: %w", source, err)
 	}
 	if err := errors.Join(os.RemoveAll(aside), os.RemoveAll(tmp)); err != nil {
 		ix.log.Warn("removing replaced index", "source", source, "err", err)
 	}
-	ix.log.Info("rebuilt source index", "source", source, "records", n, "replayed", len(ops))
-	return n, nil
+	return nil
 }
 
 // compact persists a freshly loaded bulk index and merges it into one

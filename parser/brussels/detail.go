@@ -480,17 +480,35 @@ func readSection(root *html.Node) (f fields, missing []string) {
 	} else {
 		f.title = inlineText(c.h3)
 	}
-
 	if c.dl == nil {
 		missing = append(missing, "author and addressee list (<dl>)")
 	} else {
 		missing = append(missing, readPersons(c.dl, &f)...)
 	}
+	seen := readLabels(c.bold, &f)
+	for _, l := range labelNames {
+		if seen[l.key] == nil {
+			missing = append(missing, fmt.Sprintf("label %q", l.name+":"))
+		}
+	}
+	bad := readDates(seen, &f)
+	actsBad, found := readActs(c.tables, &f)
+	if !found {
+		missing = append(missing, "procedure table (Date | Intitulé de l'acte | de | Référence | page)")
+	}
+	missing = append(missing, append(bad, actsBad...)...)
+	readTexts(c.bold, &f)
+	return f, missing
+}
 
+// readLabels finds the first bold label of each kind of the date table,
+// and takes the publication links (Référence) that follow its dates as
+// attachments.
+func readLabels(bold []*html.Node, f *fields) map[string]*html.Node {
 	seen := map[string]*html.Node{}
 	var dateTable *html.Node
 	var lastDate string
-	for _, b := range c.bold {
+	for _, b := range bold {
 		key := labels[normLabel(b)]
 		switch key {
 		case "", labQuestion, labAnswer:
@@ -517,12 +535,12 @@ func readSection(root *html.Node) (f fields, missing []string) {
 		}
 		lastDate = key
 	}
-	for _, l := range labelNames {
-		if seen[l.key] == nil {
-			missing = append(missing, fmt.Sprintf("label %q", l.name+":"))
-		}
-	}
-	var bad []string
+	return seen
+}
+
+// readDates reads the values after the date table's labels; it returns
+// what is not a date where a date should be.
+func readDates(seen map[string]*html.Node, f *fields) (bad []string) {
 	date := func(key string, dst *string) {
 		if b := seen[key]; b != nil {
 			v, _ := valueAfter(b)
@@ -542,9 +560,14 @@ func readSection(root *html.Node) (f fields, missing []string) {
 	if b := seen[labSession]; b != nil {
 		f.session, _ = valueAfter(b)
 	}
+	return bad
+}
 
-	var actsTable *html.Node
-	for _, t := range c.tables {
+// readActs reads the procedure table (Date | Intitulé de l'acte | de |
+// Référence | page), the first five-column table headed by a date; found
+// says whether there is one, bad lists rows without a proper date.
+func readActs(tables []*html.Node, f *fields) (bad []string, found bool) {
+	for _, t := range tables {
 		rows := tableRows(t)
 		if len(rows) == 0 {
 			continue
@@ -556,7 +579,6 @@ func readSection(root *html.Node) (f fields, missing []string) {
 		if h := normLabel(head[0]); h != "date" && h != "datum" {
 			continue
 		}
-		actsTable = t
 		for _, r := range rows[1:] {
 			cells := rowCells(r)
 			if len(cells) < 5 {
@@ -580,17 +602,17 @@ func readSection(root *html.Node) (f fields, missing []string) {
 			}
 			f.acts = append(f.acts, a)
 		}
-		break
+		return bad, true
 	}
-	if actsTable == nil {
-		missing = append(missing, "procedure table (Date | Intitulé de l'acte | de | Référence | page)")
-	}
-	missing = append(missing, bad...)
+	return nil, false
+}
 
-	// The Question and Réponse label cells are never closed: the parser
-	// closes them at the next <td>, so the text is the next cell.
+// readTexts reads the question and the answer. The Question and Réponse
+// label cells are never closed: the parser closes them at the next <td>,
+// so the text is the next cell.
+func readTexts(bold []*html.Node, f *fields) {
 	var questionCell *html.Node
-	for _, b := range c.bold {
+	for _, b := range bold {
 		if labels[normLabel(b)] != labQuestion {
 			continue
 		}
@@ -600,7 +622,7 @@ func readSection(root *html.Node) (f fields, missing []string) {
 			break
 		}
 	}
-	for _, b := range c.bold {
+	for _, b := range bold {
 		if labels[normLabel(b)] != labAnswer || (questionCell != nil && within(b, questionCell)) {
 			continue
 		}
@@ -609,7 +631,6 @@ func readSection(root *html.Node) (f fields, missing []string) {
 			break
 		}
 	}
-	return f, missing
 }
 
 // readPersons reads the author ("de") and addressee ("à") from the <dl>.

@@ -9,7 +9,6 @@ import (
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/catalog"
 	"github.com/parlq/parlq/crawler"
-	"github.com/parlq/parlq/index"
 )
 
 // Status is the read-model of a data directory: what "parlq status" prints,
@@ -104,33 +103,13 @@ func newRunStatus(r *catalog.Run) *RunStatus {
 // Status reads the status of sources (nil: every source the catalog knows
 // or the dataset harvests) at now.
 func (d *Dataset) Status(ctx context.Context, sources []parlq.Source, now time.Time) (*Status, error) {
-	return ReadStatus(ctx, StatusInput{Dir: d.dir, Catalog: d.cat, Index: d.ix, Jobs: d.opts.Jobs}, sources, now)
-}
-
-// StatusInput is what a status is read from: a data directory's catalog,
-// its index (nil: not open) and harvest jobs.
-type StatusInput struct {
-	Dir     string
-	Catalog *catalog.Catalog
-	Index   *index.Index
-	Jobs    []Job
-}
-
-// ReadStatus reads the status of sources (nil: every source the catalog
-// knows or the jobs harvest) at now. Dataset.Status is the usual way; this
-// serves stand-ins of a dataset in tests.
-func ReadStatus(ctx context.Context, in StatusInput, sources []parlq.Source, now time.Time) (*Status, error) {
-	d := &Dataset{dir: in.Dir, cat: in.Catalog, ix: in.Index, opts: Options{Jobs: in.Jobs}}
 	if sources == nil {
 		var err error
 		if sources, err = d.knownSources(ctx); err != nil {
 			return nil, err
 		}
 	}
-	out := &Status{Data: d.dir, Documents: -1, Sources: map[string]*SourceStatus{}}
-	if d.dir != "" {
-		out.Writer = CurrentHolder(d.dir)
-	}
+	out := &Status{Data: d.dir, Writer: CurrentHolder(d.dir), Documents: -1, Sources: map[string]*SourceStatus{}}
 	if d.ix != nil {
 		n, err := d.ix.Count()
 		if err != nil {

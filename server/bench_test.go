@@ -93,7 +93,7 @@ func benchIndex(b *testing.B) *index.Index {
 // requests per second and the latency percentiles seen by the clients.
 func BenchmarkSearchAPI(b *testing.B) {
 	ix := benchIndex(b)
-	s := New(DefaultConfig(), &testStore{ix: ix, cat: testFixture(b).cat})
+	s := New(DefaultConfig(), &testStore{ds: testFixture(b).ds, ix: ix, cat: testFixture(b).cat})
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 	paths := benchPaths
@@ -152,7 +152,7 @@ func BenchmarkSearchAPI(b *testing.B) {
 // highlights and template) for one client.
 func BenchmarkSearchPage(b *testing.B) {
 	ix := benchIndex(b)
-	s := New(DefaultConfig(), &testStore{ix: ix, cat: testFixture(b).cat})
+	s := New(DefaultConfig(), &testStore{ds: testFixture(b).ds, ix: ix, cat: testFixture(b).cat})
 	h := s.Handler()
 	req := httptest.NewRequest("GET", "/?q=smart+city", nil)
 	b.ResetTimer()
@@ -169,7 +169,7 @@ func BenchmarkSearchPage(b *testing.B) {
 // in process, to tell the index's share from the server's.
 func BenchmarkSearchQuery(b *testing.B) {
 	ix := benchIndex(b)
-	s := New(DefaultConfig(), &testStore{ix: ix, cat: testFixture(b).cat})
+	s := New(DefaultConfig(), &testStore{ds: testFixture(b).ds, ix: ix, cat: testFixture(b).cat})
 	h := s.Handler()
 	for i, p := range benchPaths {
 		b.Run(fmt.Sprint(i), func(b *testing.B) {

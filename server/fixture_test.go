@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -119,6 +118,7 @@ func bulkRecords() []*parlq.Question {
 // fixture is an index and a catalog built once for every test in the
 // package; tests only read them.
 type fixture struct {
+	ds  *dataset.Dataset
 	ix  *index.Index
 	cat *catalog.Catalog
 	dir string
@@ -143,8 +143,7 @@ func testFixture(t testing.TB) *fixture {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if shared != nil {
-		shared.ix.Close()
-		shared.cat.Close()
+		shared.ds.Close()
 		os.RemoveAll(shared.dir)
 	}
 	os.Exit(code)
@@ -156,15 +155,12 @@ func buildFixture() (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, err := index.Open(filepath.Join(dir, "index"), index.DefaultOptions())
+	ds, err := dataset.Open(ctx, dir, dataset.Options{Command: "test", Write: true, Index: true})
 	if err != nil {
 		return nil, err
 	}
-	cat, err := catalog.Open(ctx, filepath.Join(dir, "catalog.db"))
-	if err != nil {
-		return nil, err
-	}
-	f := &fixture{ix: ix, cat: cat, dir: dir}
+	ix, cat := ds.Index(), ds.Catalog()
+	f := &fixture{ds: ds, ix: ix, cat: cat, dir: dir}
 	t0 := time.Date(2025, 1, 10, 3, 0, 0, 0, time.UTC)
 	for i, q := range handRecords() {
 		cp := parlq.Capture{RecordID: fmt.Sprintf("<urn:uuid:00000000-0000-4000-8000-%012d>", i+1), URL: q.URL}
@@ -205,10 +201,11 @@ func buildFixture() (*fixture, error) {
 	return f, nil
 }
 
-// testStore stands in for a dataset.Dataset: the fixture's index and
-// catalog, a harvest function (nil: none configured) and an archive reader
-// (nil: the archive holds nothing).
+// testStore is a dataset.Dataset (its status read-model) with the index
+// and catalog a test gives, a harvest function (nil: none configured) and
+// an archive reader (nil: the archive holds nothing) of its own.
 type testStore struct {
+	ds      *dataset.Dataset
 	ix      *index.Index
 	cat     *catalog.Catalog
 	harvest func(ctx context.Context) error
@@ -227,7 +224,7 @@ func (s *testStore) ReadCapture(ctx context.Context, c parlq.Capture) (*archive.
 }
 
 func (s *testStore) Status(ctx context.Context, sources []parlq.Source, now time.Time) (*dataset.Status, error) {
-	return dataset.ReadStatus(ctx, dataset.StatusInput{Catalog: s.cat, Index: s.ix}, sources, now)
+	return s.ds.Status(ctx, sources, now)
 }
 
 func (s *testStore) Harvest(ctx context.Context, _ func(string, crawler.Progress)) ([]catalog.Run, error) {
@@ -241,7 +238,7 @@ func (s *testStore) Harvest(ctx context.Context, _ func(string, crawler.Progress
 func newTestServer(t testing.TB, cfg Config, harvest func(context.Context) error) (*Server, *httptest.Server) {
 	t.Helper()
 	f := testFixture(t)
-	s := New(cfg, &testStore{ix: f.ix, cat: f.cat, harvest: harvest})
+	s := New(cfg, &testStore{ds: f.ds, ix: f.ix, cat: f.cat, harvest: harvest})
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		ts.Close()

@@ -3,18 +3,15 @@ package server
 import (
 	"context"
 	"errors"
+	"github.com/parlq/parlq/dataset"
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/parlq/parlq/catalog"
-	"github.com/parlq/parlq/index"
 )
 
 // blockingHarvest counts its calls and blocks each one until released (or
@@ -52,20 +49,15 @@ func (h *blockingHarvest) waitFor(t *testing.T, what string) {
 	}
 }
 
-// emptyStores opens an empty index and catalog in a temporary directory.
-func emptyStores(t *testing.T) (*index.Index, *catalog.Catalog) {
+// emptyDataset opens an empty data directory in a temporary directory.
+func emptyDataset(t *testing.T) *dataset.Dataset {
 	t.Helper()
-	dir := t.TempDir()
-	ix, err := index.Open(filepath.Join(dir, "index"), index.DefaultOptions())
+	ds, err := dataset.Open(context.Background(), t.TempDir(), dataset.Options{Command: "test", Write: true, Index: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := catalog.Open(context.Background(), filepath.Join(dir, "catalog.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close(); cat.Close() })
-	return ix, cat
+	t.Cleanup(func() { ds.Close() })
+	return ds
 }
 
 func post(t *testing.T, url, token string) int {
@@ -133,11 +125,12 @@ func TestAdminHarvest(t *testing.T) {
 }
 
 func TestHarvestFailureIsCounted(t *testing.T) {
-	ix, cat := emptyStores(t)
+	ds := emptyDataset(t)
+	ix, cat := ds.Index(), ds.Catalog()
 	h := newBlockingHarvest()
 	h.err = errors.New("source down")
 	close(h.release)
-	s := New(DefaultConfig(), &testStore{ix: ix, cat: cat, harvest: h.run})
+	s := New(DefaultConfig(), &testStore{ds: ds, ix: ix, cat: cat, harvest: h.run})
 	if err := s.StartHarvest("test"); err != nil {
 		t.Fatal(err)
 	}
@@ -151,8 +144,9 @@ func TestHarvestFailureIsCounted(t *testing.T) {
 }
 
 func TestHarvestPanicIsContained(t *testing.T) {
-	ix, cat := emptyStores(t)
-	s := New(DefaultConfig(), &testStore{ix: ix, cat: cat, harvest: func(context.Context) error { panic("boom") }})
+	ds := emptyDataset(t)
+	ix, cat := ds.Index(), ds.Catalog()
+	s := New(DefaultConfig(), &testStore{ds: ds, ix: ix, cat: cat, harvest: func(context.Context) error { panic("boom") }})
 	if err := s.StartHarvest("test"); err != nil {
 		t.Fatal(err)
 	}
@@ -184,14 +178,15 @@ func (l *lockedBuffer) String() string {
 // that blocks: the ticks that come while it runs are skipped and logged,
 // and the next tick after it ends starts a new run.
 func TestSchedule(t *testing.T) {
-	ix, cat := emptyStores(t)
+	ds := emptyDataset(t)
+	ix, cat := ds.Index(), ds.Catalog()
 	h := newBlockingHarvest()
 	var logs lockedBuffer
 	cfg := DefaultConfig()
 	cfg.Schedule = "@every 1s"
 	cfg.HarvestIfEmpty = false
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s := New(cfg, &testStore{ix: ix, cat: cat, harvest: h.run})
+	s := New(cfg, &testStore{ds: ds, ix: ix, cat: cat, harvest: h.run})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -244,11 +239,12 @@ func TestSchedule(t *testing.T) {
 }
 
 func TestBadSchedule(t *testing.T) {
-	ix, cat := emptyStores(t)
+	ds := emptyDataset(t)
+	ix, cat := ds.Index(), ds.Catalog()
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Schedule = "every night at three"
-	s := New(cfg, &testStore{ix: ix, cat: cat, harvest: newBlockingHarvest().run})
+	s := New(cfg, &testStore{ds: ds, ix: ix, cat: cat, harvest: newBlockingHarvest().run})
 	err := s.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "schedule") || !strings.Contains(err.Error(), cfg.Schedule) {
 		t.Errorf("Run with a bad schedule = %v; want an error naming the schedule", err)
@@ -262,10 +258,11 @@ func TestBadSchedule(t *testing.T) {
 }
 
 func TestFirstHarvestIfEmpty(t *testing.T) {
-	ix, cat := emptyStores(t)
+	ds := emptyDataset(t)
+	ix, cat := ds.Index(), ds.Catalog()
 	h := newBlockingHarvest()
 	close(h.release)
-	s := New(DefaultConfig(), &testStore{ix: ix, cat: cat, harvest: h.run})
+	s := New(DefaultConfig(), &testStore{ds: ds, ix: ix, cat: cat, harvest: h.run})
 	started, err := s.StartFirstHarvestIfEmpty(context.Background())
 	if err != nil || !started {
 		t.Fatalf("empty catalog: started %v, %v; want a harvest", started, err)
@@ -273,7 +270,7 @@ func TestFirstHarvestIfEmpty(t *testing.T) {
 	s.Close()
 
 	f := testFixture(t)
-	s = New(DefaultConfig(), &testStore{ix: f.ix, cat: f.cat, harvest: h.run})
+	s = New(DefaultConfig(), &testStore{ds: f.ds, ix: f.ix, cat: f.cat, harvest: h.run})
 	defer s.Close()
 	started, err = s.StartFirstHarvestIfEmpty(context.Background())
 	if err != nil || started {

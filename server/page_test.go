@@ -180,7 +180,7 @@ func TestStatic(t *testing.T) {
 func TestArchive(t *testing.T) {
 	var got []parlq.Capture
 	f := testFixture(t)
-	store := &testStore{ix: f.ix, cat: f.cat, archive: func(ctx context.Context, c parlq.Capture) (*archive.Response, error) {
+	store := &testStore{ds: f.ds, ix: f.ix, cat: f.cat, archive: func(ctx context.Context, c parlq.Capture) (*archive.Response, error) {
 		got = append(got, c)
 		if c.RecordID == "<urn:uuid:00000000-0000-4000-8000-000000000004>" {
 			return nil, fmt.Errorf("warc gone: %w", catalog.ErrNotFound)

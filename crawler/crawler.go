@@ -312,20 +312,26 @@ func (r *run) discover(ctx context.Context, seeds []string) ([]parlq.Ref, error)
 			return nil, fmt.Errorf("more than %d list pages: paging loop at %s?", maxListPages, u)
 		}
 		r.progress("discover", i, len(queue), u)
-		pg, err := r.f.get(r.fetchURL(u), nil)
+		fetched := r.fetchURL(u)
+		pg, err := r.f.get(fetched, nil)
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", u, err)
+			return nil, fmt.Errorf("list %s: %w", fetched, err)
 		}
 		if pg.Status != http.StatusOK {
-			return nil, fmt.Errorf("list %s: status %d", u, pg.Status)
+			return nil, fmt.Errorf("list %s: status %d", fetched, pg.Status)
 		}
 		body, err := decode(pg.Body, pg.Header.Get("Content-Type"))
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", u, err)
+			return nil, fmt.Errorf("list %s: %w", fetched, err)
 		}
 		d, err := r.src.Discover(u, body)
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", u, err)
+			var le *parlq.LayoutError
+			if errors.As(err, &le) {
+				le.URL = fetched
+				return nil, fmt.Errorf("list: %w", err)
+			}
+			return nil, fmt.Errorf("list %s: %w", fetched, err)
 		}
 		if _, err := r.cat.AddCapture(ctx, catalog.Capture{
 			Source: r.src.Name(), URL: u, RecordID: pg.Record.RecordID, File: pg.Record.File,
@@ -395,7 +401,7 @@ func (r *run) fetchItem(ctx context.Context, it catalog.Item) (bool, error) {
 	fetchedURL := r.fetchURL(it.URL)
 	pg, err := r.f.get(fetchedURL, hdr)
 	if err != nil {
-		return fail(err)
+		return fail(fmt.Errorf("%s: %w", fetchedURL, err))
 	}
 	switch {
 	case pg.Status == http.StatusNotModified && conditional:

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -243,22 +244,22 @@ func (t *transport) attempt(ctx context.Context, req *http.Request) (*http.Respo
 	t.requests.Add(1)
 	resp, err := t.base.RoundTrip(req.WithContext(httptrace.WithClientTrace(actx, trace)))
 	if err != nil {
-		return nil, nil, archive.Record{}, fmt.Errorf("get %s: %w", req.URL, err)
+		return nil, nil, archive.Record{}, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, t.cfg.MaxBodySize+1))
 	if err != nil {
 		// A body cut short is not what the site published: not archived.
-		return nil, nil, archive.Record{}, fmt.Errorf("read %s: %w", req.URL, err)
+		return nil, nil, archive.Record{}, fmt.Errorf("read body: %w", err)
 	}
 	if int64(len(body)) > t.cfg.MaxBodySize {
-		return nil, nil, archive.Record{}, fmt.Errorf("get %s: %w (over %d bytes)", req.URL, ErrTooLarge, t.cfg.MaxBodySize)
+		return nil, nil, archive.Record{}, fmt.Errorf("%w (over %d bytes)", ErrTooLarge, t.cfg.MaxBodySize)
 	}
 	rec, err := t.arc.Write(ctx, archive.Exchange{
 		Request: req, Response: resp, Body: body, Fetched: started, RemoteAddr: remote,
 	})
 	if err != nil {
-		return nil, nil, archive.Record{}, fmt.Errorf("%w: %s: %w", ErrArchive, req.URL, err)
+		return nil, nil, archive.Record{}, fmt.Errorf("%w: %w", ErrArchive, err)
 	}
 	out := *resp
 	out.Body = io.NopCloser(bytes.NewReader(body))
@@ -324,7 +325,8 @@ func newFetcher(ctx context.Context, cfg Config, arc *archive.Writer, g *gates, 
 }
 
 // get fetches u with extra request headers and returns the final response
-// as archived. A non-2xx status is not an error here.
+// as archived. A non-2xx status is not an error here. Errors do not name u
+// (the caller does); a failure of robots.txt or of a redirect names that URL.
 func (f *fetcher) get(u string, hdr http.Header) (*fetched, error) {
 	id := strconv.FormatInt(f.seq.Add(1), 10)
 	h := http.Header{}
@@ -338,13 +340,22 @@ func (f *fetcher) get(u string, hdr http.Header) (*fetched, error) {
 	delete(f.tr.results, id)
 	f.tr.mu.Unlock()
 	if errors.Is(err, colly.ErrRobotsTxtBlocked) {
-		return nil, fmt.Errorf("%s: %w", u, ErrRobots)
+		return nil, ErrRobots
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// net/http's "Get \"URL\": …" wrapper: say the URL only when it is
+		// not the one asked for.
+		err = ue.Err
+		if ue.URL != u {
+			err = fmt.Errorf("%s: %w", ue.URL, ue.Err)
+		}
 	}
 	if res != nil && err == nil {
 		return res, nil
 	}
 	if err == nil {
-		return nil, fmt.Errorf("get %s: no response", u)
+		return nil, errors.New("no response")
 	}
 	if res != nil && !errors.Is(err, ErrTooManyRedirects) && !errors.Is(err, ErrGaveUp) &&
 		!errors.Is(err, ErrArchive) && !errors.Is(err, ErrTooLarge) && !errors.Is(err, context.Canceled) {

@@ -270,8 +270,16 @@ func runHarvest(ctx context.Context, env *Env, args []string) error {
 	prog := newProgress(env.Stderr, log)
 	runs, err := ds.Harvest(ctx, prog.report)
 	prog.done()
+	failed := 0
 	for _, r := range runs {
 		fmt.Fprintln(env.Stdout, summarize(r))
+		if r.Outcome != catalog.RunOK {
+			failed++
+		}
+	}
+	if err != nil && failed > 0 && ctx.Err() == nil {
+		// Each run's summary above says what went wrong.
+		return fmt.Errorf("%d of %d runs did not end ok (see above)", failed, len(runs))
 	}
 	return err
 }

@@ -21,12 +21,17 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// legislature is a generated legislature of 15,000 questions over two
+// years, and its last day.
+func legislature() ([]assembleetest.Question, time.Time) {
+	start := time.Date(2024, 7, 9, 0, 0, 0, 0, time.UTC)
+	return assembleetest.Generate(15000, start, 730), start.AddDate(0, 0, 730)
+}
+
 // BenchmarkDiscover reads a generated legislature's dump of 15,000
 // questions (about 25 MB zipped, 75 MB of JSON), as a nightly run does.
 func BenchmarkDiscover(b *testing.B) {
-	start := time.Date(2024, 7, 9, 0, 0, 0, 0, time.UTC)
-	qs := assembleetest.Generate(15000, start, 730)
-	end := start.AddDate(0, 0, 730)
+	qs, end := legislature()
 	dump := assembleetest.Dump(assembleetest.AsOf(qs, end), end)
 	src := assemblee.New()
 	b.SetBytes(int64(len(dump)))
@@ -41,9 +46,7 @@ func BenchmarkDiscover(b *testing.B) {
 
 // BenchmarkWithReferences reads a generated AMO dump of the sitting members.
 func BenchmarkWithReferences(b *testing.B) {
-	start := time.Date(2024, 7, 9, 0, 0, 0, 0, time.UTC)
-	qs := assembleetest.Generate(15000, start, 730)
-	end := start.AddDate(0, 0, 730)
+	qs, end := legislature()
 	amo := assembleetest.Zip(assembleetest.GenerateReferences(qs, end), end)
 	src := assemblee.New()
 	b.SetBytes(int64(len(amo)))

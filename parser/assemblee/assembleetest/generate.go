@@ -473,3 +473,44 @@ func organFile(o Organ, kind string) File {
 		"uid": o.Ref, "codeType": kind, "libelle": o.Long, "libelleAbrege": o.Short,
 	}})}
 }
+
+// ChangedOn returns the generated questions whose document changes on a
+// day (published, moved, renewed, signalled, answered or closed that day,
+// or whose author changed group), as they stand at its end: what a nightly
+// dump brings that the previous night's did not. It is AsOf for the
+// questions that differ from the day before, without rendering the others.
+func ChangedOn(qs []Question, t time.Time) []Question {
+	d := day0(t)
+	var changed []Question
+	for _, q := range qs {
+		if q.Published.After(d) || !changes(q, d) {
+			continue
+		}
+		changed = append(changed, q)
+	}
+	return AsOf(changed, d)
+}
+
+// changes says whether something happens to a question on a day.
+func changes(q Question, d time.Time) bool {
+	on := func(t time.Time) bool { return !t.IsZero() && day0(t).Equal(d) }
+	if on(q.Published) || on(q.Answered) || on(q.Signalled) || (q.Closure != nil && on(q.Closure.On)) {
+		return true
+	}
+	for _, a := range q.Attributions {
+		if on(a.On) {
+			return true
+		}
+	}
+	for _, r := range q.Renewals {
+		if on(r) {
+			return true
+		}
+	}
+	for i, s := range q.history {
+		if i > 0 && on(s.From) && s.Group != q.history[i-1].Group {
+			return true
+		}
+	}
+	return false
+}

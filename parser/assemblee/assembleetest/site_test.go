@@ -213,9 +213,13 @@ func TestSiteChanges(t *testing.T) {
 	}{
 		{"reassigned", func(x assembleetest.Question) assembleetest.Question { return assembleetest.Reassign(x, to, day, "") },
 			func(r *parlq.Question) bool { return r.Acts[len(r.Acts)-1].Act == "Question réattribuée" }},
-		{"renewed", func(x assembleetest.Question) assembleetest.Question { return assembleetest.Renew(x, day.AddDate(0, 0, 7)) },
+		{"renewed", func(x assembleetest.Question) assembleetest.Question {
+			return assembleetest.Renew(x, day.AddDate(0, 0, 7))
+		},
 			func(r *parlq.Question) bool { return r.Acts[len(r.Acts)-1].Act == "Question renouvelée" }},
-		{"signalled", func(x assembleetest.Question) assembleetest.Question { return assembleetest.Signal(x, day.AddDate(0, 0, 14)) },
+		{"signalled", func(x assembleetest.Question) assembleetest.Question {
+			return assembleetest.Signal(x, day.AddDate(0, 0, 14))
+		},
 			func(r *parlq.Question) bool { return r.Acts[len(r.Acts)-1].Act == "Question signalée" }},
 		{"answered", func(x assembleetest.Question) assembleetest.Question {
 			return assembleetest.Answer(x, day.AddDate(0, 0, 21), "<p>Réponse du ministère.</p>")

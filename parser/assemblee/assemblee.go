@@ -208,6 +208,33 @@ func selection(opts parlq.SeedOptions) (string, []int, error) {
 	}
 }
 
+// Hosts returns the canonical base URLs this source's URLs start with: the
+// open-data host (BaseURL: dumps and reference data) and the website (the
+// per-question documents re-checks fetch). A mirror or a stand-in given as
+// SeedOptions.BaseURL serves both: a fetcher rewrites a URL on either host
+// to it, path unchanged.
+func (*Source) Hosts() []string { return []string{CanonicalBaseURL, SiteURL} }
+
+// Canonical maps a URL fetched from a mirror or a stand-in back to the
+// canonical host its path belongs to: the per-question documents
+// (/dyn/opendata/…) to the website, everything else to the open-data host.
+// A URL on a canonical host, or one that does not parse, is returned as it
+// is.
+func (*Source) Canonical(fetched string) string {
+	u, err := url.Parse(fetched)
+	if err != nil || u.Host == "" {
+		return fetched
+	}
+	switch strings.ToLower(u.Host) {
+	case "data.assemblee-nationale.fr", "www.assemblee-nationale.fr":
+		return fetched
+	}
+	if strings.HasPrefix(u.Path, "/dyn/") {
+		return SiteURL + u.RequestURI()
+	}
+	return CanonicalBaseURL + u.RequestURI()
+}
+
 // questionBase is where the per-question documents of a dump are: the
 // website for the canonical open-data host, else the dump's own host and
 // path prefix (a mirror or a stand-in serves both).

@@ -404,3 +404,19 @@ func TestSeedsAndReferences(t *testing.T) {
 		t.Errorf("recheck %+v: want a pending safety net and no answered re-checks", p)
 	}
 }
+
+// TestHosts: the source spans two hosts, which a stand-in serves together.
+func TestHosts(t *testing.T) {
+	src := assemblee.New()
+	check(t, "hosts", src.Hosts(), []string{"https://data.assemblee-nationale.fr", "https://www.assemblee-nationale.fr"})
+	for in, want := range map[string]string{
+		"http://127.0.0.1:8081/dyn/opendata/QANR5L17QE1.json":              "https://www.assemblee-nationale.fr/dyn/opendata/QANR5L17QE1.json",
+		"http://127.0.0.1:8081" + assembleetest.DumpPath(17):               dumpURL,
+		"http://127.0.0.1:8081" + assembleetest.ActorsPath(17):             amoURL,
+		"https://www.assemblee-nationale.fr/dyn/opendata/QANR5L17QE1.json": "https://www.assemblee-nationale.fr/dyn/opendata/QANR5L17QE1.json",
+		dumpURL: dumpURL,
+		"%zz":   "%zz",
+	} {
+		check(t, "canonical "+in, src.Canonical(in), want)
+	}
+}

@@ -12,14 +12,58 @@ import (
 
 // Parse reads one question: the JSON document of the dump and of the
 // per-question endpoint ({"question": {…}}, or the bare question object of
-// the older single-file dumps), or the older XML view. See record for what
-// the record holds.
+// the older single-file dumps), or the older XML view. The record:
+//
+//   - id "assemblee/an/<uid>"; url the question's page on the website;
+//     number and legislature as the AN gives them; language "fr".
+//   - title: the analysis (the AN's title of the question), after its head
+//     ("tête d'analyse") when there is one, else the heading (rubrique), else
+//     "Question écrite n° N".
+//   - author: the member by name from the reference data (etatCivil), spelt
+//     as the question text spells it when the data drop the accents; without
+//     references (or for a member the references do not hold) the name the
+//     XML view gives, else the name the text opens with ("Mme Olivia
+//     Grégoire interroge …"), else empty. author.id is acteurRef, always.
+//     party: the group of the member's group mandate covering the date of
+//     the question (on the day a member moves, the group joined that day;
+//     a member and president of a group is in it once); when the references
+//     hold none,
+//     the group the question names (the AN fills it with the member's group
+//     when it exports, which may be a later one: a 2014 question of the XML
+//     view names a group founded in 2015).
+//   - addressee: the ministry asked (minInt); the ministry that answered
+//     (the last attribution on the answer's date) is the answer's answerer.
+//     Ministry names come from the reference data, else from the question
+//     (ministries of past governments leave the data), never empty.
+//   - received and published: the question's publication in the Journal
+//     officiel (the data give no other date); answered: the answer's.
+//   - question and answer: plain text, one line per paragraph or line
+//     break, a table one line per row with its cells separated by tabs,
+//     entities decoded, no-break spaces as spaces; answers: every published
+//     answer.
+//   - subjects: the heading (rubrique, kind "heading"), the head of
+//     analysis ("subheading") and the analyses ("analysis"), in French.
+//   - acts: the publication, every reattribution (a question moved to
+//     another ministry, or to the same one of a new government),
+//     signalements, renewals, errata, answers and a closure other than the
+//     answer's, in date order.
+//   - status: from the closure (cloture): an answer published makes the
+//     question answered; a withdrawal withdrawn; the end of its author's
+//     mandate or of the legislature lapsed; no closure pending (answered
+//     when an answer is published nonetheless). REP_PUB is the only code
+//     saved data show; the other codes, unseen, are read from their label
+//     ("retirée", "retrait": withdrawn; "fin de mandat", "fin de
+//     législature", "caduque", "décès": lapsed). A closure neither its code
+//     nor its label tells is a *parlq.LayoutError naming both: the question
+//     fails loudly, listed with its URL by parlq status, instead of being
+//     mapped by guess, and reparse reads its archived document again once
+//     the code is known.
 //
 // A body that is neither JSON nor XML, or is cut short, wraps ErrMalformed;
 // an HTML page served in its place wraps parlq.ErrSoftError; a question
 // without the parts a record needs (uid, type, the ministry asked, the date
 // it was published), with a date that is not one, or with a closure this
-// parser does not know (see status) is a *parlq.LayoutError.
+// parser does not know is a *parlq.LayoutError.
 func (s *Source) Parse(pageURL string, body []byte) (*parlq.Question, error) {
 	m, err := decode(pageURL, body)
 	if err != nil {

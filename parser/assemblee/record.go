@@ -9,38 +9,7 @@ import (
 	"github.com/parlq/parlq"
 )
 
-// record turns a checked question into the record.
-//
-//   - id "assemblee/an/<uid>"; url the question's page on the website;
-//     number and legislature as the AN gives them; language "fr".
-//   - title: the analysis (the AN's title of the question), after its head
-//     ("tête d'analyse") when there is one, else the heading (rubrique), else
-//     "Question écrite n° N".
-//   - author: the member by name from the reference data (etatCivil), spelt
-//     as the question text spells it when the data drop the accents; without
-//     references (or for a member the references do not hold) the name the
-//     XML view gives, else the name the text opens with ("Mme Olivia
-//     Grégoire interroge …"), else empty. author.id is acteurRef, always.
-//     party: the group of the member's group mandate covering the date of
-//     the question (see references.groupAt); when the references hold none,
-//     the group the question names (the AN fills it with the member's group
-//     when it exports, which may be a later one: a 2014 question of the XML
-//     view names a group founded in 2015).
-//   - addressee: the ministry asked (minInt); the ministry that answered
-//     (the last attribution on the answer's date) is the answer's answerer.
-//     Ministry names come from the reference data, else from the question
-//     (ministries of past governments leave the data), never empty.
-//   - received and published: the question's publication in the Journal
-//     officiel (the data give no other date); answered: the answer's.
-//   - question and answer: plain text (see plainText); answers: every
-//     published answer.
-//   - subjects: the heading (rubrique, kind "heading"), the head of
-//     analysis ("subheading") and the analyses ("analysis"), in French.
-//   - acts: the publication, every reattribution (a question moved to
-//     another ministry, or to the same one of a new government),
-//     signalements, renewals, errata, answers and a closure other than the
-//     answer's, in date order.
-//   - status: see status.
+// record turns a checked question into the record (see Parse).
 func (s *Source) record(pageURL string, m *question) (*parlq.Question, error) {
 	k := kinds[m.Kind]
 	q := &parlq.Question{
@@ -65,10 +34,10 @@ func (s *Source) record(pageURL string, m *question) (*parlq.Question, error) {
 	asked := m.asked()
 	q.Addressee = s.ministry(asked)
 
-	q.Acts = append(q.Acts, parlq.Act{Date: q.Published, Act: "Question publiée au JO", Actor: q.Author.Name,
-		Reference: joRef(first(m.Questions).JO), Page: first(m.Questions).JO.Page})
-	if q.Published == "" {
-		q.Acts = q.Acts[:0]
+	if q.Published != "" {
+		j := m.Questions[0].JO
+		q.Acts = append(q.Acts, parlq.Act{Date: q.Published, Act: "Question publiée au JO", Actor: q.Author.Name,
+			Reference: joRef(j), Page: j.Page})
 	}
 	prev := asked
 	for _, a := range m.Attributions {
@@ -135,13 +104,6 @@ func sameOrgan(a, b organ) bool {
 		return a.Ref == b.Ref
 	}
 	return a.Long == b.Long && a.Short == b.Short
-}
-
-func first(ps []publication) publication {
-	if len(ps) == 0 {
-		return publication{}
-	}
-	return ps[0]
 }
 
 // closureKind says what a closure means for the status.

@@ -10,6 +10,11 @@
 // (questions.assemblee-nationale.fr/q14/14-47351QE.htm/vue/xml), the same
 // question model in other words.
 //
+// The dumps and the reference data are on the open-data host
+// (data.assemblee-nationale.fr), the per-question documents on the website
+// (www.assemblee-nationale.fr); a mirror or a stand-in serves both (Hosts,
+// Canonical).
+//
 // A question names its author and its group only by reference (acteurRef,
 // organeRef); the people and bodies are in the AMO open data (actors,
 // mandates, organs), the reference documents of this source

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/parlq/parlq"
-	"github.com/parlq/parlq/parser/assemblee"
 	"github.com/parlq/parlq/parser/brussels"
 	"github.com/parlq/parlq/parser/ukparl"
 )
@@ -20,7 +19,6 @@ func All() []parlq.Source {
 	return []parlq.Source{
 		brussels.New(),
 		ukparl.New(),
-		assemblee.New(),
 	}
 }
 

@@ -184,16 +184,9 @@ func (*Source) References(opts parlq.SeedOptions) ([]string, error) {
 	return refs, nil
 }
 
-// selection reads the base URL and the legislatures of opts.
+// selection reads the legislatures of opts (and returns the base URL).
 func selection(opts parlq.SeedOptions) (string, []int, error) {
 	base := CanonicalBaseURL
-	if opts.BaseURL != "" {
-		u, err := url.Parse(opts.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "", nil, fmt.Errorf("assemblee: base URL %q is not an absolute http(s) URL", opts.BaseURL)
-		}
-		base = u.Scheme + "://" + u.Host + strings.TrimRight(u.Path, "/")
-	}
 	switch l := strings.ToLower(strings.TrimSpace(opts.Legislature)); l {
 	case "":
 		return base, []int{CurrentLegislature}, nil

@@ -378,19 +378,19 @@ func TestSeedsAndReferences(t *testing.T) {
 	check(t, "default references", refs, []string{amoURL})
 	check(t, "default references error", err, nil)
 
-	seeds, _ = src.Seeds(parlq.SeedOptions{Legislature: "all", BaseURL: "http://127.0.0.1:8081/mirror/"})
+	seeds, _ = src.Seeds(parlq.SeedOptions{Legislature: "all"})
 	check(t, "all seeds", seeds, []string{
-		"http://127.0.0.1:8081/mirror/static/openData/repository/14/questions/questions_ecrites/Questions_ecrites_XIV.json.zip",
-		"http://127.0.0.1:8081/mirror/static/openData/repository/15/questions/questions_ecrites/Questions_ecrites_XV.json.zip",
-		"http://127.0.0.1:8081/mirror/static/openData/repository/16/questions/questions_ecrites/Questions_ecrites.json.zip",
-		"http://127.0.0.1:8081/mirror/static/openData/repository/17/questions/questions_ecrites/Questions_ecrites.json.zip",
+		"https://data.assemblee-nationale.fr/static/openData/repository/14/questions/questions_ecrites/Questions_ecrites_XIV.json.zip",
+		"https://data.assemblee-nationale.fr/static/openData/repository/15/questions/questions_ecrites/Questions_ecrites_XV.json.zip",
+		"https://data.assemblee-nationale.fr/static/openData/repository/16/questions/questions_ecrites/Questions_ecrites.json.zip",
+		"https://data.assemblee-nationale.fr/static/openData/repository/17/questions/questions_ecrites/Questions_ecrites.json.zip",
 	})
 	refs, _ = src.References(parlq.SeedOptions{Legislature: "all"})
 	check(t, "all references: the historical dump once, the sitting members'", refs, []string{
 		"https://data.assemblee-nationale.fr/static/openData/repository/17/amo/tous_acteurs_mandats_organes_xi_legislature/AMO30_tous_acteurs_tous_mandats_tous_organes_historique.json.zip",
 		amoURL,
 	})
-	for _, bad := range []parlq.SeedOptions{{Legislature: "13"}, {Legislature: "XVII"}, {BaseURL: "ftp://x"}, {BaseURL: "/relative"}} {
+	for _, bad := range []parlq.SeedOptions{{Legislature: "13"}, {Legislature: "XVII"}} {
 		if _, err := src.Seeds(bad); err == nil {
 			t.Errorf("Seeds(%+v): no error", bad)
 		}

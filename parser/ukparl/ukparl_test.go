@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -528,7 +529,7 @@ func TestDiscoverRef(t *testing.T) {
 	}
 	got := r
 	got.Listing = nil
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ref:\ngot  %+v\nwant %+v", got, want)
 	}
 	l := r.Listing

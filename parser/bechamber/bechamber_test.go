@@ -269,6 +269,7 @@ func TestRecords(t *testing.T) {
 		check(t, "answer = the corrected one", q.Answer, "Le chiffre exact est de 43 accidents en 2024 : deux accidents signalés tardivement ont été ajoutés.")
 		check(t, "answered = its date", q.Answered, "2025-07-11")
 		check(t, "corrected", q.Corrected, "2025-07-11")
+		check(t, "published (PUBLIDAT)", q.Published, "2025-05-16")
 		check(t, "nl answer", q.Translations["nl"].Answer, "Het juiste cijfer is 43 ongevallen in 2024: twee laat gemelde ongevallen werden toegevoegd.")
 		check(t, "author id", q.Author.ID, "07355")
 		check(t, "author party", q.Author.Party, "Les Engagés")

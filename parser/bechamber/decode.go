@@ -82,13 +82,12 @@ func isHTML(b []byte) bool {
 
 // decodeJSON reads {"disclaimer", ["start", "total",] "items": […]}.
 func decodeJSON(pageURL string, body []byte) (*page, error) {
-	if !json.Valid(body) {
-		var top map[string]json.RawMessage
-		err := json.Unmarshal(body, &top)
-		return nil, fmt.Errorf("bechamber: %s: %w: %v", pageURL, ErrMalformed, err)
-	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil || top == nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("bechamber: %s: %w: %v", pageURL, ErrMalformed, err)
+		}
 		return nil, &parlq.LayoutError{URL: pageURL, Missing: []string{"a JSON object"}}
 	}
 	p := &page{start: -1, total: -1}
@@ -110,9 +109,11 @@ func decodeJSON(pageURL string, body []byte) (*page, error) {
 	}
 	if raw, ok := top["items"]; ok {
 		p.hasItems = true
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil || items == nil {
-			missing = append(missing, "items as an array")
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var items []map[string]any
+		if err := dec.Decode(&items); err != nil || items == nil {
+			missing = append(missing, "items as an array of objects")
 		}
 		for i, it := range items {
 			d, m := jsonDoc(it, fmt.Sprintf("items[%d]", i))
@@ -127,11 +128,8 @@ func decodeJSON(pageURL string, body []byte) (*page, error) {
 }
 
 // jsonDoc reads one item object.
-func jsonDoc(raw json.RawMessage, where string) (doc, []string) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil || obj == nil {
+func jsonDoc(obj map[string]any, where string) (doc, []string) {
+	if obj == nil {
 		return doc{}, []string{where + " as an object"}
 	}
 	d := doc{fields: make(map[string]field, len(obj))}

@@ -37,16 +37,6 @@ func (r *reader) value(name string) string {
 	return strings.TrimSpace(strings.Join(r.get(name).parts, " "))
 }
 
-// first returns the value of the first of names that has one.
-func (r *reader) first(names ...string) string {
-	for _, n := range names {
-		if v := r.value(n); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // text returns a text field as plain text (see text).
 func (r *reader) text(name string) string { return text(r.get(name).parts) }
 

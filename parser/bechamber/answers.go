@@ -14,13 +14,11 @@ const maxAnswers = 4
 
 // answer is one answer slot as read, before it becomes a parlq.Answer.
 type answer struct {
-	n       int
-	status  string // STATUSA<n>: created (received) or publicated
-	kind    parlq.AnswerKind
-	labels  map[string]string // the kind's label by language
-	pub     publication
-	texts   map[string]string // the text by language
-	present bool
+	status string // STATUSA<n>: created (received) or publicated
+	kind   parlq.AnswerKind
+	labels map[string]string // the kind's label by language
+	pub    publication
+	texts  map[string]string // the text by language
 }
 
 // answerStatuses are the values of STATUSA<n> seen: an answer received
@@ -33,7 +31,7 @@ var answerStatuses = map[string]string{"created": "received", "publicated": "pub
 func (r *reader) answers() []answer {
 	var out []answer
 	for n := 1; n <= maxAnswers; n++ {
-		a := answer{n: n, texts: map[string]string{}}
+		a := answer{texts: map[string]string{}}
 		num := r.count(fmt.Sprintf("NUMA%d", n))
 		pub := r.value(fmt.Sprintf("PUBLICA%d", n))
 		a.status = r.value(fmt.Sprintf("STATUSA%d", n))
@@ -41,8 +39,7 @@ func (r *reader) answers() []answer {
 		for _, lang := range []string{"fr", "nl"} {
 			a.texts[lang] = r.text(fmt.Sprintf("TEXTA%d%s", n, suffix(lang)))
 		}
-		a.present = num > 0 || pub != "" || a.status != "" || casa != "" || a.texts["fr"] != "" || a.texts["nl"] != ""
-		if !a.present {
+		if num <= 0 && pub == "" && a.status == "" && casa == "" && a.texts["fr"] == "" && a.texts["nl"] == "" {
 			continue
 		}
 		if _, ok := answerStatuses[a.status]; a.status != "" && !ok {

@@ -430,6 +430,7 @@ func TestParseBad(t *testing.T) {
 		{name: "empty body", body: nil, kind: "malformed"},
 		{name: "html", body: []byte("<html><body>Service unavailable</body></html>"), kind: "soft_error"},
 		{name: "html with a doctype", body: []byte("\n<!DOCTYPE html>\n<html><head><meta charset=utf-8><title>502</title>"), kind: "soft_error"},
+		{name: "xhtml", body: []byte(`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>502</body></html>`), kind: "soft_error"},
 		{name: "text", body: []byte("Service unavailable"), kind: "malformed"},
 		{name: "xml with another root", body: []byte(`<?xml version="1.0"?><error>busy</error>`), kind: "layout", missingHas: "<result>"},
 		{name: "xml data after the root", body: []byte(`<result><items/></result><result/>`), kind: "malformed"},

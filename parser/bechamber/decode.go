@@ -238,6 +238,9 @@ func decodeXML(pageURL string, body []byte) (*page, error) {
 		if err := dec.Skip(); err != nil {
 			return nil, malformed(err)
 		}
+		if strings.EqualFold(root.Name.Local, "html") {
+			return nil, fmt.Errorf("bechamber: %s: %w: an HTML page instead of data", pageURL, parlq.ErrSoftError)
+		}
 		return nil, &parlq.LayoutError{URL: pageURL, Missing: []string{"an XML <result> (got <" + root.Name.Local + ">)"}}
 	}
 	p := &page{start: -1, total: -1}

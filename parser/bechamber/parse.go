@@ -94,7 +94,7 @@ func record(pageURL string, d *doc) (*parlq.Question, error) {
 		r.miss("AUT")
 	}
 	received := r.date("DEPOTDAT")
-	if received == "" {
+	if r.value("DEPOTDAT") == "" {
 		r.miss("DEPOTDAT")
 	}
 	due, published := r.date("DELAIDAT"), r.date("PUBLIDAT")

@@ -17,8 +17,8 @@
 //
 // Records are identified as "bechamber/chamber/<L>-<P>-<NNNN>-<DOCNAME>":
 // the SDOCNAME without its bulletin part. The SDOCNAME of a question not yet
-// printed in a bulletin has an empty bulletin part ("54--1-0168-…") that
-// becomes the bulletin's number once it is printed ("54-Bnnn-1-0168-…"), so
+// printed in a bulletin has an empty bulletin part ("55--4-0231-…") that
+// becomes the bulletin's number once it is printed ("55-Bnnn-4-0231-…"), so
 // the SDOCNAME itself is not a stable key; the rest of it is: the
 // legislature, the minister's order of precedence, the question's number for
 // that minister, and the question's document number (shared by the copies of

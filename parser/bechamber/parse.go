@@ -22,8 +22,8 @@ import (
 //     record's own field (the translation is not there yet);
 //   - the addressee is a ministry, not a person (the source names no
 //     minister): Role is the minister's title (DEPT: "Vice-premier ministre
-//     et ministre de l'Emploi…"), Body the portfolio's short name (SUBDEPT:
-//     "Emploi…", "Premier Ministre"), Name stays empty;
+//     et ministre de la Mobilité"), Body the portfolio's short name
+//     (SUBDEPT: "Mobilité"), Name stays empty;
 //   - author name, party and member number (legislature 56) from AUT;
 //   - received (DEPOTDAT), due (DELAIDAT), published (PUBLIDAT, when given);
 //     session from the document number;

@@ -61,7 +61,7 @@ func isSpace(r rune) bool {
 }
 
 // authorID is the member's number legislature 56 adds after the party:
-// "Eva\n Demesmaeker,\n N-VA (07999)".
+// "Lotte\n Vanderheyden,\n Vooruit (07412)".
 var authorID = regexp.MustCompile(`\s*\((\d+)\)$`)
 
 // author reads AUT, "First\n      Last,\n      Party" (the member's number
@@ -185,7 +185,7 @@ var abbreviations = map[string]bool{
 }
 
 // unglue puts back the space the source lost between two sentences
-// ("matrimoniale.Dans de nombreux pays", "complaisance?2. Les ambassades").
+// ("la réforme fiscale.Dans plusieurs communes", "prévue?2. Les zones de police").
 // A space is inserted after a full stop, question or exclamation mark or
 // ellipsis only where it provably ends a sentence:
 //   - it is directly followed by an upper-case letter, or by a list number

@@ -65,14 +65,14 @@ type Question struct {
 	// Number (QUESTNUM) is the question's number for that minister.
 	Precedence, DeptNum, Number int
 	// DocName is the question's document number: the session's eight
-	// digits and a sequence ("2016201712499"), shared by the documents of
+	// digits and a sequence ("2025202600233"), shared by the documents of
 	// a question put to several ministers.
 	DocName       string
 	Received, Due time.Time
 	// Lang is "F" or "N", the language the question was asked in.
 	Lang string
 	// Author is "First Last"; MemberID (legislature 56 on) follows the
-	// party in AUT: "N-VA (07999)".
+	// party in AUT: "Vooruit (07412)".
 	Author, Party, MemberID string
 	// DeptF and DeptN are the minister's title, SubDeptF and SubDeptN the
 	// portfolio's short name.

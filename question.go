@@ -88,9 +88,11 @@ type Act struct {
 // the Belgian Chamber every question and answer in French and Dutch.
 // Question and Answer follow the record's own: plain text, paragraphs
 // separated by "\n"; Answer is the translation of the record's Answer.
+// AddresseeRole and AddresseeBody translate the addressee's Role and Body.
 type Translation struct {
 	Title         string `json:"title,omitempty"`
 	AddresseeRole string `json:"addressee_role,omitempty"`
+	AddresseeBody string `json:"addressee_body,omitempty"`
 	URL           string `json:"url,omitempty"`
 	Question      string `json:"question,omitempty"`
 	Answer        string `json:"answer,omitempty"`

@@ -96,7 +96,7 @@ func TestJSONFieldNames(t *testing.T) {
 	q.HoldingAnswered, q.Corrected = "2026-01-05", "2026-01-12"
 	q.Related = []string{"x"}
 	q.Attachments = []Attachment{{URL: "https://example.test/a.pdf"}}
-	q.Translations = map[string]Translation{"nl": {Title: "Vraag"}}
+	q.Translations = map[string]Translation{"nl": {Title: "Vraag", AddresseeBody: "Mobiliteit"}}
 	q.Version, q.FetchedAt, q.ParserVersion = 2, time.Date(2026, 1, 11, 0, 0, 0, 0, time.UTC), "brussels/1"
 	q.Capture = &Capture{RecordID: "<urn:uuid:1>", PayloadDigest: "sha1:X"}
 	b, err := json.Marshal(q)
@@ -116,6 +116,9 @@ func TestJSONFieldNames(t *testing.T) {
 		"translations", "type", "url", "version"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("JSON fields:\n got %v\nwant %v", got, want)
+	}
+	if !strings.Contains(string(m["translations"]), `"addressee_body":"Mobiliteit"`) {
+		t.Errorf("translation JSON %s; want addressee_body", m["translations"])
 	}
 	// Absent dates are absent, not empty strings.
 	b, _ = json.Marshal(&Question{})
@@ -182,6 +185,31 @@ func TestMergeListing(t *testing.T) {
 		t.Errorf("another addressee's role was merged: %+v", q.Translations)
 	}
 	MergeListing(q, nil) // no listing: nothing happens, no panic
+
+	// A list that does not know the record's language tells its titles and
+	// addressee in every language: the record's own fills the record, the
+	// others are translations; the record is never translated into itself.
+	q = valid()
+	q.Title, q.Addressee = "", Person{}
+	neutral := &Question{Translations: map[string]Translation{
+		"fr": {Title: "Titre de la liste", AddresseeRole: "Ministre de la Mobilité", AddresseeBody: "Mobilité"},
+		"nl": {Title: "Titel van de lijst", AddresseeRole: "Minister van Mobiliteit", AddresseeBody: "Mobiliteit"},
+	}}
+	MergeListing(q, neutral)
+	if q.Title != "Titre de la liste" || q.Addressee.Role != "Ministre de la Mobilité" || q.Addressee.Body != "Mobilité" {
+		t.Errorf("own-language listing not merged into the record: title %q addressee %+v", q.Title, q.Addressee)
+	}
+	if _, ok := q.Translations["fr"]; ok {
+		t.Errorf("a French record got a French translation: %+v", q.Translations)
+	}
+	if nl := q.Translations["nl"]; nl.Title != "Titel van de lijst" || nl.AddresseeRole != "Minister van Mobiliteit" || nl.AddresseeBody != "Mobiliteit" {
+		t.Errorf("other-language listing not merged as a translation: %+v", q.Translations)
+	}
+	q = valid()
+	MergeListing(q, neutral)
+	if q.Title != "Question écrite concernant la mobilité" || q.Addressee.Role != "Ministre chargé de la Mobilité" {
+		t.Errorf("the detail page must win over an own-language listing: title %q role %q", q.Title, q.Addressee.Role)
+	}
 }
 
 func TestLayoutErrorNamesWhatIsMissing(t *testing.T) {

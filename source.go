@@ -134,7 +134,11 @@ var ErrSoftError = errors.New("error page served as success")
 
 // MergeListing completes a parsed detail record with what the list told
 // about it: fields the detail page leaves empty are taken from the listing;
-// translations are merged field by field. The detail page always wins.
+// translations are merged field by field. The detail page always wins. A
+// list that does not know the question's language (the Belgian Chamber's
+// gives titles in French and Dutch) tells them all as translations: the one
+// in the record's own language completes the record's own title and
+// addressee, never a translation of the record into its own language.
 func MergeListing(q, listing *Question) {
 	if q == nil || listing == nil {
 		return
@@ -158,14 +162,24 @@ func MergeListing(q, listing *Question) {
 		fill(&q.Addressee.Body, listing.Addressee.Body)
 		fill(&q.Addressee.ID, listing.Addressee.ID)
 	}
+	sameAddressee := listing.Addressee.Name == "" || strings.EqualFold(q.Addressee.Name, listing.Addressee.Name)
 	for lang, lt := range listing.Translations {
+		if lang == q.Language {
+			fill(&q.Title, lt.Title)
+			if sameAddressee {
+				fill(&q.Addressee.Role, lt.AddresseeRole)
+				fill(&q.Addressee.Body, lt.AddresseeBody)
+			}
+			continue
+		}
 		if q.Translations == nil {
 			q.Translations = map[string]Translation{}
 		}
 		t := q.Translations[lang]
 		fill(&t.Title, lt.Title)
-		if listing.Addressee.Name == "" || strings.EqualFold(q.Addressee.Name, listing.Addressee.Name) {
+		if sameAddressee {
 			fill(&t.AddresseeRole, lt.AddresseeRole)
+			fill(&t.AddresseeBody, lt.AddresseeBody)
 		}
 		fill(&t.URL, lt.URL)
 		q.Translations[lang] = t

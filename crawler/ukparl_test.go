@@ -2,9 +2,7 @@ package crawler
 
 import (
 	"context"
-	"io"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -397,29 +395,6 @@ func BenchmarkHarvestUKYear(b *testing.B) {
 	bq := brusselstest.Generate(ukYear, time.Now())
 	site := brusselstest.New(brusselstest.Options{Questions: bq})
 	defer site.Close()
-	bsrc := benchSource(b)
-	client := &http.Client{Timeout: 30 * time.Second}
-	bBytes, bn := indexSize(b, "brussels", func(yield func(*parlq.Question) error) error {
-		for _, q := range bq {
-			path := brusselstest.DetailPath(q.Moncode, q.Base)
-			resp, err := client.Get(site.URL() + path)
-			if err != nil {
-				return err
-			}
-			body, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if err != nil {
-				return err
-			}
-			rd, err := Read(bsrc, brusselstest.CanonicalBase+path, body, resp.Header.Get("Content-Type"), nil)
-			if err != nil {
-				return err
-			}
-			if err := yield(rd.Record); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	bBytes, bn := indexSize(b, "brussels", fetchParsed(b, "brussels", site.URL(), brusselstest.CanonicalBase, brusselsPaths(bq)))
 	b.ReportMetric(float64(bBytes)/float64(bn)*1000/(1<<20), "brussels-index-MiB/1k")
 }

@@ -144,8 +144,17 @@ func fieldsJSON(q *parlq.Question) map[string]json.RawMessage {
 }
 
 // flatten renders a JSON value as text (see FieldText), keeping the order
-// of object keys as the record writes them.
-func flatten(raw json.RawMessage) string {
+// of object keys as the record writes them: an object as "key: value"
+// lines, a list as one line per item.
+func flatten(raw json.RawMessage) string { return render(raw, "\n", "\n") }
+
+// inline renders a JSON value on one line: an object as "key: value"
+// pairs separated by "; ", a list by ", ".
+func inline(raw json.RawMessage) string { return render(raw, "; ", ", ") }
+
+// render renders a JSON value with its members separated by objSep and
+// its items by listSep; nested values go inline.
+func render(raw json.RawMessage, objSep, listSep string) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
@@ -154,48 +163,26 @@ func flatten(raw json.RawMessage) string {
 	case '"':
 		var s string
 		_ = json.Unmarshal(raw, &s)
+		if objSep != "\n" {
+			s = strings.ReplaceAll(s, "\n", " ")
+		}
 		return s
 	case '{':
-		var lines []string
-		for _, m := range members(raw) {
-			lines = append(lines, m.key+": "+inline(m.value))
-		}
-		return strings.Join(lines, "\n")
-	case '[':
-		var items []json.RawMessage
-		_ = json.Unmarshal(raw, &items)
-		lines := make([]string, len(items))
-		for i, it := range items {
-			lines[i] = inline(it)
-		}
-		return strings.Join(lines, "\n")
-	}
-	return string(raw)
-}
-
-// inline renders a JSON value on one line: an object as "key: value"
-// pairs separated by "; ", a list by ", ".
-func inline(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	switch {
-	case len(raw) == 0:
-		return ""
-	case raw[0] == '{':
 		var parts []string
 		for _, m := range members(raw) {
 			parts = append(parts, m.key+": "+inline(m.value))
 		}
-		return strings.Join(parts, "; ")
-	case raw[0] == '[':
+		return strings.Join(parts, objSep)
+	case '[':
 		var items []json.RawMessage
 		_ = json.Unmarshal(raw, &items)
 		parts := make([]string, len(items))
 		for i, it := range items {
 			parts[i] = inline(it)
 		}
-		return strings.Join(parts, ", ")
+		return strings.Join(parts, listSep)
 	}
-	return strings.ReplaceAll(flatten(raw), "\n", " ")
+	return string(raw)
 }
 
 // member is one key and value of a JSON object.

@@ -105,6 +105,16 @@ func TestArchiveViewer(t *testing.T) {
 		}
 	}
 
+	// With -screenshots, a picture of the viewer in Chromium, to look at.
+	if *screenshots != "" {
+		if _, err := os.Stat(chromiumPath); err == nil {
+			if err := os.MkdirAll(*screenshots, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			chromium(t, "--hide-scrollbars", "--window-size=1400,1400", "--screenshot="+filepath.Join(*screenshots, "archive-viewer.png"), ts.URL+"/archive/brussels/prb/1001")
+		}
+	}
+
 	// The raw capture: the page as archived, sandboxed, framable only by
 	// the viewer.
 	status, hdr, body = get(t, ts, "/archive/raw/brussels/prb/1001?v=1")

@@ -107,6 +107,19 @@ func (c cited) capturedText() string {
 	return c.captured.Format("2006-01-02 15:04 UTC")
 }
 
+// note is "Received …; answered …. Version 2 as captured by parlq on …".
+func (c cited) note() string {
+	note := upperFirst(c.dates())
+	if note != "" {
+		note += ". "
+	}
+	note += fmt.Sprintf("Version %d", c.version)
+	if ct := c.capturedText(); ct != "" {
+		note += " as captured by parlq on " + ct
+	}
+	return note
+}
+
 // text is the plain-text citation.
 func (c cited) text() string {
 	var b strings.Builder
@@ -178,15 +191,7 @@ func (c cited) bibtex() string {
 		add("urldate", c.captured.Format(parlq.DateLayout))
 	}
 	add("version", strconv.Itoa(c.version))
-	note := upperFirst(c.dates())
-	if note != "" {
-		note += ". "
-	}
-	note += fmt.Sprintf("Version %d", c.version)
-	if ct := c.capturedText(); ct != "" {
-		note += " as captured by parlq on " + ct
-	}
-	note = texEscape(note)
+	note := texEscape(c.note())
 	if c.archived != "" {
 		note += `; archived copy: \url{` + urlEscape(c.archived) + `}`
 	}
@@ -278,14 +283,6 @@ func (c cited) csl() cslItem {
 	if !c.captured.IsZero() {
 		it.Accessed = newCSLDate(c.captured.Format(parlq.DateLayout))
 	}
-	note := upperFirst(c.dates())
-	if note != "" {
-		note += ". "
-	}
-	note += fmt.Sprintf("Version %d", c.version)
-	if ct := c.capturedText(); ct != "" {
-		note += " as captured by parlq on " + ct
-	}
-	it.Note = note + "; permalink: " + c.permalink
+	it.Note = c.note() + "; permalink: " + c.permalink
 	return it
 }

@@ -17,30 +17,32 @@ import (
 	"github.com/parlq/parlq/history"
 )
 
-// parsedFeed is what the tests read of an Atom feed.
-type parsedFeed struct {
-	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
-	ID      string   `xml:"id"`
-	Title   string   `xml:"title"`
-	Updated string   `xml:"updated"`
-	Authors []struct {
+// parsedPerson and parsedLink are what the tests read of Atom authors
+// and links.
+type (
+	parsedPerson struct {
 		Name string `xml:"name"`
-	} `xml:"author"`
-	Links []struct {
+	}
+	parsedLink struct {
 		Rel  string `xml:"rel,attr"`
 		Href string `xml:"href,attr"`
-	} `xml:"link"`
+	}
+)
+
+// parsedFeed is what the tests read of an Atom feed.
+type parsedFeed struct {
+	XMLName xml.Name       `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string         `xml:"id"`
+	Title   string         `xml:"title"`
+	Updated string         `xml:"updated"`
+	Authors []parsedPerson `xml:"author"`
+	Links   []parsedLink   `xml:"link"`
 	Entries []struct {
-		ID      string `xml:"id"`
-		Title   string `xml:"title"`
-		Updated string `xml:"updated"`
-		Authors []struct {
-			Name string `xml:"name"`
-		} `xml:"author"`
-		Links []struct {
-			Rel  string `xml:"rel,attr"`
-			Href string `xml:"href,attr"`
-		} `xml:"link"`
+		ID       string         `xml:"id"`
+		Title    string         `xml:"title"`
+		Updated  string         `xml:"updated"`
+		Authors  []parsedPerson `xml:"author"`
+		Links    []parsedLink   `xml:"link"`
 		Category []struct {
 			Term string `xml:"term,attr"`
 		} `xml:"category"`

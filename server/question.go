@@ -155,8 +155,10 @@ func (s *Server) handleQuestionPage(w http.ResponseWriter, r *http.Request) {
 	if !steps[i].At.IsZero() {
 		view.Captured = steps[i].At.UTC().Format("2006-01-02 15:04 UTC")
 	}
-	if qr.Revision != nil && qr.Revision.Version <= shown {
-		view.Revision = newRevisionView(id, *qr.Revision)
+	// A revision parlq saw marks the versions from the one that carried it;
+	// one only the record tells of, the current version.
+	if r := qr.Revision; r != nil && (r.Version > 0 && r.Version <= shown || r.Version == 0 && shown == latest) {
+		view.Revision = newRevisionView(id, *r)
 	}
 	view.Cite = newCitation(q, steps[i].At, base, shown).view()
 	for j := len(steps) - 1; j >= 0; j-- {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parlq/parlq/history"
+	"github.com/parlq/parlq/internal/buildinfo"
 	"github.com/parlq/parlq/textdiff"
 )
 
@@ -158,5 +159,22 @@ func TestSearchCardFeedLink(t *testing.T) {
 	_, hdr, _ = get(t, ts, "/api/search"+query("q", "slimme stad", "status", "answered"))
 	if l := hdr.Get("Link"); !regexp.MustCompile(`^</feeds/search\?q=slimme\+stad&status=answered>; rel="alternate"`).MatchString(l) {
 		t.Errorf("search API Link %q", l)
+	}
+}
+
+// TestHealthzBuild: /healthz says which parlq runs, as the footer does.
+func TestHealthzBuild(t *testing.T) {
+	_, ts := newTestServer(t, DefaultConfig(), nil)
+	_, _, body := get(t, ts, "/healthz")
+	var h struct {
+		Status string         `json:"status"`
+		Build  buildinfo.Info `json:"build"`
+	}
+	if err := json.Unmarshal([]byte(body), &h); err != nil || h.Status != "ok" || h.Build.Version == "" || h.Build.Go == "" {
+		t.Errorf("healthz %s: %v", body, err)
+	}
+	_, _, page := get(t, ts, "/")
+	if !strings.Contains(page, `<p class="build">parlq `+h.Build.Short()+`</p>`) {
+		t.Errorf("the footer does not give the version %q", h.Build.Short())
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/history"
 )
 
 // Format is an export format.
@@ -35,7 +37,8 @@ func (f Format) ContentType() string {
 
 // CSVHeader is the header row of a CSV export: the record's JSON field
 // names, with author and addressee flattened (author_name, author_party…),
-// days_to_answer computed, and capture reduced to its WARC record id.
+// days_to_answer computed, and capture reduced to its WARC record id; then
+// the Evidence of the record.
 //
 // acts holds one line per act, "date — act — actor — reference — page"
 // with empty parts left out; related and attachments hold one id or URL per
@@ -46,11 +49,30 @@ var CSVHeader = []string{
 	"legislature", "session", "received", "published", "answered", "days_to_answer",
 	"holding_answered", "corrected", "status", "question", "answer", "acts",
 	"related", "attachments", "version", "fetched_at", "capture_record_id", "parser_version",
+	"answer_revision", "answer_revised", "captured_at", "archived_url",
 }
 
-// CSVRow flattens q into the columns of CSVHeader, guarded against formula
-// injection (see SafeCell).
-func CSVRow(q *parlq.Question) []string {
+// Evidence is what an export adds to a record to use it as evidence: whether
+// its answer was corrected or replaced, and when; when the version exported
+// was captured, and where its archived copy is. JSON Lines adds the same
+// names to each record, when set.
+type Evidence struct {
+	// AnswerRevision is "corrected" (a published answer changed) or
+	// "holding_replaced" (the answer replaced a holding answer), or empty.
+	AnswerRevision string `json:"answer_revision,omitempty"`
+	// AnswerRevised is the day of that revision, "YYYY-MM-DD".
+	AnswerRevised string `json:"answer_revised,omitempty"`
+	// CapturedAt is when the archived response the record was read from was
+	// fetched (its WARC-Date); zero when the record has no capture.
+	CapturedAt time.Time `json:"captured_at,omitzero"`
+	// ArchivedURL is the address of that archived copy (absolute when the
+	// exporter knows the server's address, else a path on the server).
+	ArchivedURL string `json:"archived_url,omitempty"`
+}
+
+// CSVRow flattens q and its evidence into the columns of CSVHeader,
+// guarded against formula injection (see SafeCell).
+func CSVRow(q *parlq.Question, ev Evidence) []string {
 	acts := make([]string, len(q.Acts))
 	for i, a := range q.Acts {
 		var parts []string
@@ -73,10 +95,7 @@ func CSVRow(q *parlq.Question) []string {
 	if q.Version > 0 {
 		version = strconv.Itoa(q.Version)
 	}
-	fetched := ""
-	if !q.FetchedAt.IsZero() {
-		fetched = q.FetchedAt.UTC().Format(time.RFC3339)
-	}
+	fetched := formatTime(q.FetchedAt)
 	capture := ""
 	if q.Capture != nil {
 		capture = q.Capture.RecordID
@@ -87,11 +106,20 @@ func CSVRow(q *parlq.Question) []string {
 		q.Legislature, q.Session, q.Received, q.Published, q.Answered, days,
 		q.HoldingAnswered, q.Corrected, string(q.Status), q.Question, q.Answer, strings.Join(acts, "\n"),
 		strings.Join(q.Related, "\n"), strings.Join(atts, "\n"), version, fetched, capture, q.ParserVersion,
+		ev.AnswerRevision, ev.AnswerRevised, formatTime(ev.CapturedAt), ev.ArchivedURL,
 	}
 	for i, c := range row {
 		row[i] = SafeCell(c)
 	}
 	return row
+}
+
+// formatTime is a time in a CSV cell: RFC 3339 in UTC, empty for zero.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // SafeCell defuses a cell a spreadsheet would run as a formula: one that
@@ -106,8 +134,8 @@ func SafeCell(s string) string {
 
 // Encoder writes records in one export format.
 type Encoder interface {
-	// Encode writes one record.
-	Encode(q *parlq.Question) error
+	// Encode writes one record with its evidence.
+	Encode(q *parlq.Question, ev Evidence) error
 	// Flush writes what is buffered to the underlying writer.
 	Flush() error
 	// Close writes what an export still needs (the CSV header of an empty
@@ -140,11 +168,11 @@ func (e *csvEncoder) writeHeader() error {
 	return e.w.Write(CSVHeader)
 }
 
-func (e *csvEncoder) Encode(q *parlq.Question) error {
+func (e *csvEncoder) Encode(q *parlq.Question, ev Evidence) error {
 	if err := e.writeHeader(); err != nil {
 		return err
 	}
-	return e.w.Write(CSVRow(q))
+	return e.w.Write(CSVRow(q, ev))
 }
 
 func (e *csvEncoder) Flush() error { e.w.Flush(); return e.w.Error() }
@@ -158,6 +186,50 @@ func (e *csvEncoder) Close() error {
 
 type jsonlEncoder struct{ enc *json.Encoder }
 
-func (e jsonlEncoder) Encode(q *parlq.Question) error { return e.enc.Encode(q) }
-func (e jsonlEncoder) Flush() error                   { return nil }
-func (e jsonlEncoder) Close() error                   { return nil }
+// jsonlRecord is a record with its evidence beside its own fields.
+type jsonlRecord struct {
+	*parlq.Question
+	Evidence
+}
+
+func (e jsonlEncoder) Encode(q *parlq.Question, ev Evidence) error {
+	return e.enc.Encode(jsonlRecord{q, ev})
+}
+func (e jsonlEncoder) Flush() error { return nil }
+func (e jsonlEncoder) Close() error { return nil }
+
+// NewEvidence is the evidence of q as a server at base (scheme://host, or
+// "" for a path on the server) shows it: its latest answer revision among
+// seen (the revisions parlq saw, history.LoadRevisions) or, failing that,
+// the one its record tells of; its capture and archived copy.
+func NewEvidence(q *parlq.Question, seen []history.Revision, base string) Evidence {
+	var ev Evidence
+	if r, ok := history.Latest(q, seen); ok {
+		ev.AnswerRevision, ev.AnswerRevised = string(r.Kind), r.Date
+	}
+	if q.Capture != nil {
+		ev.CapturedAt = q.FetchedAt
+		ev.ArchivedURL = base + ArchivePath(q.ID, q.Version)
+	}
+	return ev
+}
+
+// ArchivePath is the path, on a parlq server, of the viewer of the archived
+// copy of a record's version (0: of its current version).
+func ArchivePath(id string, version int) string {
+	p := "/archive/" + EscapeID(id)
+	if version > 0 {
+		p += "?v=" + strconv.Itoa(version)
+	}
+	return p
+}
+
+// EscapeID escapes each path segment of a record id; the slashes between
+// them stay.
+func EscapeID(id string) string {
+	parts := strings.Split(id, "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}

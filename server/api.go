@@ -3,13 +3,16 @@ package server
 import (
 	"context"
 	"crypto/subtle"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/api"
+	"github.com/parlq/parlq/history"
 	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/internal/buildinfo"
 )
 
 // search runs req against the index and records its latency.
@@ -31,6 +34,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	w.Header().Add("Link", fmt.Sprintf(`<%s>; rel="alternate"; type="application/atom+xml"`, searchFeedPath(req)))
 	writeJSON(w, http.StatusOK, api.NewSearchResponse(res))
 }
 
@@ -40,6 +44,12 @@ type VersionJSON struct {
 	At      time.Time      `json:"at"`
 	Changed []string       `json:"changed"`
 	Record  parlq.Question `json:"record"`
+	// Kind says what the version means: new, answered, holding_answer,
+	// holding_replaced, corrected, withdrawn, lapsed or changed.
+	Kind history.Kind `json:"kind"`
+	// Changes is the word diff of every changed field against the
+	// previous version (empty for the first).
+	Changes []history.Change `json:"changes"`
 }
 
 // QuestionResponse is the body of GET /api/questions/{id}: the current
@@ -47,9 +57,19 @@ type VersionJSON struct {
 type QuestionResponse struct {
 	Record   *parlq.Question `json:"record"`
 	Versions []VersionJSON   `json:"versions"`
+	// Revision is the latest correction of the answer, or the replacement
+	// of a holding answer by the answer, when there was one.
+	Revision *history.Revision `json:"answer_revision,omitempty"`
+	// Feed is the Atom feed of what happens to the question.
+	Feed string `json:"feed"`
+	// Citation cites the current version.
+	Citation *Citation `json:"citation,omitempty"`
+
+	steps []history.Step
 }
 
-// question loads a record and its versions.
+// question loads a record, its versions read against each other, and its
+// latest answer revision.
 func (s *Server) question(ctx context.Context, id string) (*QuestionResponse, error) {
 	q, err := s.cat.Get(ctx, id)
 	if err != nil {
@@ -59,13 +79,21 @@ func (s *Server) question(ctx context.Context, id string) (*QuestionResponse, er
 	if err != nil {
 		return nil, err
 	}
-	out := &QuestionResponse{Record: q, Versions: make([]VersionJSON, 0, len(vs))}
-	for _, v := range vs {
+	steps := history.Steps(vs)
+	out := &QuestionResponse{Record: q, Versions: make([]VersionJSON, 0, len(vs)), Feed: questionFeedPath(id), steps: steps}
+	for i, v := range vs {
 		changed := v.Changed
 		if changed == nil {
 			changed = []string{}
 		}
-		out.Versions = append(out.Versions, VersionJSON{Version: v.Version, At: v.At, Changed: changed, Record: v.Record})
+		changes := steps[i].Changes
+		if changes == nil {
+			changes = []history.Change{}
+		}
+		out.Versions = append(out.Versions, VersionJSON{Version: v.Version, At: v.At, Changed: changed, Record: v.Record, Kind: steps[i].Kind, Changes: changes})
+	}
+	if r, ok := history.Latest(q, history.Revisions(steps)); ok {
+		out.Revision = &r
 	}
 	return out, nil
 }
@@ -80,6 +108,10 @@ func (s *Server) handleQuestion(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	last := out.steps[len(out.steps)-1]
+	c := newCitation(out.Record, last.At, baseURL(r), last.Version)
+	out.Citation = &c
+	w.Header().Add("Link", fmt.Sprintf(`<%s>; rel="alternate"; type="application/atom+xml"`, out.Feed))
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -89,7 +121,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "documents": n, "harvesting": s.running.Load()})
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "documents": n, "harvesting": s.running.Load(), "build": buildinfo.Read()})
 }
 
 // handleHarvest starts a harvest for an admin: 202 when started, 409 when

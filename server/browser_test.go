@@ -40,7 +40,8 @@ func chromium(t *testing.T, args ...string) string {
 // TestBrowser loads the search page in headless Chromium, as a user would
 // with a query in the URL (no JavaScript needed), and checks what the
 // browser built: highlighted results, facets, and a <script> probe that
-// stayed text.
+// stayed text; then the page of a question with two versions: the word diff
+// of the second, its citation and its feeds.
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser test skipped: %s not found (apt-get install chromium)", chromiumPath)
@@ -53,6 +54,7 @@ func TestBrowser(t *testing.T) {
 	pages := []struct{ name, path, title string }{
 		{"search", "/" + query("q", "ville intelligente"), "ville intelligente — parlq"},
 		{"question", "/q/brussels/prb/1003", "Sonde &lt;script&gt;"},
+		{"versions", "/q/brussels/prb/1002", "Schriftelijke vraag over de slimme stad"},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
@@ -72,8 +74,22 @@ func TestBrowser(t *testing.T) {
 			if strings.Contains(dom, "<script") || strings.Contains(dom, "<img") {
 				t.Errorf("the DOM holds a <script> or <img> element from scraped text")
 			}
-			if !strings.Contains(dom, "&lt;script&gt;document.title") {
+			if p.name != "versions" && !strings.Contains(dom, "&lt;script&gt;document.title") {
 				t.Errorf("the probe's text is not shown as text")
+			}
+			if p.name == "versions" {
+				for _, want := range []string{
+					`<h3 id="v2-h">Version 2: Answered`,
+					`<del><span class="dm" aria-hidden="true">[-</span><span class="visually-hidden">deleted: </span>pending<span class="dm" aria-hidden="true">-]</span></del>`,
+					`<ins><span class="dm" aria-hidden="true">{+</span><span class="visually-hidden">inserted: </span>De slimme stad vordert.`,
+					`<pre class="citation" aria-labelledby="cite-text-h">Jan Peeters (Groen).`,
+					`<summary>BibTeX</summary>`,
+					`<link rel="alternate" type="application/atom+xml" title="Updates to this question" href="/feeds/q/brussels/prb/1002">`,
+				} {
+					if !strings.Contains(dom, want) {
+						t.Errorf("the question with two versions lacks %s", want)
+					}
+				}
 			}
 			if p.name == "search" {
 				if n := strings.Count(dom, "<mark>"); n == 0 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parlq/parlq/api"
+	"github.com/parlq/parlq/history"
 	"github.com/parlq/parlq/index"
 )
 
@@ -25,6 +26,15 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	// may stream for as long as its own timeout.
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.ExportTimeout))
 
+	// Which answers were corrected or replaced: one query for the whole
+	// export (few questions have any).
+	revised, err := history.LoadRevisions(r.Context(), s.cat, nil)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	base := baseURL(r)
+
 	bw := bufio.NewWriterSize(w, 32<<10)
 	started := false
 	start := func() {
@@ -42,7 +52,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	n := 0
 	err = s.ix.All(r.Context(), req, func(h index.Hit) error {
 		start()
-		if err := enc.Encode(&h.Record); err != nil {
+		if err := enc.Encode(&h.Record, api.NewEvidence(&h.Record, revised[h.ID], base)); err != nil {
 			return err
 		}
 		n++

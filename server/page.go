@@ -11,12 +11,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/api"
-	"github.com/parlq/parlq/catalog"
 	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/internal/buildinfo"
 )
 
 //go:embed templates/*.html
@@ -25,16 +24,22 @@ var templateFS embed.FS
 //go:embed static
 var staticEmbed embed.FS
 
-// pages are the page templates, each parsed with the layout.
-var pages = []string{"search", "question", "error"}
+// pages are the page templates, each parsed with the layout and the
+// shared blocks (templates/blocks.html).
+var pages = []string{"search", "question", "error", "archive"}
 
 // parseTemplates parses the embedded templates; they are part of the
 // binary, so a parse error is a bug caught by every test.
 func parseTemplates() map[string]*template.Template {
 	out := make(map[string]*template.Template, len(pages))
+	version := buildinfo.Read().Short()
 	for _, p := range pages {
-		funcs := template.FuncMap{"qpath": questionPath}
-		out[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html"))
+		funcs := template.FuncMap{
+			"qpath":   questionPath,
+			"feeds":   feedsOf,
+			"version": func() string { return version },
+		}
+		out[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/blocks.html", "templates/"+p+".html"))
 	}
 	return out
 }
@@ -174,6 +179,8 @@ type hitView struct {
 	Language                          string
 	DaysToAnswer                      int
 	Fragments                         []template.HTML
+	// Revision marks an answer corrected or a holding answer replaced.
+	Revision *revisionView
 }
 
 type pageLink struct {
@@ -205,6 +212,8 @@ type searchView struct {
 	Pages       []pageLink
 	ExportCSV   string
 	ExportJSONL string
+	// Feed is the Atom feed of the search.
+	Feed string
 }
 
 // handlePage is the search page: the form, and the results of the query in
@@ -232,6 +241,8 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		res, err = s.search(r.Context(), req)
 		if err == nil {
 			s.fillResults(&view, req, res)
+			s.markRevisions(r.Context(), res.Hits, view.Hits)
+			view.Feed = searchFeedPath(req)
 		}
 	}
 	if err != nil {
@@ -394,22 +405,10 @@ func (s *Server) hitView(h index.Hit) hitView {
 func questionPath(id string) string { return "/q/" + escapeID(id) }
 
 // archivePath is the archived copy of a record (version 0: the current one).
-func archivePath(id string, version int) string {
-	p := "/archive/" + escapeID(id)
-	if version > 0 {
-		p += "?v=" + strconv.Itoa(version)
-	}
-	return p
-}
+func archivePath(id string, version int) string { return api.ArchivePath(id, version) }
 
 // escapeID escapes each path segment of an id.
-func escapeID(id string) string {
-	parts := strings.Split(id, "/")
-	for i, p := range parts {
-		parts[i] = url.PathEscape(p)
-	}
-	return strings.Join(parts, "/")
-}
+func escapeID(id string) string { return api.EscapeID(id) }
 
 // safeURL keeps only http(s) links to official pages.
 func safeURL(u string) string {
@@ -442,149 +441,4 @@ func filterLabel(name string) string {
 
 func typeLabel(t parlq.Type) string {
 	return strings.ReplaceAll(string(t), "_", " ")
-}
-
-// questionView is the data of a question page.
-type questionView struct {
-	Title        string
-	Q            *parlq.Question
-	Official     string
-	Archive      string
-	Type         string
-	Days         int
-	QuestionP    []string
-	AnswerP      []string
-	Versions     []versionView
-	Translations []translationView
-}
-
-type versionView struct {
-	Version int
-	At      string
-	Changed string
-	Archive string
-	Current bool
-}
-
-type translationView struct {
-	Lang, Title, Role, URL string
-}
-
-// handleQuestionPage shows one question: every field, its acts and its
-// version history.
-func (s *Server) handleQuestionPage(w http.ResponseWriter, r *http.Request) {
-	if len(r.URL.Query()) > 0 {
-		s.pageError(w, r, &index.QueryError{Field: "query", Msg: "this page takes no parameters"})
-		return
-	}
-	qr, err := s.question(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	q := qr.Record
-	view := questionView{
-		Title: q.Title, Q: q, Official: safeURL(q.URL), Type: typeLabel(q.Type), Days: q.DaysToAnswer(),
-		QuestionP: paragraphs(q.Question), AnswerP: paragraphs(q.Answer),
-	}
-	if view.Title == "" {
-		view.Title = q.ID
-	}
-	if q.Capture != nil {
-		view.Archive = archivePath(q.ID, 0)
-	}
-	for i := len(qr.Versions) - 1; i >= 0; i-- {
-		v := qr.Versions[i]
-		vv := versionView{Version: v.Version, Changed: strings.Join(v.Changed, ", "), Current: v.Version == q.Version}
-		if !v.At.IsZero() {
-			vv.At = v.At.UTC().Format(time.DateTime + " UTC")
-		}
-		if vv.Changed == "" && i == 0 {
-			vv.Changed = "first version"
-		}
-		if v.Record.Capture != nil {
-			vv.Archive = archivePath(q.ID, v.Version)
-		}
-		view.Versions = append(view.Versions, vv)
-	}
-	langs := make([]string, 0, len(q.Translations))
-	for l := range q.Translations {
-		langs = append(langs, l)
-	}
-	slices.Sort(langs)
-	for _, l := range langs {
-		t := q.Translations[l]
-		view.Translations = append(view.Translations, translationView{Lang: l, Title: t.Title, Role: t.AddresseeRole, URL: safeURL(t.URL)})
-	}
-	s.render(w, r, http.StatusOK, "question", view)
-}
-
-// paragraphs splits plain text on newlines, dropping blank lines.
-func paragraphs(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, "\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// handleArchive serves the archived copy of a record (?v=N: of version N)
-// in a sandbox: the Content-Security-Policy forbids scripts, plugins, forms
-// and every outside resource, so a scraped page is shown inert.
-func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	v := r.URL.Query()
-	for name := range v {
-		if name != "v" {
-			s.pageError(w, r, &index.QueryError{Field: name, Msg: fmt.Sprintf("unknown parameter %q; known: v", name)})
-			return
-		}
-	}
-	var capture *parlq.Capture
-	if vs := v.Get("v"); vs != "" {
-		n, err := strconv.Atoi(vs)
-		if err != nil || n < 1 {
-			s.pageError(w, r, &index.QueryError{Field: "v", Msg: fmt.Sprintf("version %q is not a whole number from 1", vs)})
-			return
-		}
-		versions, err := s.cat.Versions(r.Context(), id)
-		if err != nil {
-			s.pageError(w, r, err)
-			return
-		}
-		i := slices.IndexFunc(versions, func(x catalog.Version) bool { return x.Version == n })
-		if i < 0 {
-			s.pageError(w, r, fmt.Errorf("version %d of %s: %w", n, id, ErrArchiveMissing))
-			return
-		}
-		capture = versions[i].Record.Capture
-	} else {
-		q, err := s.cat.Get(r.Context(), id)
-		if err != nil {
-			s.pageError(w, r, err)
-			return
-		}
-		capture = q.Capture
-	}
-	if capture == nil {
-		s.pageError(w, r, fmt.Errorf("%s: %w", id, ErrArchiveMissing))
-		return
-	}
-	resp, err := s.store.ReadCapture(r.Context(), *capture)
-	if err != nil {
-		s.pageError(w, r, fmt.Errorf("archived copy of %s: %w", id, err))
-		return
-	}
-	ctype, body := resp.Header.Get("Content-Type"), resp.Body
-	if ctype == "" {
-		ctype = "application/octet-stream"
-	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
-	h.Set("Cache-Control", "private, max-age=3600")
-	h.Set("Content-Disposition", "inline")
-	_, _ = w.Write(body)
 }

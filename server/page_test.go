@@ -1,17 +1,10 @@
 package server
 
 import (
-	"context"
 	"fmt"
-	"github.com/parlq/parlq/archive"
 	"net/http"
-	"net/http/httptest"
-	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/parlq/parlq"
-	"github.com/parlq/parlq/catalog"
 )
 
 // assertInert checks that no part of the probe reached the page as markup:
@@ -128,99 +121,11 @@ func TestSearchPageErrors(t *testing.T) {
 	}
 }
 
-func TestQuestionPage(t *testing.T) {
-	_, ts := newTestServer(t, DefaultConfig(), nil)
-	status, _, body := get(t, ts, "/q/brussels/prb/1002")
-	if status != 200 {
-		t.Fatalf("status %d", status)
-	}
-	for _, want := range []string{
-		`<h1 lang="nl">Schriftelijke vraag over de slimme stad</h1>`,
-		`Version history`,
-		`<th scope="row">2 (current)</th>`,
-		`<th scope="row">1</th>`,
-		`first version`,
-		`<p>De slimme stad vordert.</p>`,
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("question page lacks %s", want)
-		}
-	}
-	if !regexp.MustCompile(`<td>[a-z_, ]*status[a-z_, ]*</td>`).MatchString(body) {
-		t.Errorf("version 2 does not list status among its changed fields")
-	}
-
-	status, _, body = get(t, ts, "/q/brussels/prb/1001")
-	if status != 200 || !strings.Contains(body, `<caption class="visually-hidden">Acts of the procedure`) || !strings.Contains(body, "Réponse") {
-		t.Errorf("acts table missing (status %d)", status)
-	}
-
-	status, _, body = get(t, ts, "/q/brussels/prb/1003")
-	if status != 200 {
-		t.Fatalf("probe page: status %d", status)
-	}
-	assertInert(t, "question page", body)
-	if !strings.Contains(body, "&lt;script&gt;") {
-		t.Errorf("the probe's text is not shown escaped")
-	}
-
-	if status, _, _ := get(t, ts, "/q/brussels/prb/999999"); status != 404 {
-		t.Errorf("unknown question: status %d; want 404", status)
-	}
-}
-
 func TestStatic(t *testing.T) {
 	_, ts := newTestServer(t, DefaultConfig(), nil)
 	status, hdr, body := get(t, ts, "/static/style.css")
 	if status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/css") || !strings.Contains(body, ":focus-visible") {
 		t.Errorf("style.css: %d %q", status, hdr.Get("Content-Type"))
-	}
-}
-
-func TestArchive(t *testing.T) {
-	var got []parlq.Capture
-	f := testFixture(t)
-	store := &testStore{ds: f.ds, ix: f.ix, cat: f.cat, archive: func(ctx context.Context, c parlq.Capture) (*archive.Response, error) {
-		got = append(got, c)
-		if c.RecordID == "<urn:uuid:00000000-0000-4000-8000-000000000004>" {
-			return nil, fmt.Errorf("warc gone: %w", catalog.ErrNotFound)
-		}
-		return &archive.Response{Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}},
-			Body: []byte("<html><body><script>alert(1)</script>archived " + c.RecordID + "</body></html>")}, nil
-	}}
-	ts := httptest.NewServer(New(DefaultConfig(), store).Handler())
-	defer ts.Close()
-
-	status, hdr, body := get(t, ts, "/archive/brussels/prb/1002")
-	if status != 200 || !strings.Contains(body, "000000000099") {
-		t.Fatalf("current copy: %d %s", status, body)
-	}
-	csp := hdr.Get("Content-Security-Policy")
-	if !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "default-src 'none'") {
-		t.Errorf("archived copy CSP %q; want a sandbox without scripts", csp)
-	}
-	if status, _, body := get(t, ts, "/archive/brussels/prb/1002?v=1"); status != 200 || !strings.Contains(body, "000000000002") {
-		t.Errorf("version 1 copy: %d %s", status, body)
-	}
-	for path, want := range map[string]int{
-		"/archive/brussels/prb/1002?v=7": 404,
-		"/archive/brussels/prb/1002?v=x": 400,
-		"/archive/brussels/prb/1002?x=1": 400,
-		"/archive/brussels/prb/404404":   404,
-		"/archive/brussels/prb/1003":     404,
-	} {
-		if status, _, _ := get(t, ts, path); status != want {
-			t.Errorf("%s: status %d; want %d", path, status, want)
-		}
-	}
-	// Links appear on the pages of records that have a capture.
-	_, _, body = get(t, ts, "/q/brussels/prb/1002")
-	if !strings.Contains(body, `href="/archive/brussels/prb/1002?v=1"`) || !strings.Contains(body, `href="/archive/brussels/prb/1002"`) {
-		t.Errorf("question page lacks archive links")
-	}
-	_, _, body = get(t, ts, "/?q=slimme")
-	if !strings.Contains(body, `href="/archive/brussels/prb/1002"`) {
-		t.Errorf("search page lacks archive links")
 	}
 }
 

@@ -259,8 +259,8 @@ func (s *Server) Close() error {
 }
 
 // Handler returns the server's routes: the JSON API under /api/, the search
-// page, question pages, archived copies, static files, /healthz and
-// /metrics.
+// page, question pages, archived copies, Atom feeds, static files, /healthz
+// and /metrics.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	short, long := s.cfg.RequestTimeout, s.cfg.ExportTimeout
@@ -277,6 +277,12 @@ func (s *Server) Handler() http.Handler {
 	handle("GET /{$}", s.handlePage, short)
 	handle("GET /q/{id...}", s.handleQuestionPage, short)
 	handle("GET /archive/{id...}", s.handleArchive, short)
+	handle("GET /archive/raw/{id...}", s.handleArchiveRaw, short)
+	handle("GET /archive/warc/{id...}", s.handleArchiveWARC, short)
+	handle("GET /feeds/search", s.handleSearchFeed, short)
+	handle("GET /feeds/q/{id...}", s.handleQuestionFeed, short)
+	handle("GET /feeds/author/{name...}", s.handlePersonFeed("author"), short)
+	handle("GET /feeds/minister/{name...}", s.handlePersonFeed("minister"), short)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(s.static)))
 	handle("/", s.handlePageNotFound, short)
 	return securityHeaders(mux)

@@ -45,6 +45,7 @@ var commands = map[string]command{
 	"reparse": {summary: "rebuild records from the archive with the current parsers", run: runReparse},
 	"reindex": {summary: "rebuild the search index from the catalog", run: runReindex},
 	"status":  {summary: "per source: records, last run, failures, re-checks due", run: runStatusCmd},
+	"version": {summary: "print the version, VCS revision and Go version", run: runVersion},
 }
 
 // errUsage marks a command-line mistake: exit status 2.
@@ -71,6 +72,9 @@ func Run(ctx context.Context, env *Env, args []string) int {
 			return 2
 		}
 		return 0
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

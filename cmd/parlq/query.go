@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/parlq/parlq/api"
+	"github.com/parlq/parlq/catalog"
 	"github.com/parlq/parlq/dataset"
+	"github.com/parlq/parlq/history"
 	"github.com/parlq/parlq/index"
 )
 
@@ -110,6 +112,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 // holds the data directory.
 type queryTarget struct {
 	ix     *index.Index
+	cat    *catalog.Catalog
 	server string // base URL
 	client *http.Client
 }
@@ -135,7 +138,7 @@ func openQueryTarget(ctx context.Context, env *Env, data, serverURL string) (*qu
 	if err != nil {
 		return nil, nil, err
 	}
-	return &queryTarget{ix: ds.Index()}, func() { ds.Close() }, nil
+	return &queryTarget{ix: ds.Index(), cat: ds.Catalog()}, func() { ds.Close() }, nil
 }
 
 // get sends an API request to the server and returns the body of a 200.
@@ -366,7 +369,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		if _, err := io.Copy(w, body); err != nil {
 			return err
 		}
-	} else if err := exportLocal(ctx, t.ix, req, fm, w); err != nil {
+	} else if err := exportLocal(ctx, t.ix, t.cat, req, fm, w); err != nil {
 		return err
 	}
 	if f != nil {
@@ -391,10 +394,16 @@ func dirOf(path string) string {
 	return "."
 }
 
-// exportLocal streams every hit of req from the index in format f.
-func exportLocal(ctx context.Context, ix *index.Index, req index.Request, f api.Format, w io.Writer) error {
+// exportLocal streams every hit of req from the index in format f, with
+// the answer revisions the catalog saw; archived copies are named by their
+// path on a parlq server over the same directory.
+func exportLocal(ctx context.Context, ix *index.Index, cat *catalog.Catalog, req index.Request, f api.Format, w io.Writer) error {
+	revised, err := history.LoadRevisions(ctx, cat, nil)
+	if err != nil {
+		return err
+	}
 	enc := api.NewEncoder(f, w)
-	err := ix.All(ctx, req, func(h index.Hit) error { return enc.Encode(&h.Record) })
+	err = ix.All(ctx, req, func(h index.Hit) error { return enc.Encode(&h.Record, api.NewEvidence(&h.Record, revised[h.ID], "")) })
 	if cerr := enc.Close(); err == nil {
 		err = cerr
 	}

@@ -169,7 +169,11 @@ func run(ctx context.Context, c config, stdout io.Writer) (err error) {
 	}
 	s.write(w)
 	if c.serve {
-		if err := serveBench(ctx, c, queries, w); err != nil {
+		var totals []int
+		for _, r := range s.res["parlq"] {
+			totals = append(totals, r.total)
+		}
+		if err := serveBench(ctx, c, queries, totals, w); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}

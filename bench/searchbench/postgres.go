@@ -193,10 +193,7 @@ func (e *postgresEngine) search(ctx context.Context, q *prepared) (result, error
 		return r, nil
 	}
 	a = &sqlArgs{numbered: true}
-	ids := make([]string, len(page))
-	for i, id := range page {
-		ids[i] = a.add(id)
-	}
+	ids := placeholders(a, page)
 	cols := `'', '', ''`
 	if words := highlightWords(q.in); q.Highlight && len(words) > 0 {
 		hq := a.add(strings.Join(words, " | "))
@@ -205,7 +202,7 @@ func (e *postgresEngine) search(ctx context.Context, q *prepared) (result, error
 		}
 		cols = hl("title") + ", " + hl("question") + ", " + hl("answer")
 	}
-	rows, err := e.db.QueryContext(ctx, `SELECT d.record, `+cols+` FROM docs d WHERE d.id IN (`+strings.Join(ids, ", ")+`)`, a.args...)
+	rows, err := e.db.QueryContext(ctx, `SELECT d.record, `+cols+` FROM docs d WHERE d.id IN (`+ids+`)`, a.args...)
 	if err != nil {
 		return r, fmt.Errorf("postgres: page: %w", err)
 	}

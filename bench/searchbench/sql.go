@@ -143,3 +143,12 @@ func readSearch(ctx context.Context, db *sql.DB, stmt string, q *prepared, args 
 func sortedFilterKeys(m map[string][]string) []string {
 	return slices.Sorted(mapsKeys(m))
 }
+
+// placeholders adds the row ids as arguments and returns their placeholders.
+func placeholders(a *sqlArgs, ids []int64) string {
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = a.add(id)
+	}
+	return strings.Join(ph, ", ")
+}

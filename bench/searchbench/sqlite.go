@@ -216,11 +216,8 @@ func (e *sqliteEngine) search(ctx context.Context, q *prepared) (result, error) 
 		return r, nil
 	}
 	// The page's records, and their snippets: computed for the page only.
+	// Placeholders are positional: the match comes first in both texts.
 	a = &sqlArgs{}
-	ids := make([]string, len(page))
-	for i, id := range page {
-		ids[i] = a.add(id)
-	}
 	var rows *sql.Rows
 	if q.Highlight && match != "" {
 		snip := func(col int) string {
@@ -228,9 +225,9 @@ func (e *sqliteEngine) search(ctx context.Context, q *prepared) (result, error) 
 		}
 		m := a.add(match)
 		rows, err = e.db.QueryContext(ctx, `SELECT d.record, `+snip(0)+`, `+snip(1)+`, `+snip(2)+
-			` FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH `+m+` AND fts.rowid IN (`+strings.Join(ids, ", ")+`)`, a.args...)
+			` FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH `+m+` AND fts.rowid IN (`+placeholders(a, page)+`)`, a.args...)
 	} else {
-		rows, err = e.db.QueryContext(ctx, `SELECT d.record, '', '', '' FROM docs d WHERE d.id IN (`+strings.Join(ids, ", ")+`)`, a.args...)
+		rows, err = e.db.QueryContext(ctx, `SELECT d.record, '', '', '' FROM docs d WHERE d.id IN (`+placeholders(a, page)+`)`, a.args...)
 	}
 	if err != nil {
 		return r, fmt.Errorf("sqlite: page: %w", err)

@@ -156,18 +156,23 @@ func Queries(seed uint64) []Query {
 	for _, w := range []string{"chômage", "tourisme", "policing", "kinderopvang", "homelessness", "agentschap"} {
 		add(classOneWord, Query{Text: w})
 	}
-	// Words that seldom meet: a topic with a rare qualifier, or across languages.
-	for _, w := range []string{"kinderopvang jaarverslag", "tourisme calendrier concertation",
-		"childcare regulation timetable", "dakloosheid sector projectoproep", "policing consultation stakeholders"} {
-		add(classSelective, Query{Text: w})
+	// A word narrowed to one member's questions of one year: a few hits out
+	// of a broad match (the generated texts repeat their words too much for
+	// words alone to be selective).
+	people := topPeople(seed)
+	for i, c := range []struct{ source, word string }{
+		{"brussels", "logement"}, {"flanders", "kinderopvang"}, {"ukparl", "transport"},
+		{"wallonia", "chômage"}, {"ukparl", "health"},
+	} {
+		add(classSelective, Query{Text: c.word, Filters: map[string][]string{
+			"author": {people[c.source].author}, "year": {strconv.Itoa(2017 + i)}}})
 	}
 	// The most frequent minister of each source with a word of its language.
-	mins := topMinisters(seed)
 	for _, m := range []struct{ source, word string }{
 		{"brussels", "mobilité"}, {"flanders", "onderwijs"}, {"ukparl", "housing"},
 		{"wallonia", "emploi"}, {"flanders", "begroting"},
 	} {
-		add(classMinister, Query{Text: fmt.Sprintf("minister:%q %s", mins[m.source], m.word), Facets: []string{"year"}})
+		add(classMinister, Query{Text: fmt.Sprintf("minister:%q %s", people[m.source].minister, m.word), Facets: []string{"year"}})
 	}
 	for i, c := range []struct {
 		text, source, status string
@@ -189,27 +194,35 @@ func Queries(seed uint64) []Query {
 	return qs
 }
 
-// topMinisters returns the most frequent addressee of each source in the
-// first records of the seed's corpus.
-func topMinisters(seed uint64) map[string]string {
+// topPeople returns the most frequent author and addressee of each source
+// in the first records of the seed's corpus.
+func topPeople(seed uint64) map[string]struct{ author, minister string } {
 	g := indextest.NewGenerator(seed)
-	counts := map[string]map[string]int{}
+	authors, mins := map[string]map[string]int{}, map[string]map[string]int{}
 	for range 4000 {
 		q := g.Next()
-		if counts[q.Source] == nil {
-			counts[q.Source] = map[string]int{}
+		for _, c := range []struct {
+			m    map[string]map[string]int
+			name string
+		}{{authors, q.Author.Name}, {mins, q.Addressee.Name}} {
+			if c.m[q.Source] == nil {
+				c.m[q.Source] = map[string]int{}
+			}
+			c.m[q.Source][c.name]++
 		}
-		counts[q.Source][q.Addressee.Name]++
 	}
-	out := map[string]string{}
-	for src, byName := range counts {
+	top := func(byName map[string]int) string {
 		best, n := "", -1
 		for _, name := range slices.Sorted(mapsKeys(byName)) {
 			if c := byName[name]; c > n {
 				best, n = name, c
 			}
 		}
-		out[src] = best
+		return best
+	}
+	out := map[string]struct{ author, minister string }{}
+	for src := range authors {
+		out[src] = struct{ author, minister string }{top(authors[src]), top(mins[src])}
 	}
 	return out
 }

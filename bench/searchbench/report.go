@@ -206,22 +206,29 @@ func (s *runStats) write(w io.Writer) {
 		differ, len(s.queries), facetDiffer)
 }
 
-// facetDiff describes how facets b differ from a ("" when they agree).
+// facetDiff describes how facets b differ from a ("" when they agree):
+// per facet, the first rank where they part.
 func facetDiff(a, b map[string][]index.FacetTerm) string {
 	var out []string
 	for _, f := range slices.Sorted(mapsKeys(a)) {
-		if !slices.Equal(a[f], b[f]) {
-			out = append(out, fmt.Sprintf("%s %s vs %s", f, facetString(a[f]), facetString(b[f])))
+		x, y := a[f], b[f]
+		if slices.Equal(x, y) {
+			continue
 		}
+		i := 0
+		for i < len(x) && i < len(y) && x[i] == y[i] {
+			i++
+		}
+		out = append(out, fmt.Sprintf("%s from rank %d: %s vs %s", f, i+1, facetString(x[i:]), facetString(y[i:])))
 	}
 	return strings.Join(out, ", ")
 }
 
-// facetString shows the first terms where two facet lists usually differ.
+// facetString shows the first terms of a facet.
 func facetString(ts []index.FacetTerm) string {
 	var parts []string
 	for i, t := range ts {
-		if i == 3 {
+		if i == 2 {
 			parts = append(parts, "…")
 			break
 		}

@@ -173,3 +173,46 @@ func tsQuote(s string) string {
 	s = strings.ReplaceAll(s, `\`, `\\`)
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
+
+// target is where and how one leaf of a query matches: all of its terms in
+// a group of fields, adjacent and in order when phrase is set. The groups
+// are a stemmed language ("en", "fr", "nl": the title, question and answer
+// of records in that language), "x" (the unstemmed title, question and
+// answer of every record) and "addressee" (the addressee's name, role and
+// body, unstemmed).
+type target struct {
+	group  string
+	terms  []string
+	phrase bool
+}
+
+// targets returns the alternatives a leaf matches as, as parlq's index
+// builds them: a plain word in each language's stemmed fields (when the
+// language's analyzer leaves a term of it: stop words vanish) or unstemmed;
+// phrases and quoted names unstemmed only. A leaf of punctuation only has
+// none.
+func (a *analyzers) targets(l leaf) []target {
+	exact := terms(a.exact, l.text)
+	if len(exact) == 0 {
+		return nil
+	}
+	switch l.op {
+	case opWord:
+		var out []target
+		for _, lang := range stemLangs {
+			if ts := terms(a.lang[lang], l.text); len(ts) > 0 {
+				out = append(out, target{lang, ts, false})
+			}
+		}
+		return append(out, target{"x", exact, false})
+	case opExact:
+		return []target{{"x", exact, false}}
+	case opPhrase:
+		return []target{{"x", exact, true}}
+	case opNameWord:
+		return []target{{"addressee", exact, false}}
+	case opNamePhrase:
+		return []target{{"addressee", exact, true}}
+	}
+	panic(fmt.Sprintf("searchbench: unknown leaf op %d", l.op))
+}

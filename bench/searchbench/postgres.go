@@ -181,13 +181,9 @@ func (e *postgresEngine) search(ctx context.Context, q *prepared) (result, error
 		}
 		s.where, s.score = []string{pred}, rank
 	}
-	stmt, err := s.statement(q, a)
+	r, page, err := s.run(ctx, e.db, q, a)
 	if err != nil {
-		return result{}, fmt.Errorf("postgres: %w", err)
-	}
-	r, page, err := readSearch(ctx, e.db, stmt, q, a.args)
-	if err != nil {
-		return r, fmt.Errorf("postgres: %s: %w", q, err)
+		return r, fmt.Errorf("postgres: %w", err)
 	}
 	if len(page) == 0 {
 		return r, nil
@@ -273,29 +269,19 @@ func tsJoin(ts []string, op string) string {
 
 // leaf renders one leaf as tsqueries, any of which matches.
 func (e *postgresEngine) leaf(l leaf) []colQuery {
-	exact := terms(e.an.exact, l.text)
-	if len(exact) == 0 {
-		return nil
-	}
-	switch l.op {
-	case opWord:
-		var out []colQuery
-		for _, lang := range stemLangs {
-			if ts := terms(e.an.lang[lang], l.text); len(ts) > 0 {
-				out = append(out, colQuery{"tsv_" + lang, tsJoin(ts, " & ")})
-			}
+	var out []colQuery
+	for _, t := range e.an.targets(l) {
+		op := " & "
+		if t.phrase {
+			op = " <-> "
 		}
-		return append(out, colQuery{"tsv_x", tsJoin(exact, " & ")})
-	case opExact:
-		return []colQuery{{"tsv_x", tsJoin(exact, " & ")}}
-	case opPhrase:
-		return []colQuery{{"tsv_x", tsJoin(exact, " <-> ")}}
-	case opNameWord:
-		return []colQuery{{"tsv_addr", tsJoin(exact, " & ")}}
-	case opNamePhrase:
-		return []colQuery{{"tsv_addr", tsJoin(exact, " <-> ")}}
+		col := "tsv_" + t.group
+		if t.group == "addressee" {
+			col = "tsv_addr"
+		}
+		out = append(out, colQuery{col, tsJoin(t.terms, op)})
 	}
-	panic(fmt.Sprintf("searchbench: unknown leaf op %d", l.op))
+	return out
 }
 
 func (e *postgresEngine) close() error { return e.db.Close() }

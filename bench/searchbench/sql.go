@@ -109,13 +109,17 @@ func (s searchSQL) statement(q *prepared, a *sqlArgs) (string, error) {
 	return b.String(), nil
 }
 
-// readSearch reads the rows of a statement from searchSQL, the page's row
-// ids in order.
-func readSearch(ctx context.Context, db *sql.DB, stmt string, q *prepared, args []any) (result, []int64, error) {
+// run builds and runs the statement for q and reads its rows: the result,
+// and the page's row ids in order.
+func (s searchSQL) run(ctx context.Context, db *sql.DB, q *prepared, a *sqlArgs) (result, []int64, error) {
 	r := emptyResult(q)
-	rows, err := db.QueryContext(ctx, stmt, args...)
+	stmt, err := s.statement(q, a)
 	if err != nil {
 		return r, nil, err
+	}
+	rows, err := db.QueryContext(ctx, stmt, a.args...)
+	if err != nil {
+		return r, nil, fmt.Errorf("%s: %w", q, err)
 	}
 	defer rows.Close()
 	var page []int64

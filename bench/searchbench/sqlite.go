@@ -204,13 +204,9 @@ func (e *sqliteEngine) search(ctx context.Context, q *prepared) (result, error) 
 		s.where = []string{"fts MATCH " + a.add(match)}
 		s.score = ftsRank
 	}
-	stmt, err := s.statement(q, a)
+	r, page, err := s.run(ctx, e.db, q, a)
 	if err != nil {
-		return result{}, fmt.Errorf("sqlite: %w", err)
-	}
-	r, page, err := readSearch(ctx, e.db, stmt, q, a.args)
-	if err != nil {
-		return r, fmt.Errorf("sqlite: %s: %w", q, err)
+		return r, fmt.Errorf("sqlite: %w", err)
 	}
 	if len(page) == 0 {
 		return r, nil
@@ -278,56 +274,37 @@ func (e *sqliteEngine) match(in interpretation) (string, bool) {
 	return strings.Join(all, " AND "), true
 }
 
-func colset(field string, langs ...string) string {
-	var cs []string
-	for _, l := range langs {
-		if field == "" {
-			for _, f := range textFields {
-				cs = append(cs, f+"_"+l)
-			}
-		} else {
-			cs = append(cs, field+"_"+l)
-		}
+// ftsColumnSet is the FTS5 column filter of a target group.
+func ftsColumnSet(group string) string {
+	if group == "addressee" {
+		return "{addressee_x}"
+	}
+	cs := make([]string, len(textFields))
+	for i, f := range textFields {
+		cs[i] = f + "_" + group
 	}
 	return "{" + strings.Join(cs, " ") + "}"
 }
 
 func ftsString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// conj is every term, in any order, within the columns.
-func conj(cols string, ts []string) string {
-	q := make([]string, len(ts))
-	for i, t := range ts {
-		q[i] = ftsString(t)
-	}
-	return cols + " : (" + strings.Join(q, " AND ") + ")"
-}
-
-// leaf renders one leaf as FTS5 alternatives (OR'ed by the caller).
+// leaf renders one leaf as FTS5 alternatives (OR'ed by the caller): a
+// phrase is one FTS5 string, which the table's tokenizer splits as the
+// index does; other terms must all be there, in any order.
 func (e *sqliteEngine) leaf(l leaf) []string {
-	exact := terms(e.an.exact, l.text)
-	if len(exact) == 0 {
-		return nil
-	}
-	switch l.op {
-	case opWord:
-		var out []string
-		for _, lang := range stemLangs {
-			if ts := terms(e.an.lang[lang], l.text); len(ts) > 0 {
-				out = append(out, conj(colset("", lang), ts))
-			}
+	var out []string
+	for _, t := range e.an.targets(l) {
+		if t.phrase {
+			out = append(out, ftsColumnSet(t.group)+" : "+ftsString(strings.Join(t.terms, " ")))
+			continue
 		}
-		return append(out, conj(colset("", "x"), exact))
-	case opExact:
-		return []string{conj(colset("", "x"), exact)}
-	case opPhrase:
-		return []string{colset("", "x") + " : " + ftsString(strings.Join(exact, " "))}
-	case opNameWord:
-		return []string{conj("{addressee_x}", exact)}
-	case opNamePhrase:
-		return []string{"{addressee_x} : " + ftsString(strings.Join(exact, " "))}
+		q := make([]string, len(t.terms))
+		for i, term := range t.terms {
+			q[i] = ftsString(term)
+		}
+		out = append(out, ftsColumnSet(t.group)+" : ("+strings.Join(q, " AND ")+")")
 	}
-	panic(fmt.Sprintf("searchbench: unknown leaf op %d", l.op))
+	return out
 }
 
 func (e *sqliteEngine) close() error { return e.db.Close() }

@@ -164,9 +164,11 @@ func run(ctx context.Context, c config, stdout io.Writer) (err error) {
 	if len(engs) == 0 {
 		return errors.New("no engine to measure")
 	}
+	loadBefore := loadAvg()
 	if err := measure(ctx, s, engs); err != nil {
 		return err
 	}
+	s.notes = append(s.notes, fmt.Sprintf("Load average (1, 5, 15 min) when the timed rounds began: %s; when they ended: %s.", loadBefore, loadAvg()))
 	s.write(w)
 	if c.serve {
 		var totals []int

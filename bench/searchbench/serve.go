@@ -35,6 +35,7 @@ type serveStats struct {
 	classLat    map[string][]time.Duration
 	mismatches  []string
 	typicalDesc string
+	load        string // load average as the throughput run began
 }
 
 // serveBench writes the corpus into a data directory, starts `parlq serve`
@@ -90,6 +91,7 @@ func serveBench(ctx context.Context, c config, queries []*prepared, totals []int
 	}
 	st.typicalDesc = fmt.Sprintf("%d queries of %d classes (all but %s)", len(typical), len(typicalClasses), classDeepPage)
 	log.Printf("serve: %d requests, %d clients", c.httpReqs, c.clients)
+	st.load = loadAvg()
 	var next atomic.Int64
 	var mu sync.Mutex
 	var firstErr error
@@ -140,7 +142,8 @@ func (st serveStats) write(w io.Writer, docs int) {
 	fmt.Fprintln(w, "| RSS once listening | after a warm-up (every query once) | after the throughput run | peak (VmHWM) |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	fmt.Fprintf(w, "| %s | %s | %s | %s |\n\n", kbMiB(st.rssStart), kbMiB(st.rssWarm), kbMiB(st.rssAfter), kbMiB(st.hwm))
-	fmt.Fprintf(w, "HTTP API, GET /api/search, %d clients on loopback, %d requests over %s:\n\n", st.clients, st.requests, st.typicalDesc)
+	fmt.Fprintf(w, "HTTP API, GET /api/search, %d clients on loopback, %d requests over %s (load average %s as it began):\n\n",
+		st.clients, st.requests, st.typicalDesc, st.load)
 	fmt.Fprintln(w, "| | req/s | p50 ms | p99 ms |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	fmt.Fprintf(w, "| **all** | %.1f | %s | %s |\n", float64(st.requests)/st.elapsed.Seconds(),

@@ -47,6 +47,7 @@ type config struct {
 	parlqBin string
 	clients  int
 	httpReqs int
+	httpTime time.Duration
 	out      string
 }
 
@@ -69,6 +70,7 @@ func main() {
 	flag.StringVar(&c.parlqBin, "parlq", "", "parlq binary for -serve (default: built from ./cmd/parlq)")
 	flag.IntVar(&c.clients, "clients", 8, "concurrent HTTP clients for -serve")
 	flag.IntVar(&c.httpReqs, "requests", 2000, "HTTP requests of the throughput run for -serve")
+	flag.DurationVar(&c.httpTime, "http-time", 2*time.Minute, "longest throughput run for -serve")
 	flag.StringVar(&c.out, "out", "", "also write the report to this file")
 	flag.Parse()
 	c.engines = strings.Split(engines, ",")

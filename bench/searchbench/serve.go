@@ -41,7 +41,8 @@ type serveStats struct {
 // serveBench writes the corpus into a data directory, starts `parlq serve`
 // on it, warms it up with every query once (checking each total against
 // the index's), reads its RSS, then measures the HTTP API's throughput with
-// c.clients concurrent clients over the typical classes.
+// c.clients concurrent clients over the typical classes, for c.httpReqs
+// requests or c.httpTime, whichever ends first.
 func serveBench(ctx context.Context, c config, queries []*prepared, totals []int, w io.Writer) error {
 	data := filepath.Join(c.dir, "serve-data")
 	if err := os.RemoveAll(data); err != nil {
@@ -90,7 +91,7 @@ func serveBench(ctx context.Context, c config, queries []*prepared, totals []int
 		}
 	}
 	st.typicalDesc = fmt.Sprintf("%d queries of %d classes (all but %s)", len(typical), len(typicalClasses), classDeepPage)
-	log.Printf("serve: %d requests, %d clients", c.httpReqs, c.clients)
+	log.Printf("serve: %d requests (at most %s), %d clients", c.httpReqs, c.httpTime, c.clients)
 	st.load = loadAvg()
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -103,7 +104,7 @@ func serveBench(ctx context.Context, c config, queries []*prepared, totals []int
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= c.httpReqs || ctx.Err() != nil {
+				if i >= c.httpReqs || ctx.Err() != nil || time.Since(start) > c.httpTime {
 					return
 				}
 				q := typical[i%len(typical)]

@@ -117,7 +117,7 @@ func run(ctx context.Context, c config, stdout io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	s := &runStats{docs: c.docs, seed: c.seed, rounds: c.rounds, queries: queries,
+	s := &runStats{started: time.Now(), docs: c.docs, seed: c.seed, rounds: c.rounds, queries: queries,
 		lat: map[string][][]time.Duration{}, res: map[string][]result{}}
 	var engs []engine
 	defer func() {

@@ -89,6 +89,7 @@ type buildStat struct {
 
 // runStats holds every measurement of one comparison run.
 type runStats struct {
+	started time.Time
 	docs    int
 	seed    uint64
 	rounds  int
@@ -115,7 +116,8 @@ func (s *runStats) byClass(engine string) (map[string][]time.Duration, []time.Du
 
 func (s *runStats) write(w io.Writer) {
 	fmt.Fprintf(w, "## Search benchmark: %d documents (seed %d), %d queries × %d rounds\n\n", s.docs, s.seed, len(s.queries), s.rounds)
-	fmt.Fprintf(w, "Machine: %s. Started %s.\n\n", machine(), time.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintf(w, "Machine: %s. Run started %s, reported %s.\n\n", machine(),
+		s.started.UTC().Format(time.RFC3339), time.Now().UTC().Format(time.RFC3339))
 	for _, n := range s.notes {
 		fmt.Fprintf(w, "- %s\n", n)
 	}

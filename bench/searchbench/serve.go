@@ -24,6 +24,7 @@ import (
 // serveStats are the measurements of `parlq serve`.
 type serveStats struct {
 	writeData   time.Duration
+	dataSize    int64
 	rssStart    int64 // kB, once listening
 	rssWarm     int64 // after the warm-up
 	rssAfter    int64 // after the throughput run
@@ -55,6 +56,11 @@ func serveBench(ctx context.Context, c config, queries []*prepared, totals []int
 		return err
 	}
 	st.writeData = time.Since(start)
+	size, err := dirSize(data)
+	if err != nil {
+		return err
+	}
+	st.dataSize = size
 	bin := c.parlqBin
 	if bin == "" {
 		bin = filepath.Join(c.dir, "bin", "parlq")
@@ -139,7 +145,8 @@ func serveBench(ctx context.Context, c config, queries []*prepared, totals []int
 
 func (st serveStats) write(w io.Writer, docs int) {
 	fmt.Fprintf(w, "## parlq serve: %d records\n\n", docs)
-	fmt.Fprintf(w, "Data directory written in %s (catalog Put per record, then reindex).\n\n", st.writeData.Round(time.Second))
+	fmt.Fprintf(w, "Data directory written in %s (catalog Put per record, then reindex): %s.\n\n",
+		st.writeData.Round(time.Second), mib(st.dataSize))
 	fmt.Fprintln(w, "| RSS once listening | after a warm-up (every query once) | after the throughput run | peak (VmHWM) |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	fmt.Fprintf(w, "| %s | %s | %s | %s |\n\n", kbMiB(st.rssStart), kbMiB(st.rssWarm), kbMiB(st.rssAfter), kbMiB(st.hwm))

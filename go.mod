@@ -8,6 +8,7 @@ require (
 	github.com/gocolly/colly/v2 v2.3.0
 	github.com/internetarchive/gowarc v0.8.101
 	github.com/klauspost/compress v1.19.0
+	github.com/lib/pq v1.12.3
 	github.com/nlnwa/gowarc/v3 v3.1.0
 	github.com/robfig/cron/v3 v3.0.1
 	golang.org/x/net v0.62.0

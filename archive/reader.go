@@ -289,12 +289,12 @@ func (rec *rawRecord) isContent() bool {
 // payload returns the record's payload: the entity body of an HTTP block,
 // the block of a resource or conversion record, nil for other records.
 func (rec *rawRecord) payload() ([]byte, error) {
-	switch t := rec.typ(); {
-	case rec.isHTTP() && t != TypeResource && t != TypeConversion:
+	if t := rec.typ(); t == TypeResource || t == TypeConversion {
+		return rec.block, nil
+	}
+	if rec.isHTTP() {
 		_, payload, err := splitHTTP(rec.block)
 		return payload, err
-	case t == TypeResource || t == TypeConversion:
-		return rec.block, nil
 	}
 	return nil, nil
 }
@@ -383,6 +383,7 @@ type DamageError struct {
 	Damaged []*FormatError
 }
 
+// Error counts the damaged records and names the first few.
 func (e *DamageError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d damaged warc records", len(e.Damaged))

@@ -92,7 +92,7 @@ func fixture(tb testing.TB, dir, name string, invented func() []byte) []byte {
 
 // benchInputs are the payloads of the codec benchmarks, as HTTP responses:
 // a real 60 KB Brussels detail page and a real 2 KB UK written question
-// when the shared fixtures are present.
+// when the shared fixtures are present, and an invented repetitive page.
 func benchInputs(tb testing.TB) []struct {
 	name string
 	ex   Exchange
@@ -101,10 +101,13 @@ func benchInputs(tb testing.TB) []struct {
 		http.Header{"Content-Type": {"text/html; charset=utf-8"}}, fixture(tb, "brussels", "170290.html", page60k), t0)
 	js := exchange(tb, "https://questions-statements-api.parliament.uk/api/writtenquestions/questions/128658", 200,
 		http.Header{"Content-Type": {"application/json; charset=utf-8"}}, fixture(tb, "uk", "detail_2026-04-21_128658.json", json2k), t0)
+	// The invented page of few words: the compressor's hard case.
+	rep := exchange(tb, "https://www.parlement.brussels/weblex-quest-det/?moncode=1&base=1", 200,
+		http.Header{"Content-Type": {"text/html; charset=utf-8"}}, page60k(), t0)
 	return []struct {
 		name string
 		ex   Exchange
-	}{{"html60k", html}, {"json2k", js}}
+	}{{"html60k", html}, {"json2k", js}, {"repetitive60k", rep}}
 }
 
 // gzipWriter and gzipReader are what both gzip packages offer.

@@ -305,9 +305,10 @@ func (w *Writer) rollback(size, idxSize int64) error {
 
 // gzipLevel is the compression level of the members. On real pages, level
 // 4 of compress/gzip writes members as small as those of
-// github.com/klauspost/compress at its default level, for about 0.2 ms more
-// CPU per 60 KB page; the default level 6 is 2 % smaller but costs twice
-// that, and eight times on repetitive text (BenchmarkCodecWrite).
+// github.com/klauspost/compress at its default level, for about 0.1–0.2 ms
+// more CPU per 60 KB page; the default level 6 is 2–3 % smaller but takes
+// 1.5 times the CPU of level 4, and several times more on repetitive text
+// (BenchmarkCodecWrite).
 const gzipLevel = 4
 
 // writeRecord writes one WARC 1.1 record as its own gzip member.

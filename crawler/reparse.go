@@ -35,7 +35,15 @@ type ReparseReport struct {
 	// stored as records: the current parser lost the ability to read them.
 	// A reparse with regressions is an error.
 	Regressed int
+	// Damaged lists the archived records that could not be read at all
+	// (file, offset, what is wrong); the records after them were read. A
+	// reparse with damaged records is an error, reported once it is done.
+	Damaged []*archive.FormatError
 }
+
+// ErrDamaged is wrapped by the error of a reparse that met damaged WARC
+// records; the report lists them.
+var ErrDamaged = errors.New("damaged warc records")
 
 // ErrRegressed is returned by Reparse when the current parser cannot read
 // pages an earlier one stored as records.
@@ -127,8 +135,16 @@ func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDi
 		}
 		return nil
 	})
+	var damage *archive.DamageError
+	if errors.As(err, &damage) {
+		rep.Damaged = damage.Damaged
+		err = nil
+	}
 	if err != nil {
 		return rep, fmt.Errorf("reparse %s: %w", src.Name(), err)
+	}
+	if len(rep.Damaged) > 0 {
+		return rep, fmt.Errorf("reparse %s: %w: %d (every readable record was read)", src.Name(), ErrDamaged, len(rep.Damaged))
 	}
 	if rep.Regressed > 0 {
 		return rep, fmt.Errorf("reparse %s: %w: %d", src.Name(), ErrRegressed, rep.Regressed)

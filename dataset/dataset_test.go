@@ -407,3 +407,74 @@ func TestHarvestReparseReindex(t *testing.T) {
 		t.Errorf("Harvest without jobs: %v; want ErrNoJobs", err)
 	}
 }
+
+// TestReparseReadsPastDamage: a record damaged in the middle of a WARC file
+// is reported with its file and offset, every record after it is still
+// read, the index is rebuilt, and the reparse ends in an error.
+func TestReparseReadsPastDamage(t *testing.T) {
+	site := brusselstest.New(brusselstest.Options{Questions: brusselstest.Generate(10, time.Date(2026, 9, 20, 0, 0, 0, 0, time.UTC))})
+	defer site.Close()
+	data := t.TempDir()
+	harvest(t, data, site.URL())
+
+	// Damage the fourth detail page's record: flip bytes inside its gzip member.
+	idx, err := os.ReadFile(filepath.Join(data, WARCDir, "index.cdxj"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var target struct {
+		Filename string `json:"filename"`
+		Offset   int64  `json:"offset,string"`
+	}
+	details := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(idx)), "\n") {
+		if !strings.Contains(line, "moncode") {
+			continue
+		}
+		if details++; details == 4 {
+			if err := json.Unmarshal([]byte(line[strings.Index(line, "{"):]), &target); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if target.Filename == "" {
+		t.Fatalf("fewer than 4 detail pages in the archive index:\n%s", idx)
+	}
+	f, err := os.OpenFile(filepath.Join(data, WARCDir, target.Filename), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte("\xde\xad\xbe\xef\xde\xad\xbe\xef"), target.Offset+200); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	ctx := context.Background()
+	ds, err := Open(ctx, data, Options{Command: "reparse", Write: true, Index: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ds.Close()
+	src, _ := parser.Lookup("brussels")
+	reps, err := ds.Reparse(ctx, []parlq.Source{src})
+	if !errors.Is(err, crawler.ErrDamaged) {
+		t.Fatalf("reparse error %v; want ErrDamaged", err)
+	}
+	if len(reps) != 1 || len(reps[0].Damaged) != 1 {
+		t.Fatalf("reports %+v; want one damaged record", reps)
+	}
+	d := reps[0].Damaged[0]
+	if d.File != target.Filename || d.Offset != target.Offset {
+		t.Errorf("damaged %s at %d; want %s at %d", d.File, d.Offset, target.Filename, target.Offset)
+	}
+	if got := reps[0].Unchanged; got != 9 {
+		t.Errorf("read %d detail pages unchanged; want the 9 intact ones (those after the damage too)", got)
+	}
+	st, err := ds.Status(ctx, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := st.Sources["brussels"]; s.Indexed != 10 {
+		t.Errorf("indexed %d after the damaged reparse; want all 10 records (the catalog keeps the damaged one's)", s.Indexed)
+	}
+}

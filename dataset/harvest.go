@@ -73,7 +73,8 @@ func (d *Dataset) Harvest(ctx context.Context, progress func(source string, p cr
 // the catalog (no network), then reindexes every record so that records
 // whose parse did not change are indexed with the current mapping too. It
 // goes through every source before it returns the reports and an error
-// joining each source's.
+// joining each source's. Damaged archive records do not stop it: what could
+// be read is stored and indexed, and the error lists the damage.
 func (d *Dataset) Reparse(ctx context.Context, sources []parlq.Source) ([]crawler.ReparseReport, error) {
 	d.work.Lock()
 	defer d.work.Unlock()
@@ -94,14 +95,16 @@ func (d *Dataset) Reparse(ctx context.Context, sources []parlq.Source) ([]crawle
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) > 0 {
-		return reps, errors.Join(errs...)
+	for _, err := range errs {
+		if !errors.Is(err, crawler.ErrDamaged) {
+			return reps, errors.Join(errs...)
+		}
 	}
 	if _, err := d.reindex(ctx, ""); err != nil {
-		return reps, err
+		return reps, errors.Join(append(errs, err)...)
 	}
 	d.indexed.Store(true)
-	return reps, nil
+	return reps, errors.Join(errs...)
 }
 
 // registry is the list of sources parlq knows (package parser); a variable

@@ -37,6 +37,9 @@ func runReparse(ctx context.Context, env *Env, args []string) error {
 		for _, u := range rep.UnreadableURLs {
 			fmt.Fprintf(env.Stdout, "  unreadable: %s\n", u)
 		}
+		for _, d := range rep.Damaged {
+			fmt.Fprintf(env.Stdout, "  damaged: %s at offset %d: %v\n", d.File, d.Offset, d.Err)
+		}
 	}
 	return err
 }

@@ -134,7 +134,9 @@ var ErrSoftError = errors.New("error page served as success")
 
 // MergeListing completes a parsed detail record with what the list told
 // about it: fields the detail page leaves empty are taken from the listing;
-// translations are merged field by field. The detail page always wins.
+// translations are merged field by field; the listing's addressees are taken
+// when the page names one addressee that is among them (or none). The detail
+// page always wins.
 func MergeListing(q, listing *Question) {
 	if q == nil || listing == nil {
 		return
@@ -158,6 +160,9 @@ func MergeListing(q, listing *Question) {
 		fill(&q.Addressee.Body, listing.Addressee.Body)
 		fill(&q.Addressee.ID, listing.Addressee.ID)
 	}
+	if len(q.Addressees) == 0 && len(listing.Addressees) > 1 && (q.Addressee.Name == "" || hasPerson(listing.Addressees, q.Addressee.Name)) {
+		q.Addressees = append([]Person(nil), listing.Addressees...)
+	}
 	for lang, lt := range listing.Translations {
 		if q.Translations == nil {
 			q.Translations = map[string]Translation{}
@@ -170,4 +175,14 @@ func MergeListing(q, listing *Question) {
 		fill(&t.URL, lt.URL)
 		q.Translations[lang] = t
 	}
+}
+
+// hasPerson says whether one of ps is named name (ignoring case).
+func hasPerson(ps []Person, name string) bool {
+	for _, p := range ps {
+		if strings.EqualFold(p.Name, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -43,7 +43,7 @@ func (s *Source) Discover(pageURL string, body []byte) (*parlq.Discovery, error)
 			return nil, &parlq.LayoutError{URL: pageURL, Missing: []string{where}}
 		}
 		var v value
-		if err := unmarshalValue(pageURL, where, it.Value, &v); err != nil {
+		if _, err := unmarshalValue(pageURL, where, it.Value, &v); err != nil {
 			return nil, err
 		}
 		if missing := v.missing(where + "."); len(missing) > 0 {

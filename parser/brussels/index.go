@@ -271,7 +271,8 @@ func (s *Source) Discover(indexURL string, body []byte) (*parlq.Discovery, error
 }
 
 // Listing is the partial record an index row tells: French title, author,
-// first addressee, dates, and the Dutch title and role as a translation.
+// first addressee (and every addressee when there are several), dates, and
+// the Dutch title and the first addressee's role as a translation.
 func (r IndexRow) Listing() *parlq.Question {
 	assembly, _ := assemblyOf(r.Base)
 	q := &parlq.Question{
@@ -292,6 +293,11 @@ func (r IndexRow) Listing() *parlq.Question {
 		a := r.Addressees[0]
 		q.Addressee = parlq.Person{Name: a.Name, Role: a.Role}
 		nl.AddresseeRole = a.RoleNL
+	}
+	if len(r.Addressees) > 1 {
+		for _, a := range r.Addressees {
+			q.Addressees = append(q.Addressees, parlq.Person{Name: a.Name, Role: a.Role})
+		}
 	}
 	q.Translations = map[string]parlq.Translation{"nl": nl}
 	if r.Publication.URL != "" {

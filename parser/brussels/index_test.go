@@ -117,6 +117,19 @@ func TestFixtureIndex(t *testing.T) {
 			t.Errorf("%s: incomplete listing %+v", r.ID, r.Listing)
 		}
 	}
+	// The row with several addressees keeps every one of them (the
+	// fixtures README: one row names two ministers).
+	several := 0
+	for _, r := range d.Refs {
+		if as := r.Listing.Addressees; len(as) > 0 {
+			several++
+			if len(as) < 2 || as[0] != r.Listing.Addressee || as[1].Name == "" || as[1].Name == as[0].Name || as[1].Role == "" {
+				t.Errorf("%s: addressees %+v; want every addressee, the first as the addressee", r.ID, as)
+			}
+		}
+	}
+	check(t, "rows with several addressees", several, 1)
+
 	lapsed := byID["brussels/prb/167852"]
 	check(t, "lapsed url", lapsed.URL, "https://www.parlement.brussels/weblex-quest-det/?moncode=167852&base=1")
 	check(t, "lapsed type", lapsed.Type, parlq.WrittenQuestion)

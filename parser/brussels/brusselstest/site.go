@@ -79,7 +79,7 @@ type Question struct {
 	// site's (Options.Legislature).
 	Legislature string
 	Session     string
-	Received  time.Time
+	Received    time.Time
 	// Answered is the answer (and publication) date of an answered question.
 	Answered time.Time
 	State    State

@@ -57,14 +57,39 @@ type PutResult struct {
 	Relinked []string
 }
 
+// Check says how PutChecked records a capture it holds back.
+type Check struct {
+	// RunID is the run the suspect capture is recorded under (0: none, a
+	// reparse).
+	RunID int64
+	// URL is the capture's canonical fetch URL (default the record's).
+	URL string
+	// Listing, when set, is what a list told of the question: a first
+	// reading of a question (nothing stored yet) is held back when its
+	// texts or status are worse than what the list shows (a text the list
+	// shows, read blank; a question the list shows answered, read
+	// pending). The rest of a listing is too partial to compare.
+	Listing *parlq.Question
+}
+
+// listingLosses are the losses of a first reading against its listing:
+// texts and status only.
+func listingLosses(listing, q *parlq.Question) []parlq.Loss {
+	var out []parlq.Loss
+	for _, l := range parlq.Worse(listing, q) {
+		switch l.Field {
+		case "question", "answer", "status":
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // putOptions say how put treats a record beyond Put's rules.
 type putOptions struct {
 	// guard holds back a record that would lose information (PutChecked).
 	guard bool
-	// runID is the run a suspect capture is recorded under (0: none).
-	runID int64
-	// url is the canonical fetch URL of the capture, for a suspect.
-	url string
+	Check
 	// accepted records an "accepted" event with the version, naming the
 	// fields the suspect capture acceptID lost (Accept).
 	accepted []string
@@ -99,14 +124,14 @@ func (c *Catalog) Put(ctx context.Context, q *parlq.Question, cp parlq.Capture, 
 // PutChecked is Put for a new reading of a question, as harvests and
 // reparse make them: a record that would lose information the current
 // version holds (parlq.Worse: a text gone blank, an answer gone, a status
-// gone backwards …) is not stored. Its capture is recorded as the
-// question's open suspect instead (under runID, 0 for none, with the
-// canonical url), superseding an earlier open one; the result is Suspect
-// with the losses. The question's tracking row is left as it was, and the
-// capture is never linked to a version, so it can vouch for nothing (no
-// validators, no digest). An operator may Accept it.
-func (c *Catalog) PutChecked(ctx context.Context, q *parlq.Question, cp parlq.Capture, fetchedAt time.Time, runID int64, url string) (PutResult, error) {
-	return c.put(ctx, q, cp, fetchedAt, putOptions{guard: true, runID: runID, url: url})
+// gone backwards …), or for a question not stored yet, that chk.Listing
+// shows, is not stored. Its capture is recorded as the question's open
+// suspect instead (see Check), superseding an earlier open one; the
+// result is Suspect with the losses. The question's tracking row is left
+// as it was, and the capture is never linked to a version, so it can vouch
+// for nothing (no validators, no digest). An operator may Accept it.
+func (c *Catalog) PutChecked(ctx context.Context, q *parlq.Question, cp parlq.Capture, fetchedAt time.Time, chk Check) (PutResult, error) {
+	return c.put(ctx, q, cp, fetchedAt, putOptions{guard: true, Check: chk})
 }
 
 func (c *Catalog) put(ctx context.Context, q *parlq.Question, cp parlq.Capture, fetchedAt time.Time, o putOptions) (PutResult, error) {
@@ -186,6 +211,12 @@ func (c *Catalog) put(ctx context.Context, q *parlq.Question, cp parlq.Capture, 
 			}
 			res.Outcome = Changed
 		} else {
+			if o.guard && o.Listing != nil {
+				if res.Losses = listingLosses(o.Listing, q); len(res.Losses) > 0 {
+					res.Outcome = Suspect
+					return addSuspect(ctx, tx, q, cp, at, o, 0, res.Losses)
+				}
+			}
 			res.Outcome = New
 		}
 

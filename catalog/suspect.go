@@ -38,7 +38,8 @@ type SuspectCapture struct {
 	FetchedAt     time.Time
 	// RunID is the run that held it back (0: reparse).
 	RunID int64
-	// Version is the current version it would have replaced.
+	// Version is the current version it would have replaced (0: none, a
+	// first reading worse than its listing).
 	Version int
 	// Losses say what it would have lost; Fields are their fields.
 	Losses []parlq.Loss
@@ -70,13 +71,13 @@ func addSuspect(ctx context.Context, tx *sql.Tx, q *parlq.Question, cp parlq.Cap
 	if err != nil {
 		return err
 	}
-	url := o.url
+	url := o.URL
 	if url == "" {
 		url = q.URL
 	}
 	var run any
-	if o.runID != 0 {
-		run = o.runID
+	if o.RunID != 0 {
+		run = o.RunID
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO suspects
 		(source, question_id, url, record_id, fetched_at, run_id, version, fields, losses, record)

@@ -34,7 +34,7 @@ func TestPutCheckedHoldsBackAWorseRecord(t *testing.T) {
 	good := answered(pending("brussels", 1))
 	cp1 := capture(good, 1)
 	addCapture(t, c, good, cp1, 1, run)
-	if res, err := c.PutChecked(ctx, good, cp1, at(1), run, good.URL); err != nil || res.Outcome != New {
+	if res, err := c.PutChecked(ctx, good, cp1, at(1), Check{RunID: run, URL: good.URL}); err != nil || res.Outcome != New {
 		t.Fatalf("first reading: %+v, %v; want new", res, err)
 	}
 
@@ -43,7 +43,7 @@ func TestPutCheckedHoldsBackAWorseRecord(t *testing.T) {
 	worse.Question = ""
 	cp2 := capture(worse, 2)
 	addCapture(t, c, worse, cp2, 2, run)
-	res, err := c.PutChecked(ctx, worse, cp2, at(2), run, worse.URL)
+	res, err := c.PutChecked(ctx, worse, cp2, at(2), Check{RunID: run, URL: worse.URL})
 	if err != nil || res.Outcome != Suspect {
 		t.Fatalf("worse reading: %+v, %v; want suspect", res, err)
 	}
@@ -75,7 +75,7 @@ func TestPutCheckedHoldsBackAWorseRecord(t *testing.T) {
 		t.Errorf("suspect %+v", s)
 	}
 	// The same capture again (a reparse) adds nothing.
-	if res, err := c.PutChecked(ctx, worse, cp2, at(2), 0, worse.URL); err != nil || res.Outcome != Suspect {
+	if res, err := c.PutChecked(ctx, worse, cp2, at(2), Check{RunID: 0, URL: worse.URL}); err != nil || res.Outcome != Suspect {
 		t.Errorf("again: %+v, %v", res, err)
 	}
 	if n := count(t, c, "suspects", "1"); n != 1 {
@@ -84,7 +84,7 @@ func TestPutCheckedHoldsBackAWorseRecord(t *testing.T) {
 	// A later worse capture supersedes it.
 	cp3 := capture(worse, 3)
 	addCapture(t, c, worse, cp3, 3, run)
-	if _, err := c.PutChecked(ctx, worse, cp3, at(3), run, worse.URL); err != nil {
+	if _, err := c.PutChecked(ctx, worse, cp3, at(3), Check{RunID: run, URL: worse.URL}); err != nil {
 		t.Fatal(err)
 	}
 	all, _ := c.Suspects(ctx, "brussels", "")
@@ -94,7 +94,7 @@ func TestPutCheckedHoldsBackAWorseRecord(t *testing.T) {
 	// The good page again: stored unchanged, the suspect cleared.
 	cp4 := capture(good, 4)
 	addCapture(t, c, good, cp4, 4, run)
-	if res, err := c.PutChecked(ctx, answered(pending("brussels", 1)), cp4, at(4), run, good.URL); err != nil || res.Outcome != Unchanged {
+	if res, err := c.PutChecked(ctx, answered(pending("brussels", 1)), cp4, at(4), Check{RunID: run, URL: good.URL}); err != nil || res.Outcome != Unchanged {
 		t.Fatalf("good again: %+v, %v", res, err)
 	}
 	all, _ = c.Suspects(ctx, "brussels", "")
@@ -120,7 +120,7 @@ func TestAcceptStoresTheSuspectVersion(t *testing.T) {
 	withdrawnLate.Status = parlq.Withdrawn
 	cp2 := capture(withdrawnLate, 2)
 	addCapture(t, c, withdrawnLate, cp2, 2, 0)
-	if res, err := c.PutChecked(ctx, withdrawnLate, cp2, at(2), 0, ""); err != nil || res.Outcome != Suspect {
+	if res, err := c.PutChecked(ctx, withdrawnLate, cp2, at(2), Check{}); err != nil || res.Outcome != Suspect {
 		t.Fatalf("%+v, %v", res, err)
 	}
 	// Put (unguarded) keeps its semantics: it would store it.
@@ -161,7 +161,7 @@ func TestConfirmClearsASuspect(t *testing.T) {
 	worse.Answer = ""
 	cp2 := capture(good, 2)
 	addCapture(t, c, good, cp2, 2, 0)
-	if res, _ := c.PutChecked(ctx, &worse, cp2, at(2), 0, ""); res.Outcome != Suspect {
+	if res, _ := c.PutChecked(ctx, &worse, cp2, at(2), Check{}); res.Outcome != Suspect {
 		t.Fatalf("%+v", res)
 	}
 	cp3 := capture(good, 3)
@@ -332,5 +332,39 @@ func TestMigrateRunsKeepsReferences(t *testing.T) {
 	defer db2.Close()
 	if err := migrate(ctx, db2, ms); err == nil {
 		t.Error("a migration leaving a dangling reference was applied")
+	}
+}
+
+// TestFirstReadingWorseThanItsListing: a question read for the first time
+// without the text its list shows is held back, not stored as version 1.
+func TestFirstReadingWorseThanItsListing(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTest(t)
+	listing := answered(pending("ukparl", 5))
+	listing.Question, listing.Answer = listing.Question[:255], listing.Answer[:255]
+	blank := answered(pending("ukparl", 5))
+	blank.Question, blank.Answer = "", ""
+	cp := capture(blank, 1)
+	addCapture(t, c, blank, cp, 1, 0)
+	res, err := c.PutChecked(ctx, blank, cp, at(1), Check{Listing: listing})
+	if err != nil || res.Outcome != Suspect || !slices.Equal(parlq.LossFields(res.Losses), []string{"question", "answer"}) {
+		t.Fatalf("%+v, %v; want suspect (question, answer)", res, err)
+	}
+	if _, err := c.Get(ctx, blank.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the blank reading was stored: %v", err)
+	}
+	s, err := c.OpenSuspect(ctx, blank.ID)
+	if err != nil || s.Version != 0 {
+		t.Errorf("suspect %+v, %v; want version 0", s, err)
+	}
+	// The full reading passes the listing's check.
+	full := answered(pending("ukparl", 5))
+	cp2 := capture(full, 2)
+	addCapture(t, c, full, cp2, 2, 0)
+	if res, err := c.PutChecked(ctx, full, cp2, at(2), Check{Listing: listing}); err != nil || res.Outcome != New {
+		t.Errorf("%+v, %v; want new", res, err)
+	}
+	if _, err := c.OpenSuspect(ctx, full.ID); !errors.Is(err, ErrNoSuspect) {
+		t.Errorf("the suspect is still open: %v", err)
 	}
 }

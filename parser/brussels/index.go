@@ -256,7 +256,9 @@ func (s *Source) Discover(indexURL string, body []byte) (*parlq.Discovery, error
 		}
 		return a.Moncode < b.Moncode
 	})
-	d := &parlq.Discovery{Refs: make([]parlq.Ref, 0, len(rows)), Total: len(rows)}
+	// The index announces no count: Total is unknown (an empty index is
+	// no quiet night, it is an index that lost its rows).
+	d := &parlq.Discovery{Refs: make([]parlq.Ref, 0, len(rows)), Total: -1}
 	for _, r := range rows {
 		l := r.Listing()
 		d.Refs = append(d.Refs, parlq.Ref{

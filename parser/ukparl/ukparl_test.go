@@ -511,8 +511,14 @@ func TestDiscoverPaging(t *testing.T) {
 			if r.Listing == nil {
 				t.Fatalf("%s: ref %s without a listing", file, r.ID)
 			}
-			if r.Listing.Question != "" || r.Listing.Answer != "" {
-				t.Errorf("%s: listing of %s carries list text", file, r.ID)
+			if r.Listing.Question == "" || strings.ContainsAny(r.Listing.Question+r.Listing.Answer, "<>") {
+				t.Errorf("%s: listing of %s: question %q, answer %q; want the list's texts, plain", file, r.ID, r.Listing.Question, r.Listing.Answer)
+			}
+			// The texts stay in the listing: a record never takes them.
+			q := &parlq.Question{ID: r.ID, Source: "ukparl"}
+			parlq.MergeListing(q, r.Listing)
+			if q.Question != "" || q.Answer != "" {
+				t.Errorf("%s: MergeListing gave %s the list's cut texts", file, r.ID)
 			}
 			if r.Type != parlq.WrittenQuestion || r.Received == "" || r.Updated < r.Received {
 				t.Errorf("%s: ref %+v: want a written question with received <= updated", file, r)

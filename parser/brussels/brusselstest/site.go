@@ -103,9 +103,15 @@ type Addressee struct {
 // Targets of the site's own paths (with crawlertest.TargetRobots,
 // TargetOther and TargetAll).
 const (
-	// TargetIndex is a legislature index JSON (any the site serves).
+	// TargetIndex is the index JSON of the site's legislature
+	// (Options.Legislature); IndexOf names the others.
 	TargetIndex crawlertest.Target = "index"
 )
+
+// IndexOf is the target of another legislature's index JSON ("19/24").
+func IndexOf(legislature string) crawlertest.Target {
+	return crawlertest.Target("index/" + strings.ReplaceAll(legislature, "/", "-"))
+}
 
 // Detail is the target of a question's detail page.
 func Detail(moncode, base int) crawlertest.Target {
@@ -270,10 +276,14 @@ func (s *Site) target(r *http.Request) (crawlertest.Target, *page) {
 	case r.URL.Path == "/robots.txt":
 		return crawlertest.TargetRobots, nil
 	case strings.HasPrefix(r.URL.Path, "/prb_includes/weblex/data/dos_qu_legis_"):
-		if s.legislatureOf(r.URL.Path) == "" {
+		switch leg := s.legislatureOf(r.URL.Path); leg {
+		case "":
 			return crawlertest.TargetOther, nil
+		case s.opts.Legislature:
+			return TargetIndex, nil
+		default:
+			return IndexOf(leg), nil
 		}
-		return TargetIndex, nil
 	case r.URL.Path == DetailPathPrefix:
 		q := r.URL.Query()
 		m, err1 := strconv.Atoi(q.Get("moncode"))
@@ -311,7 +321,7 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	case t == crawlertest.TargetRobots:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprint(w, ex.Robots)
-	case t == TargetIndex:
+	case t == TargetIndex || strings.HasPrefix(string(t), "index/"):
 		body, mod := s.indexJSON(s.legislatureOf(r.URL.Path))
 		s.send(w, r, "application/json", body, `"`+shortHash(body)+`"`, mod)
 	case p != nil:
@@ -338,7 +348,7 @@ func (s *Site) spoil(t crawlertest.Target, path string, pg *page) crawlertest.Sp
 	sp := crawlertest.Spoil{ContentType: "text/html; charset=UTF-8", Body: pg.body,
 		SoftError: render(pg.q, token(), true, false)}
 	switch {
-	case t == TargetIndex:
+	case t == TargetIndex || strings.HasPrefix(string(t), "index/"):
 		leg := s.legislatureOf(path)
 		sp.ContentType = "application/json"
 		sp.Body, _ = s.indexJSON(leg)

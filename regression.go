@@ -42,7 +42,8 @@ const shrinkMinChars = 40
 //   - answer: gone, unless a holding answer went with a withdrawal or a
 //     lapse (prev pending with a holding text, next withdrawn or lapsed);
 //     shrunk drastically between two answers of the same kind (final and
-//     final, holding and holding): a final answer replacing a holding one
+//     final, holding and holding), unless the source dates a new
+//     correction: a final answer replacing a holding one, or a correction,
 //     may be short.
 //   - answered, holding_answered: a date that vanished.
 //   - author, addressee: a name that vanished; addressees: fewer, with a
@@ -82,7 +83,8 @@ func Worse(prev, next *Question) []Loss {
 		if !(prev.Status == Pending && (next.Status == Withdrawn || next.Status == Lapsed)) {
 			lose("answer", chars(prev.Answer), "blank")
 		}
-	case prev.Status == next.Status:
+	case prev.Status == next.Status && next.Corrected <= prev.Corrected:
+		// A correction the source dates may shorten an answer as it likes.
 		text("answer", prev.Answer, next.Answer)
 	}
 	vanished("answered", prev.Answered, next.Answered)

@@ -49,6 +49,9 @@ func TestWorse(t *testing.T) {
 			q.Answer = strings.Repeat("Le calendrier prévoit trois phases jusqu'en 2027. ", 6)
 			q.Corrected = "2026-02-01"
 		}, nil},
+		{"a dated correction, much shorter", answered, func(q *Question) {
+			q.Answer, q.Corrected = "Le calendrier est reporté.", "2026-02-01"
+		}, nil},
 		{"short text shortened by a few words", valid, func(q *Question) { q.Question = "Première ligne." }, nil},
 		{"reassigned to another minister", answered, func(q *Question) { q.Addressee = Person{Name: "Une Autre Ministre"} }, nil},
 		{"lapsed question answered late", func() *Question { q := valid(); q.Status = Lapsed; return q }, func(q *Question) {
@@ -67,6 +70,9 @@ func TestWorse(t *testing.T) {
 		}, []string{"answered", "status", "answer", "acts"}},
 		{"answer blank, status kept by its date", answered, func(q *Question) { q.Answer = "" }, []string{"answer"}},
 		{"answer cut to a fraction", answered, func(q *Question) { q.Answer = q.Answer[:50] }, []string{"answer"}},
+		{"answer cut to a fraction under an old correction date", func() *Question { q := answered(); q.Corrected = "2026-01-20"; return q },
+			func(q *Question) { q.Answer = q.Answer[:50] }, []string{"answer"}},
+		{"answer blank, even as a correction", answered, func(q *Question) { q.Answer, q.Corrected = "", "2026-02-01" }, []string{"answer"}},
 		{"UK blanked detail: both texts", answered, func(q *Question) {
 			q.Question, q.Answer = "", ""
 		}, []string{"question", "answer"}},

@@ -158,6 +158,19 @@ func (c *Catalog) LastGoodRun(ctx context.Context, source string) (*Run, error) 
 	return &runs[0], nil
 }
 
+// LastFinishedRun returns the newest run of source that is not running;
+// ErrNotFound if there is none.
+func (c *Catalog) LastFinishedRun(ctx context.Context, source string) (*Run, error) {
+	runs, err := c.runs(ctx, `source = ? AND outcome != 'running'`, 1, source)
+	if err != nil {
+		return nil, fmt.Errorf("last finished run of %s: %w", source, err)
+	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("last finished run of %s: %w", source, ErrNotFound)
+	}
+	return &runs[0], nil
+}
+
 // LastHarvestedRun returns the newest run of source that read every list
 // and handled every page it planned: ok, or suspect (pages held back are
 // handled too: they are fetched again until they mend or are accepted).

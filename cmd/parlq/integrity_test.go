@@ -83,7 +83,6 @@ func brusselsID(q brusselstest.Question) string {
 	return "brussels/" + asm + "/" + strconv.Itoa(q.Moncode)
 }
 
-
 // TestWorsePageThroughTheCLI: an operator's view of a page that would
 // blank a question's text and drop its answer. The harvest exits 1 saying
 // "suspect" and naming it; the stored record, the export and the search

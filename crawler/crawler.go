@@ -9,7 +9,14 @@
 //     says were updated, ones that failed last time, and ones due for a
 //     re-check under Source.Recheck;
 //  4. fetch each: archive the response (WARC, before anything reads it),
-//     parse it, and store the record (catalog.Put) with its capture.
+//     parse it, and store the record with its capture (catalog.PutChecked:
+//     a reading worse than the stored record, parlq.Worse, is held back as
+//     suspect, and fetched again by the next run).
+//
+// Lists must be plausible (as many items as they announce, at least half
+// of what they delivered last time) before anything is tracked; robots.txt
+// answering 5xx disallows the host for the run; a run ends at
+// Config.MaxDuration.
 //
 // Fetching is done by colly with robots.txt honoured, one request per host
 // at a time with a delay and jitter, and an http.Client whose transport

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/crawler/crawlertest"
+	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/parser/brussels/brusselstest"
 	"github.com/parlq/parlq/parser/ukparl/ukparltest"
 )
@@ -359,5 +362,29 @@ func TestRobotsAndDeadlineThroughTheCLI(t *testing.T) {
 	site.ClearFaults()
 	if code, out, _ := runCmd(t, nil, harvest...); code != 0 || health(t, data).Sources["brussels"].Records != len(qs) {
 		t.Errorf("recovery: exit %d\n%s", code, out)
+	}
+}
+
+// TestDeletedIndexIsNoticed: an index/ deleted beside a full catalog is
+// rebuilt by the next process that writes the directory (here a harvest
+// with nothing new to store), so exports and searches see every record
+// again.
+func TestDeletedIndexIsNoticed(t *testing.T) {
+	qs := brusselstest.Generate(12, time.Now())
+	site := brusselstest.New(brusselstest.Options{Questions: qs})
+	defer site.Close()
+	data := t.TempDir()
+	harvest := []string{"harvest", "--quiet", "--data", data, "--source", "brussels", "--base-url", "brussels=" + site.URL(), "--delay", "0"}
+	if code, _, _ := runCmd(t, nil, harvest...); code != 0 {
+		t.Fatal("harvest failed")
+	}
+	if err := os.RemoveAll(filepath.Join(data, dataset.IndexDir)); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := runCmd(t, nil, harvest...); code != 0 {
+		t.Fatal("harvest failed")
+	}
+	if got := exportBrussels(t, data); len(got) != len(qs) {
+		t.Errorf("export after the next harvest: %d records; want %d", len(got), len(qs))
 	}
 }

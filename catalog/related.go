@@ -39,23 +39,10 @@ func resolveRelated(ctx context.Context, tx *sql.Tx, q *parlq.Question) ([]strin
 		if received != "" {
 			// The date makes a reused number unique; without it a number
 			// alone could name a question of another session.
-			rows, err := tx.QueryContext(ctx, `SELECT id FROM questions
+			ids, err := queryIDs(ctx, tx, `SELECT id FROM questions
 				WHERE source = ? AND number = ? AND received = ? AND lower(assembly) = ? AND id != ? LIMIT 2`,
 				source, number, received, strings.ToLower(assembly), q.ID)
 			if err != nil {
-				return nil, err
-			}
-			var ids []string
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				ids = append(ids, s)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
 				return nil, err
 			}
 			if len(ids) == 1 {
@@ -100,21 +87,8 @@ func relink(ctx context.Context, tx *sql.Tx, q *parlq.Question) ([]string, error
 		return nil, nil
 	}
 	ref := parlq.RelatedRef(q.Source, q.Assembly, q.Number, q.Received)
-	rows, err := tx.QueryContext(ctx, `SELECT question_id FROM related_refs WHERE ref = ? AND question_id != ?`, ref, q.ID)
+	ids, err := queryIDs(ctx, tx, `SELECT question_id FROM related_refs WHERE ref = ? AND question_id != ?`, ref, q.ID)
 	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	var relinked []string
@@ -154,4 +128,22 @@ func relink(ctx context.Context, tx *sql.Tx, q *parlq.Question) ([]string, error
 		relinked = append(relinked, id)
 	}
 	return relinked, nil
+}
+
+// queryIDs returns the single text column of a query's rows.
+func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

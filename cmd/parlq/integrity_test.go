@@ -63,19 +63,7 @@ func statusText(t *testing.T, data string) string {
 // exportBrussels returns the brussels records of a data directory by id.
 func exportBrussels(t *testing.T, data string) map[string]parlq.Question {
 	t.Helper()
-	code, out, errOut := runCmd(t, nil, "export", "--data", data, "--format", "jsonl", "--source", "brussels")
-	if code != 0 {
-		t.Fatalf("export: exit %d: %s", code, errOut)
-	}
-	recs := map[string]parlq.Question{}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var q parlq.Question
-		if err := json.Unmarshal([]byte(line), &q); err != nil {
-			t.Fatalf("export line: %v", err)
-		}
-		recs[q.ID] = q
-	}
-	return recs
+	return exportSource(t, data, "brussels")
 }
 
 func brusselsID(q brusselstest.Question) string {

@@ -93,7 +93,14 @@ func ukStatus(q ukparltest.Question) parlq.Status {
 // exportUK returns the ukparl records of a data directory by id.
 func exportUK(t *testing.T, data string) map[string]parlq.Question {
 	t.Helper()
-	code, out, errOut := runCmd(t, nil, "export", "--data", data, "--format", "jsonl", "--source", "ukparl")
+	return exportSource(t, data, "ukparl")
+}
+
+// exportSource returns a source's records of a data directory by id, as
+// parlq export gives them.
+func exportSource(t *testing.T, data, source string) map[string]parlq.Question {
+	t.Helper()
+	code, out, errOut := runCmd(t, nil, "export", "--data", data, "--format", "jsonl", "--source", source)
 	if code != 0 {
 		t.Fatalf("export: exit %d: %s", code, errOut)
 	}

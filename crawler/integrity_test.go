@@ -283,6 +283,14 @@ func TestUKBlankDetailIsHeldBack(t *testing.T) {
 	if _, err := h.cat.Get(ctx, ukID(fresh)); !errors.Is(err, catalog.ErrNotFound) {
 		t.Errorf("the blank first reading was stored: %v", err)
 	}
+	// Reparse holds both back as the harvest did.
+	rep, err := Reparse(ctx, h.src, h.cat, h.dir+"/warc", nil)
+	if err != nil || rep.Suspects != 2 {
+		t.Errorf("reparse %+v, %v; want both held back", rep, err)
+	}
+	if _, err := h.cat.Get(ctx, ukID(fresh)); !errors.Is(err, catalog.ErrNotFound) {
+		t.Errorf("reparse stored the blank first reading: %v", err)
+	}
 	// The API mends: both are fetched again and stored.
 	h.uk.ClearFaults()
 	h.uk.ResetLog()

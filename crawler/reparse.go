@@ -93,6 +93,7 @@ func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDi
 		}
 		rep.Responses++
 		ct := resp.Header.Get("Content-Type")
+		var listing *parlq.Question
 		rd, perr := Read(src, canon, resp.Body, ct, func(id string) (*parlq.Question, error) {
 			item, err := cat.Item(ctx, id)
 			if errors.Is(err, catalog.ErrNotFound) {
@@ -101,10 +102,11 @@ func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDi
 			if err != nil {
 				return nil, err
 			}
-			return item.Listing, nil
+			listing = item.Listing
+			return listing, nil
 		})
 		if perr == nil {
-			return putReparsed(ctx, src, cat, rd.Record, rd.Digest, canon, resp, &rep, onChange)
+			return putReparsed(ctx, src, cat, rd.Record, rd.Digest, canon, listing, resp, &rep, onChange)
 		} else if body, err := decode(resp.Body, ct); err == nil {
 			if d, derr := src.Discover(canon, body); derr == nil {
 				rep.Lists++
@@ -145,7 +147,7 @@ func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDi
 	return rep, nil
 }
 
-func putReparsed(ctx context.Context, src parlq.Source, cat *catalog.Catalog, q *parlq.Question, norm, canon string, resp *archive.Response, rep *ReparseReport, onChangeFn func(*parlq.Question, catalog.PutResult)) error {
+func putReparsed(ctx context.Context, src parlq.Source, cat *catalog.Catalog, q *parlq.Question, norm, canon string, listing *parlq.Question, resp *archive.Response, rep *ReparseReport, onChangeFn func(*parlq.Question, catalog.PutResult)) error {
 	if _, err := cat.AddCapture(ctx, catalog.Capture{
 		Source: src.Name(), URL: canon, QuestionID: q.ID, RecordID: resp.RecordID, File: resp.File,
 		Offset: resp.Offset, PayloadDigest: resp.PayloadDigest, NormDigest: norm, Status: resp.Status,
@@ -155,7 +157,7 @@ func putReparsed(ctx context.Context, src parlq.Source, cat *catalog.Catalog, q 
 	}
 	res, err := cat.PutChecked(ctx, q, parlq.Capture{
 		RecordID: resp.RecordID, PayloadDigest: resp.PayloadDigest, File: resp.File, Offset: resp.Offset, URL: resp.URL,
-	}, resp.Time, catalog.Check{URL: canon})
+	}, resp.Time, catalog.Check{URL: canon, Listing: listing})
 	if err != nil {
 		return err
 	}

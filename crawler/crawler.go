@@ -128,6 +128,8 @@ type run struct {
 	notes []string
 	// suspects are the questions held back, with their lost fields.
 	suspects []string
+	// planned is set once the lists are read and the fetches planned.
+	planned bool
 }
 
 // note records, for the run's outcome, something the run met that is not
@@ -190,8 +192,13 @@ func (c *Crawler) Run(ctx context.Context) (catalog.Run, error) {
 		err = fmt.Errorf("interrupted: %w", ctx.Err())
 	case runCtx.Err() != nil:
 		r.rec.Outcome = catalog.RunFailed
-		err = fmt.Errorf("%w (--max-duration %s): stopped; %d questions left for the next run",
-			ErrDeadline, c.cfg.MaxDuration, r.rec.Skipped)
+		if r.planned {
+			err = fmt.Errorf("%w (--max-duration %s): stopped; %d questions left for the next run",
+				ErrDeadline, c.cfg.MaxDuration, r.rec.Skipped)
+		} else {
+			err = fmt.Errorf("%w (--max-duration %s): stopped while reading the lists; nothing was fetched",
+				ErrDeadline, c.cfg.MaxDuration)
+		}
 	case err != nil:
 		r.rec.Outcome = catalog.RunFailed
 	case r.rec.Suspects > 0:
@@ -300,6 +307,7 @@ func (r *run) harvest(ctx context.Context) error {
 		return err
 	}
 	plan := r.plan(items, r.cfg.Now(), behind)
+	r.planned = true
 	r.rec.Skipped = len(items) - len(plan)
 	r.log.Info("plan", "tracked", len(items), "to_fetch", len(plan))
 	consecutive := 0

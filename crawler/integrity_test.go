@@ -410,14 +410,16 @@ func TestCollyIgnoresRobotsServerError(t *testing.T) {
 // stored, and fails saying so; the next run fetches the rest.
 func TestRunDeadline(t *testing.T) {
 	qs := brusselstest.Generate(10, time.Now())
-	h := newHarness(t, qs, func(c *Config) { c.MaxDuration = 600 * time.Millisecond })
-	h.site.SetFault(crawlertest.TargetAll, crawlertest.Fault{Kind: crawlertest.Slow, Delay: 150 * time.Millisecond})
+	h := newHarness(t, qs, func(c *Config) { c.MaxDuration = 2 * time.Second })
+	for _, q := range qs {
+		h.site.SetFault(brusselstest.Detail(q.Moncode, q.Base), crawlertest.Fault{Kind: crawlertest.Slow, Delay: 400 * time.Millisecond})
+	}
 	start := time.Now()
 	r, err := h.run(context.Background())
-	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("run took %v; want it stopped near its 600ms deadline", took)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("run took %v; want it stopped near its 2s deadline", took)
 	}
-	if !errors.Is(err, ErrDeadline) || r.Outcome != catalog.RunFailed || !strings.Contains(r.Error, "--max-duration 600ms") {
+	if !errors.Is(err, ErrDeadline) || r.Outcome != catalog.RunFailed || !strings.Contains(r.Error, "--max-duration 2s") {
 		t.Fatalf("run %+v, %v; want failed at the deadline", r, err)
 	}
 	if r.New == 0 || r.New == 10 || r.Skipped == 0 {

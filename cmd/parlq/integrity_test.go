@@ -338,9 +338,11 @@ func TestRobotsAndDeadlineThroughTheCLI(t *testing.T) {
 	}
 
 	site.SetFault(crawlertest.TargetRobots, crawlertest.Fault{Kind: crawlertest.NotFound})
-	site.SetFault(crawlertest.TargetAll, crawlertest.Fault{Kind: crawlertest.Slow, Delay: 150 * time.Millisecond})
-	code, out, _ = runCmd(t, nil, append(harvest, "--max-duration", "700ms")...)
-	if code != 1 || !strings.Contains(out, "the run reached its deadline (--max-duration 700ms)") || !strings.Contains(out, "left for the next run") {
+	for _, q := range qs {
+		site.SetFault(brusselstest.Detail(q.Moncode, q.Base), crawlertest.Fault{Kind: crawlertest.Slow, Delay: 400 * time.Millisecond})
+	}
+	code, out, _ = runCmd(t, nil, append(harvest, "--max-duration", "2s")...)
+	if code != 1 || !strings.Contains(out, "the run reached its deadline (--max-duration 2s)") || !strings.Contains(out, "left for the next run") {
 		t.Errorf("past the deadline: exit %d\n%s", code, out)
 	}
 	h := health(t, data).Sources["brussels"]

@@ -190,7 +190,11 @@ func New(opts Options) *Site {
 	for _, q := range opts.Questions {
 		s.setLocked(q)
 	}
+	// The host serves from here on: its handler reads s.Host under s.mu,
+	// so that the assignment happens before any request is handled.
+	s.mu.Lock()
 	s.Host = crawlertest.NewHost(opts.Robots, s.serve)
+	s.mu.Unlock()
 	return s
 }
 
@@ -304,7 +308,10 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 		p  *page
 		pg page
 	)
-	ex := s.Begin(rw, r, func() crawlertest.Target {
+	s.mu.Lock()
+	host := s.Host
+	s.mu.Unlock()
+	ex := host.Begin(rw, r, func() crawlertest.Target {
 		t, p = s.target(r)
 		if p != nil {
 			pg = *p
@@ -314,7 +321,7 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	defer ex.Done()
 	w, f := ex.W, ex.Fault
 
-	if f != nil && s.Misbehave(w, r, f, s.spoil(t, r.URL.Path, &pg)) {
+	if f != nil && host.Misbehave(w, r, f, s.spoil(t, r.URL.Path, &pg)) {
 		return
 	}
 	switch {

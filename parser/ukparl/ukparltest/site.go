@@ -143,7 +143,11 @@ func New(opts Options) *Site {
 	for _, q := range opts.Questions {
 		s.setLocked(q)
 	}
+	// The host serves from here on: its handler reads s.Host under s.mu,
+	// so that the assignment happens before any request is handled.
+	s.mu.Lock()
 	s.Host = crawlertest.NewHost(opts.Robots, s.serve)
+	s.mu.Unlock()
 	return s
 }
 
@@ -477,7 +481,10 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 		t  crawlertest.Target
 		id int64
 	)
-	ex := s.Begin(rw, r, func() crawlertest.Target {
+	s.mu.Lock()
+	host := s.Host
+	s.mu.Unlock()
+	ex := host.Begin(rw, r, func() crawlertest.Target {
 		t, id = s.target(r.URL.Path)
 		return t
 	})
@@ -511,7 +518,7 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 			_, sp.Degraded = s.detailOf(id, r.URL.RawQuery, true)
 			sp.CutAt = midText(body)
 		}
-		if s.Misbehave(w, r, f, sp) {
+		if host.Misbehave(w, r, f, sp) {
 			return
 		}
 	}

@@ -205,6 +205,11 @@ type Question struct {
 
 	Author    Person `json:"author"`
 	Addressee Person `json:"addressee"`
+	// Addressees lists every addressee, in the source's order, when the
+	// question is put to more than one (a Brussels request for explanation
+	// to two ministers); Addressee is the one the page names first. Absent
+	// for a question with one addressee.
+	Addressees []Person `json:"addressees,omitempty"`
 
 	Legislature string `json:"legislature,omitempty"`
 	Session     string `json:"session,omitempty"`
@@ -226,7 +231,10 @@ type Question struct {
 	HoldingAnswered string `json:"holding_answered,omitempty"`
 	// Corrected is the date the answer was last corrected.
 	Corrected string `json:"corrected,omitempty"`
-	// Related lists ids of questions the source groups with this one.
+	// Related lists the questions the source groups with this one: record
+	// ids, or, for a question the catalog does not hold (yet), a readable
+	// reference made by RelatedRef ("ukparl/commons/number:40613@2026-03-09")
+	// that the catalog turns into the id once that question is stored.
 	Related      []string               `json:"related,omitempty"`
 	Attachments  []Attachment           `json:"attachments,omitempty"`
 	Translations map[string]Translation `json:"translations,omitempty"`
@@ -247,6 +255,38 @@ type Question struct {
 // lower case, the form that stays stable forever.
 func MakeID(source, assembly, native string) string {
 	return source + "/" + strings.ToLower(assembly) + "/" + native
+}
+
+// relatedMarker starts the last part of a RelatedRef.
+const relatedMarker = "number:"
+
+// RelatedRef names a related question by what its source prints of it when
+// the source does not give its id: the number and, when known, the date it
+// was received ("YYYY-MM-DD"), as "source/assembly/number:N@YYYY-MM-DD"
+// (assembly in lower case, as in ids). It reads as a citation and never
+// collides with an id.
+func RelatedRef(source, assembly, number, received string) string {
+	ref := MakeID(source, assembly, relatedMarker+number)
+	if received != "" {
+		ref += "@" + received
+	}
+	return ref
+}
+
+// ParseRelatedRef reads a reference RelatedRef made; ok is false for an id
+// or anything else.
+func ParseRelatedRef(s string) (source, assembly, number, received string, ok bool) {
+	source, rest, ok1 := strings.Cut(s, "/")
+	assembly, rest, ok2 := strings.Cut(rest, "/")
+	rest, found := strings.CutPrefix(rest, relatedMarker)
+	if !ok1 || !ok2 || !found || source == "" || assembly == "" {
+		return "", "", "", "", false
+	}
+	number, received, _ = strings.Cut(rest, "@")
+	if number == "" || strings.Contains(number, "/") {
+		return "", "", "", "", false
+	}
+	return source, assembly, number, received, true
 }
 
 // ErrInvalid is wrapped by every validation error.
@@ -285,6 +325,11 @@ func (q *Question) Validate() error {
 		dates = append(dates, struct{ name, v string }{fmt.Sprintf("answers[%d].date", i), a.Date})
 		if !a.Kind.Valid() {
 			bad("answers[%d]: unknown kind %q", i, a.Kind)
+		}
+	}
+	for i, a := range q.Addressees {
+		if strings.TrimSpace(a.Name) == "" && strings.TrimSpace(a.Role) == "" {
+			bad("addressees[%d] is empty", i)
 		}
 	}
 	for i, s := range q.Subjects {

@@ -139,6 +139,8 @@ var ErrSoftError = errors.New("error page served as success")
 // gives titles in French and Dutch) tells them all as translations: the one
 // in the record's own language completes the record's own title and
 // addressee, never a translation of the record into its own language.
+// The listing's addressees are taken when the page names one addressee
+// that is among them (or none).
 func MergeListing(q, listing *Question) {
 	if q == nil || listing == nil {
 		return
@@ -162,6 +164,9 @@ func MergeListing(q, listing *Question) {
 		fill(&q.Addressee.Body, listing.Addressee.Body)
 		fill(&q.Addressee.ID, listing.Addressee.ID)
 	}
+	if len(q.Addressees) == 0 && len(listing.Addressees) > 1 && (q.Addressee.Name == "" || hasPerson(listing.Addressees, q.Addressee.Name)) {
+		q.Addressees = append([]Person(nil), listing.Addressees...)
+	}
 	sameAddressee := listing.Addressee.Name == "" || strings.EqualFold(q.Addressee.Name, listing.Addressee.Name)
 	for lang, lt := range listing.Translations {
 		if lang == q.Language {
@@ -184,4 +189,14 @@ func MergeListing(q, listing *Question) {
 		fill(&t.URL, lt.URL)
 		q.Translations[lang] = t
 	}
+}
+
+// hasPerson says whether one of ps is named name (ignoring case).
+func hasPerson(ps []Person, name string) bool {
+	for _, p := range ps {
+		if strings.EqualFold(p.Name, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -102,3 +102,57 @@ func BenchmarkTrack(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPutChecked is BenchmarkPut through the guard a harvest uses:
+// a new question checked against its listing, an answer added (changed,
+// allowed), and a reading that drops the answer (held back as suspect).
+func BenchmarkPutChecked(b *testing.B) {
+	ctx := context.Background()
+	b.Run("new", func(b *testing.B) {
+		c, _ := openTest(b)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			q := answered(pending("brussels", i))
+			listing := pending("brussels", i)
+			if _, err := c.PutChecked(ctx, q, capture(q, 1), at(i), Check{Listing: listing}); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("changed", func(b *testing.B) {
+		c, _ := openTest(b)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			q := answered(pending("brussels", i/2))
+			if i%2 == 0 {
+				q = pending("brussels", i/2)
+			}
+			if res, err := c.PutChecked(ctx, q, capture(q, i), at(i), Check{}); err != nil || res.Outcome == Suspect {
+				b.Fatal(res, err)
+			}
+			i++
+		}
+	})
+	b.Run("suspect", func(b *testing.B) {
+		c, _ := openTest(b)
+		q := answered(pending("brussels", 1))
+		mustPut(b, c, q, capture(q, 0), at(0))
+		b.ReportAllocs()
+		i := 1
+		for b.Loop() {
+			worse := pending("brussels", 1)
+			cp := capture(worse, i)
+			if _, err := c.AddCapture(ctx, Capture{Source: "brussels", URL: worse.URL, QuestionID: worse.ID,
+				RecordID: cp.RecordID, Status: 200, FetchedAt: at(i)}); err != nil {
+				b.Fatal(err)
+			}
+			if res, err := c.PutChecked(ctx, worse, cp, at(i), Check{}); err != nil || res.Outcome != Suspect {
+				b.Fatal(res, err)
+			}
+			i++
+		}
+	})
+}

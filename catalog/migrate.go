@@ -97,17 +97,31 @@ func schemaVersion(ctx context.Context, q interface {
 // transaction together with its row in schema_migrations, so a failed or
 // killed migration leaves the database at the previous version. PRAGMA
 // user_version mirrors the version for SQLite tools.
+//
+// Migrations run with foreign keys off and check them before committing
+// (SQLite's procedure for rebuilding a table another one refers to: the
+// only way to change a column's constraint); the connection gets them back
+// after.
 func migrate(ctx context.Context, db *sql.DB, ms []migration) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
 	for _, m := range ms {
-		if err := applyMigration(ctx, db, m, latestVersion(ms)); err != nil {
+		if err := applyMigration(ctx, conn, m, latestVersion(ms)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, m migration, latest int) error {
-	tx, err := db.BeginTx(ctx, nil)
+func applyMigration(ctx context.Context, conn *sql.Conn, m migration, latest int) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -134,6 +148,9 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration, latest int) er
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("migrate %s: %w", m.name, err)
 	}
+	if err := foreignKeyCheck(ctx, tx); err != nil {
+		return fmt.Errorf("migrate %s: %w", m.name, err)
+	}
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO schema_migrations (version, name, applied_at)
 		 VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`, m.version, m.name); err != nil {
@@ -146,4 +163,24 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration, latest int) er
 		return fmt.Errorf("migrate %s: %w", m.name, err)
 	}
 	return nil
+}
+
+// foreignKeyCheck fails when a row refers to a row that does not exist.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid sql.NullInt64
+		var parent string
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("foreign key check: a row of %s (rowid %d) refers to a missing row of %s", table, rowid.Int64, parent)
+	}
+	return rows.Err()
 }

@@ -26,6 +26,10 @@ const (
 	Changed Outcome = "changed"
 	// Unchanged: nothing new; no version written.
 	Unchanged Outcome = "unchanged"
+	// Suspect: PutChecked held the record back: it would lose information
+	// the current version holds (PutResult.Losses). Nothing was stored but
+	// the suspect capture.
+	Suspect Outcome = "suspect"
 )
 
 // PutResult is what Put did.
@@ -44,6 +48,52 @@ type PutResult struct {
 	// an old page replayed (reparse, a retry after a crash) says nothing
 	// newer, so nothing was written and Outcome is Unchanged.
 	Stale bool
+	// Losses says what a Suspect record would have lost.
+	Losses []parlq.Loss
+	// Relinked lists the other questions whose current record named this
+	// one by a related-question reference (parlq.RelatedRef) and now names
+	// it by its id: their records were updated in place (a reference
+	// resolved is no new version), and an index must take them again.
+	Relinked []string
+}
+
+// Check says how PutChecked records a capture it holds back.
+type Check struct {
+	// RunID is the run the suspect capture is recorded under (0: none, a
+	// reparse).
+	RunID int64
+	// URL is the capture's canonical fetch URL (default the record's).
+	URL string
+	// Listing, when set, is what a list told of the question: a first
+	// reading of a question (nothing stored yet) is held back when its
+	// texts or status are worse than what the list shows (a text the list
+	// shows, read blank; a question the list shows answered, read
+	// pending). The rest of a listing is too partial to compare.
+	Listing *parlq.Question
+}
+
+// listingLosses are the losses of a first reading against its listing:
+// texts and status only.
+func listingLosses(listing, q *parlq.Question) []parlq.Loss {
+	var out []parlq.Loss
+	for _, l := range parlq.Worse(listing, q) {
+		switch l.Field {
+		case "question", "answer", "status":
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// putOptions say how put treats a record beyond Put's rules.
+type putOptions struct {
+	// guard holds back a record that would lose information (PutChecked).
+	guard bool
+	Check
+	// accepted records an "accepted" event with the version, naming the
+	// fields the suspect capture acceptID lost (Accept).
+	accepted []string
+	acceptID string
 }
 
 // Put stores q as parsed from the capture cp, fetched at fetchedAt.
@@ -56,6 +106,11 @@ type PutResult struct {
 // answer date, last fetched and changed). The caller sets q.ParserVersion to
 // the source's Version.
 //
+// Related-question references (parlq.RelatedRef) that name a stored
+// question become its id, and references to q in other records become q's
+// id (PutResult.Relinked). A capture stored, changed or not, clears the
+// question's open suspect fetched before it (the source mended).
+//
 // Put is idempotent: the same content again adds no version, and a capture
 // fetched before the current version is ignored (see PutResult.Stale). An
 // invalid record is refused with an error wrapping parlq.ErrInvalid.
@@ -63,6 +118,23 @@ type PutResult struct {
 // On success q carries the version, fetched_at, capture and parser_version
 // of the stored current record, as Get would return it.
 func (c *Catalog) Put(ctx context.Context, q *parlq.Question, cp parlq.Capture, fetchedAt time.Time) (PutResult, error) {
+	return c.put(ctx, q, cp, fetchedAt, putOptions{})
+}
+
+// PutChecked is Put for a new reading of a question, as harvests and
+// reparse make them: a record that would lose information the current
+// version holds (parlq.Worse: a text gone blank, an answer gone, a status
+// gone backwards …), or for a question not stored yet, that chk.Listing
+// shows, is not stored. Its capture is recorded as the question's open
+// suspect instead (see Check), superseding an earlier open one; the
+// result is Suspect with the losses. The question's tracking row is left
+// as it was, and the capture is never linked to a version, so it can vouch
+// for nothing (no validators, no digest). An operator may Accept it.
+func (c *Catalog) PutChecked(ctx context.Context, q *parlq.Question, cp parlq.Capture, fetchedAt time.Time, chk Check) (PutResult, error) {
+	return c.put(ctx, q, cp, fetchedAt, putOptions{guard: true, Check: chk})
+}
+
+func (c *Catalog) put(ctx context.Context, q *parlq.Question, cp parlq.Capture, fetchedAt time.Time, o putOptions) (PutResult, error) {
 	if q == nil {
 		return PutResult{}, errors.New("put: nil question")
 	}
@@ -73,10 +145,6 @@ func (c *Catalog) Put(ctx context.Context, q *parlq.Question, cp parlq.Capture, 
 		return PutResult{}, fmt.Errorf("put %s: no fetch time", q.ID)
 	}
 	at := stamp(fetchedAt)
-	content, err := contentJSON(q)
-	if err != nil {
-		return PutResult{}, fmt.Errorf("put %s: %w", q.ID, err)
-	}
 	var capture *parlq.Capture
 	if cp != (parlq.Capture{}) {
 		capture = &cp
@@ -84,8 +152,10 @@ func (c *Catalog) Put(ctx context.Context, q *parlq.Question, cp parlq.Capture, 
 
 	var res PutResult
 	var stored parlq.Question
-	err = c.write(ctx, func(tx *sql.Tx) error {
+	original := q.Related
+	err := c.write(ctx, func(tx *sql.Tx) error {
 		res, stored = PutResult{}, parlq.Question{}
+		q.Related = original
 		var cur *parlq.Question
 		var curRecord string
 		err := tx.QueryRowContext(ctx, `SELECT record FROM questions WHERE id = ?`, q.ID).Scan(&curRecord)
@@ -99,14 +169,23 @@ func (c *Catalog) Put(ctx context.Context, q *parlq.Question, cp parlq.Capture, 
 				return err
 			}
 		}
+		if cur != nil && at.Before(cur.FetchedAt) {
+			res.From, res.To, res.Version = cur.Status, cur.Status, cur.Version
+			res.Outcome, res.Stale = Unchanged, true
+			stored = *cur
+			return nil
+		}
+		unresolved, err := resolveRelated(ctx, tx, q)
+		if err != nil {
+			return err
+		}
+		content, err := contentJSON(q)
+		if err != nil {
+			return err
+		}
 
 		if cur != nil {
 			res.From, res.To, res.Version = cur.Status, cur.Status, cur.Version
-			if at.Before(cur.FetchedAt) {
-				res.Outcome, res.Stale = Unchanged, true
-				stored = *cur
-				return nil
-			}
 			curContent, err := contentJSON(cur)
 			if err != nil {
 				return err
@@ -114,7 +193,17 @@ func (c *Catalog) Put(ctx context.Context, q *parlq.Question, cp parlq.Capture, 
 			if bytes.Equal(curContent, content) {
 				res.Outcome = Unchanged
 				stored = *cur
+				if err := clearSuspects(ctx, tx, q.ID, at); err != nil {
+					return err
+				}
 				return c.putTracking(ctx, tx, q, cp, at, false, cur.Version)
+			}
+			if o.guard {
+				if res.Losses = parlq.Worse(cur, q); len(res.Losses) > 0 {
+					res.Outcome = Suspect
+					stored = *cur
+					return addSuspect(ctx, tx, q, cp, at, o, cur.Version, res.Losses)
+				}
 			}
 			res.Changed, err = changedFields(curContent, content)
 			if err != nil {
@@ -122,6 +211,12 @@ func (c *Catalog) Put(ctx context.Context, q *parlq.Question, cp parlq.Capture, 
 			}
 			res.Outcome = Changed
 		} else {
+			if o.guard && o.Listing != nil {
+				if res.Losses = listingLosses(o.Listing, q); len(res.Losses) > 0 {
+					res.Outcome = Suspect
+					return addSuspect(ctx, tx, q, cp, at, o, 0, res.Losses)
+				}
+			}
 			res.Outcome = New
 		}
 
@@ -149,26 +244,57 @@ func (c *Catalog) Put(ctx context.Context, q *parlq.Question, cp parlq.Capture, 
 			return err
 		}
 		if res.Outcome == Changed && res.From != res.To {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO events
-				(source, question_id, version, kind, from_value, to_value, at)
-				VALUES (?, ?, ?, 'status', ?, ?, ?)`,
-				stored.Source, stored.ID, stored.Version, res.From, res.To, formatTime(at)); err != nil {
+			if err := addEvent(ctx, tx, &stored, "status", string(res.From), string(res.To), at); err != nil {
 				return err
 			}
+		}
+		if o.acceptID != "" {
+			if err := addEvent(ctx, tx, &stored, "accepted", strings.Join(o.accepted, ","), "", at); err != nil {
+				return err
+			}
+			if err := markAccepted(ctx, tx, o.acceptID); err != nil {
+				return err
+			}
+		}
+		if err := clearSuspects(ctx, tx, q.ID, at); err != nil {
+			return err
+		}
+		if err := setRelatedRefs(ctx, tx, q.ID, unresolved); err != nil {
+			return err
+		}
+		if res.Relinked, err = relink(ctx, tx, &stored); err != nil {
+			return err
 		}
 		return c.putTracking(ctx, tx, q, cp, at, true, stored.Version)
 	})
 	if err != nil {
+		q.Related = original
 		return PutResult{}, fmt.Errorf("put %s: %w", q.ID, err)
 	}
+	if res.Outcome == Suspect {
+		return res, nil
+	}
 	q.Version, q.FetchedAt, q.Capture, q.ParserVersion = stored.Version, stored.FetchedAt, stored.Capture, stored.ParserVersion
+	if res.Stale {
+		q.Related = original
+	}
 	return res, nil
+}
+
+// addEvent records something that happened to a question at its version.
+func addEvent(ctx context.Context, tx *sql.Tx, q *parlq.Question, kind, from, to string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO events
+		(source, question_id, version, kind, from_value, to_value, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		q.Source, q.ID, q.Version, kind, from, to, formatTime(at))
+	return err
 }
 
 // Confirm records that the capture recordID, fetched at, reads into the
 // question's current record (the crawler knows it from the capture's
 // digest, without parsing it again): the capture is linked to the current
-// version and the tracking row updated, as an unchanged Put would.
+// version, the tracking row updated and an open suspect fetched before it
+// cleared, as an unchanged Put would.
 func (c *Catalog) Confirm(ctx context.Context, questionID, recordID string, at time.Time) error {
 	err := c.write(ctx, func(tx *sql.Tx) error {
 		var record string
@@ -180,6 +306,9 @@ func (c *Catalog) Confirm(ctx context.Context, questionID, recordID string, at t
 		}
 		cur, err := decodeRecord(questionID, record)
 		if err != nil {
+			return err
+		}
+		if err := clearSuspects(ctx, tx, questionID, stamp(at)); err != nil {
 			return err
 		}
 		return c.putTracking(ctx, tx, cur, parlq.Capture{RecordID: recordID}, stamp(at), false, cur.Version)

@@ -9,8 +9,13 @@ import (
 
 // Run outcomes.
 const (
-	RunRunning     = "running"
-	RunOK          = "ok"
+	RunRunning = "running"
+	RunOK      = "ok"
+	// RunSuspect: the run did everything it had to, but held back captures
+	// whose records would have been worse than the stored ones (see
+	// Catalog.PutChecked); an operator looks at them (parlq status) and
+	// accepts them or waits for the source to mend.
+	RunSuspect     = "suspect"
 	RunFailed      = "failed"
 	RunInterrupted = "interrupted"
 )
@@ -21,14 +26,18 @@ type Run struct {
 	Source   string
 	Started  time.Time
 	Finished time.Time // zero while running or when interrupted
-	// Outcome is "running", "ok", "failed" or "interrupted" (the process
-	// ended before finishing the run).
+	// Outcome is "running", "ok", "suspect", "failed" or "interrupted"
+	// (the process ended before finishing the run).
 	Outcome string
 	// Requests is every HTTP request made; Discovered the refs the index
 	// listed; New, Changed, Unchanged the Put outcomes; NotModified the 304s;
-	// Failed the fetches or parses that failed; Skipped the refs not due.
-	Requests, Discovered, New, Changed, Unchanged, NotModified, Failed, Skipped int
-	Error                                                                       string
+	// Failed the fetches or parses that failed; Skipped the refs not due;
+	// Suspects the captures held back as worse than the stored records.
+	Requests, Discovered, New, Changed, Unchanged, NotModified, Failed, Skipped, Suspects int
+	// Error says why a run is not ok; Notes what an ok run met that is no
+	// error (robots.txt missing, a quiet night, an index that does not
+	// exist), one per line.
+	Error, Notes string
 }
 
 // StartRun records a run of source started at the given time, outcome
@@ -56,16 +65,16 @@ func (c *Catalog) StartRun(ctx context.Context, source string, at time.Time) (in
 // (its Source and Started are kept as recorded).
 func (c *Catalog) FinishRun(ctx context.Context, r Run) error {
 	switch r.Outcome {
-	case RunOK, RunFailed, RunInterrupted, RunRunning:
+	case RunOK, RunSuspect, RunFailed, RunInterrupted, RunRunning:
 	default:
 		return fmt.Errorf("finish run %d: unknown outcome %q", r.ID, r.Outcome)
 	}
 	err := c.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE runs SET finished_at = ?, outcome = ?,
 			requests = ?, discovered = ?, new = ?, changed = ?, unchanged = ?, not_modified = ?,
-			failed = ?, skipped = ?, error = ? WHERE id = ?`,
+			failed = ?, skipped = ?, suspects = ?, error = ?, notes = ? WHERE id = ?`,
 			formatTime(r.Finished), r.Outcome, r.Requests, r.Discovered, r.New, r.Changed, r.Unchanged,
-			r.NotModified, r.Failed, r.Skipped, r.Error, r.ID)
+			r.NotModified, r.Failed, r.Skipped, r.Suspects, r.Error, r.Notes, r.ID)
 		if err != nil {
 			return err
 		}
@@ -83,7 +92,7 @@ func (c *Catalog) FinishRun(ctx context.Context, r Run) error {
 }
 
 const runColumns = `id, source, started_at, finished_at, outcome, requests, discovered, new, changed,
-	unchanged, not_modified, failed, skipped, error`
+	unchanged, not_modified, failed, skipped, suspects, error, notes`
 
 func (c *Catalog) runs(ctx context.Context, where string, limit int, args ...any) ([]Run, error) {
 	if limit <= 0 {
@@ -100,7 +109,7 @@ func (c *Catalog) runs(ctx context.Context, where string, limit int, args ...any
 		var r Run
 		var started, finished sql.NullString
 		if err := rows.Scan(&r.ID, &r.Source, &started, &finished, &r.Outcome, &r.Requests, &r.Discovered,
-			&r.New, &r.Changed, &r.Unchanged, &r.NotModified, &r.Failed, &r.Skipped, &r.Error); err != nil {
+			&r.New, &r.Changed, &r.Unchanged, &r.NotModified, &r.Failed, &r.Skipped, &r.Suspects, &r.Error, &r.Notes); err != nil {
 			return nil, err
 		}
 		if r.Started, err = parseTime(started); err != nil {
@@ -145,6 +154,35 @@ func (c *Catalog) LastGoodRun(ctx context.Context, source string) (*Run, error) 
 	}
 	if len(runs) == 0 {
 		return nil, fmt.Errorf("last good run of %s: %w", source, ErrNotFound)
+	}
+	return &runs[0], nil
+}
+
+// LastFinishedRun returns the newest run of source that is not running;
+// ErrNotFound if there is none.
+func (c *Catalog) LastFinishedRun(ctx context.Context, source string) (*Run, error) {
+	runs, err := c.runs(ctx, `source = ? AND outcome != 'running'`, 1, source)
+	if err != nil {
+		return nil, fmt.Errorf("last finished run of %s: %w", source, err)
+	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("last finished run of %s: %w", source, ErrNotFound)
+	}
+	return &runs[0], nil
+}
+
+// LastHarvestedRun returns the newest run of source that read every list
+// and handled every page it planned: ok, or suspect (pages held back are
+// handled too: they are fetched again until they mend or are accepted).
+// Date-windowed sources start the next window from it. ErrNotFound if
+// there is none.
+func (c *Catalog) LastHarvestedRun(ctx context.Context, source string) (*Run, error) {
+	runs, err := c.runs(ctx, `source = ? AND outcome IN ('ok', 'suspect')`, 1, source)
+	if err != nil {
+		return nil, fmt.Errorf("last harvested run of %s: %w", source, err)
+	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("last harvested run of %s: %w", source, ErrNotFound)
 	}
 	return &runs[0], nil
 }

@@ -35,6 +35,9 @@ type Item struct {
 	// Failures counts the failed fetches since the last successful one.
 	Failures  int
 	LastError string
+	// Suspect says the question has an open suspect capture (see
+	// PutChecked): every run fetches it again, in full.
+	Suspect bool
 }
 
 // Track records the refs an index listed for source, in one transaction, and
@@ -147,13 +150,14 @@ func trackedRows(ctx context.Context, tx *sql.Tx, source string) (map[string]tra
 }
 
 const itemColumns = `id, source, url, type, received, updated, status, answered, listing,
-	last_fetched, last_changed, last_failed, failures, last_error`
+	last_fetched, last_changed, last_failed, failures, last_error,
+	EXISTS (SELECT 1 FROM suspects s WHERE s.question_id = tracking.id AND s.state = 'open')`
 
 func scanItem(rows *sql.Rows) (Item, error) {
 	var it Item
 	var received, updated, answered, listing, fetched, changed, failed sql.NullString
 	if err := rows.Scan(&it.ID, &it.Source, &it.URL, &it.Type, &received, &updated, &it.Status, &answered,
-		&listing, &fetched, &changed, &failed, &it.Failures, &it.LastError); err != nil {
+		&listing, &fetched, &changed, &failed, &it.Failures, &it.LastError, &it.Suspect); err != nil {
 		return it, err
 	}
 	it.Received, it.Updated, it.Answered = received.String, updated.String, answered.String

@@ -37,8 +37,14 @@ type Config struct {
 	// Backoff is the first wait before a retry; it doubles with every
 	// attempt up to MaxBackoff, plus up to 50% jitter.
 	Backoff, MaxBackoff time.Duration
-	// MaxRetryAfter caps how long a Retry-After header makes us wait.
+	// MaxRetryAfter caps how long a Retry-After header makes us wait. A
+	// Retry-After longer than what is left of MaxDuration ends the host's
+	// part of the run at once (ErrHostWait).
 	MaxRetryAfter time.Duration
+	// MaxDuration bounds one run (0: no bound): past it the run stops
+	// cleanly, keeps what it stored and ends "failed" (ErrDeadline); the
+	// questions it did not reach wait for the next run.
+	MaxDuration time.Duration
 	// MaxRedirects bounds a redirect chain (a loop is an error, not a hang).
 	MaxRedirects int
 	// MaxBodySize is the largest response body accepted; a larger one is an
@@ -57,6 +63,12 @@ type Config struct {
 	// in a row fail (0: never): a changed layout should not make parlq fetch
 	// the whole site for nothing.
 	MaxConsecutiveFailures int
+	// AcceptLists takes the lists as they come for one run: a list that
+	// delivers markedly fewer items than it announces, or than it delivered
+	// the last time (ErrImplausibleList), is read anyway, and what it
+	// delivers becomes its size. For an operator who checked that the
+	// source really shrank.
+	AcceptLists bool
 
 	// BaseURL, when set, is fetched instead of the source's canonical base
 	// URL (a mirror, a test server). The catalog keeps canonical URLs.
@@ -92,7 +104,7 @@ type Config struct {
 }
 
 // DefaultConfig returns the polite defaults: one request per host at a time,
-// 1 s apart plus up to 500 ms of jitter, 4 retries.
+// 1 s apart plus up to 500 ms of jitter, 4 retries, runs of at most 6 hours.
 func DefaultConfig() Config {
 	return Config{
 		UserAgent:              DefaultUserAgent,
@@ -103,6 +115,7 @@ func DefaultConfig() Config {
 		Backoff:                2 * time.Second,
 		MaxBackoff:             2 * time.Minute,
 		MaxRetryAfter:          10 * time.Minute,
+		MaxDuration:            6 * time.Hour,
 		MaxRedirects:           10,
 		MaxBodySize:            32 << 20,
 		MaxConsecutiveFailures: 25,

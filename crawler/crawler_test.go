@@ -766,6 +766,8 @@ func TestReason(t *testing.T) {
 		{"answered long ago, all", catalog.Item{LastFetched: fetched, Status: parlq.Answered, Answered: "2026-08-01"}, RecheckAll, reasonDue},
 		{"lapsed", catalog.Item{LastFetched: now.Add(-100 * day), Status: parlq.Lapsed}, RecheckPending, notDue},
 		{"fetched, never parsed", catalog.Item{LastFetched: fetched}, "", reasonDue},
+		{"held back as suspect an hour ago", catalog.Item{LastFetched: now.Add(-time.Hour), Status: parlq.Answered, Answered: "2026-08-01", Suspect: true}, "", reasonSuspect},
+		{"withdrawn", catalog.Item{LastFetched: now.Add(-100 * day), Status: parlq.Withdrawn}, RecheckPending, notDue},
 	} {
 		if got := reason(tc.it, now, p, tc.override); got != tc.want {
 			t.Errorf("%s: reason = %d; want %d", tc.name, got, tc.want)

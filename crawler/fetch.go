@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,6 +41,15 @@ var (
 	ErrArchive = errors.New("archive write failed")
 	// ErrGaveUp: every attempt failed (network errors, timeouts, 5xx, 429).
 	ErrGaveUp = errors.New("gave up after retries")
+	// ErrRobotsUnavailable: the host's robots.txt answered a server error
+	// (5xx, after retries). RFC 9309 (2.3.1.3): the crawler must then assume
+	// that everything is disallowed; nothing more is fetched from the host
+	// in this run.
+	ErrRobotsUnavailable = errors.New("robots.txt answered a server error: everything is disallowed for this run (RFC 9309)")
+	// ErrHostWait: the host asked (Retry-After) to wait longer than the
+	// run has left before its deadline: the host's part of the run ends at
+	// once, and the rest waits for the next run.
+	ErrHostWait = errors.New("the host asked to wait beyond the run's deadline")
 )
 
 // fetchHeader carries a fetch's id from the collector to the transport,
@@ -94,9 +104,32 @@ type transport struct {
 	runCtx context.Context
 	log    *slog.Logger
 
+	// deadline is when the run must end (zero: none).
+	deadline time.Time
+
 	requests atomic.Int64
 	mu       sync.Mutex
 	results  map[string]*fetched
+	// robots is the status of each host's robots.txt (0: a network error).
+	robots map[string]int
+	// closed holds, by host, why the host's part of the run ended.
+	closed map[string]error
+}
+
+// robotsStatus returns the status robots.txt of host answered, and whether
+// it was fetched.
+func (t *transport) robotsStatus(host string) (int, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	code, ok := t.robots[host]
+	return code, ok
+}
+
+// closedHost returns why requests to host end at once, or nil.
+func (t *transport) closedHost(host string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.closed[host]
 }
 
 func (t *transport) sleep(ctx context.Context, d time.Duration) error {
@@ -114,10 +147,27 @@ func (t *transport) sleep(ctx context.Context, d time.Duration) error {
 }
 
 // RoundTrip sends req, retrying as configured, and archives every response.
+//
+// It also keeps what colly's robots.txt check does not: colly v2.3.0 asks
+// its robots library for the host's rules, which reads a 5xx robots.txt as
+// "disallow everything", but then tests the User-Agent's rule group, and a
+// disallow-all verdict has none, so colly allows every URL. The transport
+// sees colly's robots.txt request (the one without a fetch id), remembers
+// its status, and refuses every other request to a host whose robots.txt
+// answered 5xx (ErrRobotsUnavailable), before anything is sent.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	id := req.Header.Get(fetchHeader)
 	req = req.Clone(req.Context())
 	req.Header.Del(fetchHeader)
+	isRobots := id == "" && req.URL.Path == "/robots.txt"
+	if !isRobots {
+		if err := t.closedHost(req.URL.Host); err != nil {
+			return nil, err
+		}
+		if code, ok := t.robotsStatus(req.URL.Host); ok && code >= 500 {
+			return nil, fmt.Errorf("%s: %w (status %d)", req.URL.Host, ErrRobotsUnavailable, code)
+		}
+	}
 	// colly builds its robots.txt request without a context: tie every
 	// request to the run so that cancelling the run stops it.
 	ctx, cancel := context.WithCancel(req.Context())
@@ -125,6 +175,22 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	stop := context.AfterFunc(t.runCtx, cancel)
 	defer stop()
 
+	resp, err := t.retry(ctx, id, req)
+	if isRobots {
+		code := 0
+		if resp != nil {
+			code = resp.StatusCode
+		}
+		t.mu.Lock()
+		t.robots[req.URL.Host] = code
+		t.mu.Unlock()
+	}
+	return resp, err
+}
+
+// retry sends req until it gets an answer that is not worth retrying, or
+// the retries are spent.
+func (t *transport) retry(ctx context.Context, id string, req *http.Request) (*http.Response, error) {
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		resp, body, rec, err := t.attempt(ctx, req)
@@ -147,6 +213,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			retry, lastErr = true, fmt.Errorf("status %d", resp.StatusCode)
 			if ra, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok &&
 				(resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+				if left := time.Until(t.deadline); !t.deadline.IsZero() && ra > left {
+					err := fmt.Errorf("%w: %s answered %d with Retry-After %s, and the run has %s left",
+						ErrHostWait, req.URL.Host, resp.StatusCode, ra, left.Round(time.Second))
+					t.mu.Lock()
+					t.closed[req.URL.Host] = err
+					t.mu.Unlock()
+					return nil, err
+				}
 				wait = min(ra, t.cfg.MaxRetryAfter)
 			}
 		}
@@ -287,6 +361,11 @@ func newFetcher(ctx context.Context, cfg Config, arc *archive.Writer, g *gates, 
 		runCtx:  ctx,
 		log:     log,
 		results: map[string]*fetched{},
+		robots:  map[string]int{},
+		closed:  map[string]error{},
+	}
+	if d, ok := ctx.Deadline(); ok {
+		tr.deadline = d
 	}
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -358,7 +437,8 @@ func (f *fetcher) get(u string, hdr http.Header) (*fetched, error) {
 		return nil, errors.New("no response")
 	}
 	if res != nil && !errors.Is(err, ErrTooManyRedirects) && !errors.Is(err, ErrGaveUp) &&
-		!errors.Is(err, ErrArchive) && !errors.Is(err, ErrTooLarge) && !errors.Is(err, context.Canceled) {
+		!errors.Is(err, ErrArchive) && !errors.Is(err, ErrTooLarge) && !errors.Is(err, context.Canceled) &&
+		!errors.Is(err, ErrHostWait) && !errors.Is(err, ErrRobotsUnavailable) {
 		// colly failed after the response arrived (e.g. an unknown
 		// charset label): the response stands.
 		return res, nil
@@ -369,6 +449,27 @@ func (f *fetcher) get(u string, hdr http.Header) (*fetched, error) {
 // requests is the number of HTTP requests sent so far (attempts, redirects
 // and robots.txt included).
 func (f *fetcher) requests() int { return int(f.tr.requests.Load()) }
+
+// robotsNotes says, for the run's outcome, what each host's robots.txt
+// answered when that is not a robots.txt: a 4xx allows everything, a 5xx
+// disallows everything (RFC 9309), no answer disallows everything.
+func (f *fetcher) robotsNotes() []string {
+	f.tr.mu.Lock()
+	defer f.tr.mu.Unlock()
+	var notes []string
+	for host, code := range f.tr.robots {
+		switch {
+		case code == 0:
+			notes = append(notes, fmt.Sprintf("robots.txt of %s could not be fetched: nothing was fetched from the host (RFC 9309)", host))
+		case code >= 500:
+			notes = append(notes, fmt.Sprintf("robots.txt of %s answered %d: nothing was fetched from the host this run (RFC 9309)", host, code))
+		case code >= 400:
+			notes = append(notes, fmt.Sprintf("robots.txt of %s answered %d: no robots.txt, everything allowed (RFC 9309)", host, code))
+		}
+	}
+	slices.Sort(notes)
+	return notes
+}
 
 // decode converts a text body to UTF-8 following the Content-Type charset,
 // or for HTML without one, a <meta> charset or, failing that, the bytes

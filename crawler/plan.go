@@ -15,6 +15,7 @@ import (
 const (
 	reasonNew = iota
 	reasonUpdated
+	reasonSuspect
 	reasonDue
 	reasonFailed
 	notDue
@@ -22,7 +23,9 @@ const (
 
 // plan returns the tracked questions to fetch now, in fetch order: never
 // fetched, updated per the index (or behind what this run's lists tell),
-// due for a re-check, failed last time (last, so that a page that keeps
+// held back as suspect last time (every run fetches them again, until the
+// page mends or an operator accepts it), due for a re-check, failed last
+// time (last, so that a page that keeps
 // failing cannot starve the others of a request budget). Ties go by id, so
 // runs are reproducible.
 func (r *run) plan(items []catalog.Item, now time.Time, behind map[string]bool) []catalog.Item {
@@ -128,6 +131,8 @@ func reason(it catalog.Item, now time.Time, p parlq.RecheckPolicy, override stri
 		return reasonNew
 	case it.Failures > 0:
 		return reasonFailed
+	case it.Suspect:
+		return reasonSuspect
 	case it.Updated != "" && it.Updated > it.LastFetched.UTC().Format(parlq.DateLayout):
 		// Strictly after: with "on or after", every question changed on
 		// the day of its fetch would be fetched again by every run until

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/archive"
@@ -26,6 +27,12 @@ type ReparseReport struct {
 	Lists int
 	// New, Changed and Unchanged count the Put outcomes of detail pages.
 	New, Changed, Unchanged int
+	// Suspects counts the pages held back because their records would be
+	// worse than the stored ones (catalog.PutChecked): suspects a harvest
+	// already held back, read again, or pages the current parser reads
+	// into worse records than the stored ones. SuspectIDs lists the first.
+	Suspects   int
+	SuspectIDs []string
 	// Unreadable counts responses neither Parse nor Discover could read:
 	// error pages the harvest archived and rejected, changed layouts.
 	Unreadable int
@@ -59,7 +66,9 @@ var ErrRegressed = errors.New("the current parser cannot read pages stored befor
 // pages are read with Discover and their refs tracked, so a catalog rebuilt
 // from the archive alone gets its listings and fetch history back. Put
 // ignores pages older than the current version, so reparsing an up-to-date
-// catalog with an unchanged parser changes nothing.
+// catalog with an unchanged parser changes nothing. Records are stored as a
+// harvest stores them (catalog.PutChecked): a page whose record would be
+// worse than the stored one is held back as suspect, never stored.
 func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDir string, onChange func(*parlq.Question, catalog.PutResult)) (ReparseReport, error) {
 	rep := ReparseReport{Source: src.Name()}
 	base, err := url.Parse(src.BaseURL())
@@ -92,6 +101,7 @@ func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDi
 		}
 		rep.Responses++
 		ct := resp.Header.Get("Content-Type")
+		var listing *parlq.Question
 		rd, perr := Read(src, canon, resp.Body, ct, func(id string) (*parlq.Question, error) {
 			item, err := cat.Item(ctx, id)
 			if errors.Is(err, catalog.ErrNotFound) {
@@ -100,10 +110,11 @@ func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDi
 			if err != nil {
 				return nil, err
 			}
-			return item.Listing, nil
+			listing = item.Listing
+			return listing, nil
 		})
 		if perr == nil {
-			return putReparsed(ctx, src, cat, rd.Record, rd.Digest, canon, resp, &rep, onChange)
+			return putReparsed(ctx, src, cat, rd.Record, rd.Digest, canon, listing, resp, &rep, onChange)
 		} else if body, err := decode(resp.Body, ct); err == nil {
 			if d, derr := src.Discover(canon, body); derr == nil {
 				rep.Lists++
@@ -152,7 +163,7 @@ func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDi
 	return rep, nil
 }
 
-func putReparsed(ctx context.Context, src parlq.Source, cat *catalog.Catalog, q *parlq.Question, norm, canon string, resp *archive.Response, rep *ReparseReport, onChange func(*parlq.Question, catalog.PutResult)) error {
+func putReparsed(ctx context.Context, src parlq.Source, cat *catalog.Catalog, q *parlq.Question, norm, canon string, listing *parlq.Question, resp *archive.Response, rep *ReparseReport, onChangeFn func(*parlq.Question, catalog.PutResult)) error {
 	if _, err := cat.AddCapture(ctx, catalog.Capture{
 		Source: src.Name(), URL: canon, QuestionID: q.ID, RecordID: resp.RecordID, File: resp.File,
 		Offset: resp.Offset, PayloadDigest: resp.PayloadDigest, NormDigest: norm, Status: resp.Status,
@@ -160,9 +171,9 @@ func putReparsed(ctx context.Context, src parlq.Source, cat *catalog.Catalog, q 
 	}); err != nil {
 		return err
 	}
-	res, err := cat.Put(ctx, q, parlq.Capture{
+	res, err := cat.PutChecked(ctx, q, parlq.Capture{
 		RecordID: resp.RecordID, PayloadDigest: resp.PayloadDigest, File: resp.File, Offset: resp.Offset, URL: resp.URL,
-	}, resp.Time)
+	}, resp.Time, catalog.Check{URL: canon, Listing: listing})
 	if err != nil {
 		return err
 	}
@@ -171,13 +182,15 @@ func putReparsed(ctx context.Context, src parlq.Source, cat *catalog.Catalog, q 
 		rep.New++
 	case catalog.Changed:
 		rep.Changed++
+	case catalog.Suspect:
+		rep.Suspects++
+		if len(rep.SuspectIDs) < maxUnreadableURLs && !slices.Contains(rep.SuspectIDs, q.ID) {
+			rep.SuspectIDs = append(rep.SuspectIDs, q.ID)
+		}
 	default:
 		rep.Unchanged++
 	}
-	if (res.Outcome == catalog.New || res.Outcome == catalog.Changed) && onChange != nil {
-		onChange(q, res)
-	}
-	return nil
+	return onChange(ctx, cat, onChangeFn, q, res)
 }
 
 // storedFrom says whether a version of the question was parsed from the

@@ -59,7 +59,7 @@ func (testSource) Discover(listURL string, body []byte) (*parlq.Discovery, error
 	if err != nil {
 		return nil, err
 	}
-	d := &parlq.Discovery{Total: len(doc.Data)}
+	d := &parlq.Discovery{Total: -1}
 	for i, row := range doc.Data {
 		if len(row) != 16 {
 			return nil, &parlq.LayoutError{URL: listURL, Missing: []string{fmt.Sprintf("row %d: 16 columns", i)}}
@@ -199,6 +199,8 @@ func (s testSource) Parse(u string, body []byte) (*parlq.Question, error) {
 		q.Status = parlq.Answered
 	case strings.Contains(sec, "Caduc(que)"):
 		q.Status = parlq.Lapsed
+	case strings.Contains(sec, "Retir&eacute;e par son auteur."):
+		q.Status = parlq.Withdrawn
 	default:
 		q.Status = parlq.Pending
 	}

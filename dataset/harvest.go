@@ -107,6 +107,40 @@ func (d *Dataset) Reparse(ctx context.Context, sources []parlq.Source) ([]crawle
 	return reps, errors.Join(errs...)
 }
 
+// Accept stores the question's open suspect capture as its current
+// version (catalog.Accept: the operator says the source really did that)
+// and indexes it, with the records whose related references now name it.
+// It returns what the catalog did and the record now current.
+func (d *Dataset) Accept(ctx context.Context, id string) (catalog.PutResult, *parlq.Question, error) {
+	d.work.Lock()
+	defer d.work.Unlock()
+	if err := d.needIndex(); err != nil {
+		return catalog.PutResult{}, nil, err
+	}
+	if err := d.markDirty(); err != nil {
+		return catalog.PutResult{}, nil, err
+	}
+	res, err := d.cat.Accept(ctx, id)
+	if err != nil {
+		return res, nil, err
+	}
+	q, err := d.cat.Get(ctx, id)
+	if err != nil {
+		return res, nil, err
+	}
+	index := d.indexChange(ctx)
+	index(q, res)
+	for _, other := range res.Relinked {
+		o, err := d.cat.Get(ctx, other)
+		if err != nil {
+			return res, q, err
+		}
+		index(o, res)
+	}
+	d.indexed.Store(true)
+	return res, q, nil
+}
+
 // registry is the list of sources parlq knows (package parser); a variable
 // so that tests can add their own.
 var registry = parser.All

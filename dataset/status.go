@@ -3,7 +3,9 @@ package dataset
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/parlq/parlq"
@@ -24,10 +26,12 @@ type Status struct {
 
 // SourceStatus is one source's part of Status.
 type SourceStatus struct {
-	Name       string         `json:"-"`
-	Parliament string         `json:"-"`
-	Records    int            `json:"records"`
-	ByStatus   map[string]int `json:"by_status"`
+	Name       string `json:"-"`
+	Parliament string `json:"-"`
+	// Health and Reasons say whether the source is ok (see SourceHealth).
+	SourceHealth
+	Records  int            `json:"records"`
+	ByStatus map[string]int `json:"by_status"`
 	// Indexed is the number of the source's records in the index (-1: the
 	// index is not open).
 	Indexed     int64      `json:"indexed"`
@@ -36,6 +40,10 @@ type SourceStatus struct {
 	Tracked     int        `json:"tracked"`
 	Due         int        `json:"due"`
 	Failures    []Failure  `json:"failures,omitempty"`
+	// Suspects are the captures held back because their records would
+	// have been worse than the stored ones, waiting for the source to mend
+	// or an operator to accept them (parlq accept ID).
+	Suspects []Suspect `json:"suspects,omitempty"`
 	// Changes counts the status changes of the last 7 days, by
 	// "from→to" ("pending→answered": 12).
 	Changes map[string]int `json:"status_changes_7d"`
@@ -53,7 +61,7 @@ type RunTotals struct {
 }
 
 // ItemOutcomes names the per-run item counters, in order.
-var ItemOutcomes = []string{"new", "changed", "unchanged", "not_modified", "failed", "skipped"}
+var ItemOutcomes = []string{"new", "changed", "unchanged", "not_modified", "failed", "skipped", "suspect"}
 
 // RunStatus is one harvest run.
 type RunStatus struct {
@@ -68,7 +76,22 @@ type RunStatus struct {
 	NotModified int       `json:"not_modified"`
 	Failed      int       `json:"failed"`
 	Skipped     int       `json:"skipped"`
+	Suspects    int       `json:"suspects"`
 	Error       string    `json:"error,omitempty"`
+	// Notes are what the run met that is no error.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Suspect is a capture held back as worse than the stored record.
+type Suspect struct {
+	ID  string `json:"id"`
+	URL string `json:"url"`
+	// Fields would have lost information; Losses say how.
+	Fields    []string     `json:"fields"`
+	Losses    []parlq.Loss `json:"losses"`
+	FetchedAt time.Time    `json:"fetched_at"`
+	// Run is the run that held it back (0: reparse).
+	Run int64 `json:"run,omitempty"`
 }
 
 // Failure is a question that failed in its last runs.
@@ -95,9 +118,13 @@ func newRunStatus(r *catalog.Run) *RunStatus {
 	if r == nil {
 		return nil
 	}
-	return &RunStatus{Outcome: r.Outcome, Started: r.Started, Finished: r.Finished, Requests: r.Requests,
+	rs := &RunStatus{Outcome: r.Outcome, Started: r.Started, Finished: r.Finished, Requests: r.Requests,
 		Discovered: r.Discovered, New: r.New, Changed: r.Changed, Unchanged: r.Unchanged,
-		NotModified: r.NotModified, Failed: r.Failed, Skipped: r.Skipped, Error: r.Error}
+		NotModified: r.NotModified, Failed: r.Failed, Skipped: r.Skipped, Suspects: r.Suspects, Error: r.Error}
+	if r.Notes != "" {
+		rs.Notes = strings.Split(r.Notes, "\n")
+	}
+	return rs
 }
 
 // Status reads the status of sources (nil: every source the catalog knows
@@ -170,7 +197,7 @@ func (d *Dataset) sourceStatus(ctx context.Context, src parlq.Source, now time.T
 	for _, r := range runs {
 		s.Runs.ByOutcome[r.Outcome]++
 		s.Runs.Requests += r.Requests
-		for i, n := range []int{r.New, r.Changed, r.Unchanged, r.NotModified, r.Failed, r.Skipped} {
+		for i, n := range []int{r.New, r.Changed, r.Unchanged, r.NotModified, r.Failed, r.Skipped, r.Suspects} {
 			s.Runs.Items[ItemOutcomes[i]] += n
 		}
 	}
@@ -197,7 +224,99 @@ func (d *Dataset) sourceStatus(ctx context.Context, src parlq.Source, now time.T
 		s.Failures = append(s.Failures, Failure{ID: it.ID, URL: it.URL, Failures: it.Failures, Error: it.LastError,
 			GivenUp: giveUp > 0 && it.Failures >= giveUp})
 	}
+	open, err := d.cat.Suspects(ctx, name, catalog.SuspectOpen)
+	if err != nil {
+		return nil, err
+	}
+	for _, sp := range open {
+		s.Suspects = append(s.Suspects, Suspect{ID: sp.QuestionID, URL: sp.URL, Fields: sp.Fields, Losses: sp.Losses,
+			FetchedAt: sp.FetchedAt, Run: sp.RunID})
+	}
+	last, err := d.cat.LastFinishedRun(ctx, name)
+	if err != nil && !errors.Is(err, catalog.ErrNotFound) {
+		return nil, err
+	}
+	s.SourceHealth = health(last, open)
 	return s, nil
+}
+
+// Source states, from the best to the worst.
+const (
+	// HealthNever: the source was never harvested.
+	HealthNever = "never"
+	// HealthOK: its last run ended ok, and nothing is held back.
+	HealthOK = "ok"
+	// HealthSuspect: captures are held back as worse than the stored
+	// records (the last run may have ended ok since).
+	HealthSuspect = "suspect"
+	// HealthFailed: its last finished run failed or was interrupted.
+	HealthFailed = "failed"
+)
+
+// SourceHealth is a source's state for an operator, and why.
+type SourceHealth struct {
+	Health  string   `json:"health"`
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// Degraded says whether the state needs an operator's eye.
+func (h SourceHealth) Degraded() bool { return h.Health == HealthSuspect || h.Health == HealthFailed }
+
+// maxNamed bounds the suspect questions a reason names.
+const maxNamed = 5
+
+// health is a source's state from its last finished run and its open
+// suspects: failed when the run failed or was interrupted, else suspect
+// when captures are held back, else ok (never without a run).
+func health(last *catalog.Run, open []catalog.SuspectCapture) SourceHealth {
+	var h SourceHealth
+	switch {
+	case last != nil && (last.Outcome == catalog.RunFailed || last.Outcome == catalog.RunInterrupted):
+		h.Health = HealthFailed
+		h.Reasons = append(h.Reasons, fmt.Sprintf("the last run (%s) %s: %s",
+			last.Started.UTC().Format("2006-01-02 15:04 UTC"), last.Outcome, last.Error))
+	case len(open) > 0:
+		h.Health = HealthSuspect
+	case last == nil:
+		h.Health = HealthNever
+	default:
+		h.Health = HealthOK
+	}
+	if len(open) > 0 {
+		var named []string
+		for i, sp := range open {
+			if i == maxNamed {
+				named = append(named, fmt.Sprintf("and %d more", len(open)-maxNamed))
+				break
+			}
+			named = append(named, fmt.Sprintf("%s (%s)", sp.QuestionID, strings.Join(sp.Fields, ", ")))
+		}
+		h.Reasons = append(h.Reasons, fmt.Sprintf("%d captures held back as worse than the stored records: %s",
+			len(open), strings.Join(named, "; ")))
+	}
+	return h
+}
+
+// ReadHealth reads the state of every source the catalog knows: what
+// /healthz answers, cheaper than a Status (no tracking rows are read).
+func ReadHealth(ctx context.Context, cat *catalog.Catalog) (map[string]SourceHealth, error) {
+	names, err := cat.Sources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]SourceHealth{}
+	for _, name := range names {
+		last, err := cat.LastFinishedRun(ctx, name)
+		if err != nil && !errors.Is(err, catalog.ErrNotFound) {
+			return nil, err
+		}
+		open, err := cat.Suspects(ctx, name, catalog.SuspectOpen)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = health(last, open)
+	}
+	return out, nil
 }
 
 // knownSources are the sources the dataset harvests or the catalog holds

@@ -4,13 +4,16 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/api"
 	"github.com/parlq/parlq/history"
+	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/index"
 	"github.com/parlq/parlq/internal/buildinfo"
 )
@@ -115,13 +118,41 @@ func (s *Server) handleQuestion(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// healthJSON is what /healthz answers: "status" is "ok", or "degraded"
+// when a source's last run failed or captures are held back as suspect
+// ("reasons" says which and why, "sources" the state of each: ok, suspect,
+// failed, never). A degraded server still serves: the answer stays 200,
+// for the process is healthy; monitors read "status".
+type healthJSON struct {
+	Status     string                          `json:"status"`
+	Documents  uint64                          `json:"documents"`
+	Harvesting bool                            `json:"harvesting"`
+	Reasons    []string                        `json:"reasons,omitempty"`
+	Sources    map[string]dataset.SourceHealth `json:"sources"`
+	Build      buildinfo.Info                  `json:"build"`
+}
+
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	n, err := s.ix.Count()
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "documents": n, "harvesting": s.running.Load(), "build": buildinfo.Read()})
+	sources, err := dataset.ReadHealth(r.Context(), s.cat)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	h := healthJSON{Status: "ok", Documents: n, Harvesting: s.running.Load(), Sources: sources, Build: buildinfo.Read()}
+	for _, name := range slices.Sorted(maps.Keys(sources)) {
+		if src := sources[name]; src.Degraded() {
+			h.Status = "degraded"
+			for _, reason := range src.Reasons {
+				h.Reasons = append(h.Reasons, name+": "+reason)
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, h)
 }
 
 // handleHarvest starts a harvest for an admin: 202 when started, 409 when

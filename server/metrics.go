@@ -80,7 +80,7 @@ func (s *Server) writeMetrics(ctx context.Context, out *strings.Builder, now tim
 	header := func(name, typ, help string) {
 		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
 	}
-	header("parlq_harvest_runs_total", "counter", "Harvest runs recorded in the catalog, by source and outcome (running, ok, failed, interrupted).")
+	header("parlq_harvest_runs_total", "counter", "Harvest runs recorded in the catalog, by source and outcome (running, ok, suspect, failed, interrupted).")
 	for _, src := range sources {
 		runs := st.Sources[src].Runs
 		for _, o := range sortedKeys(runs.ByOutcome) {
@@ -100,6 +100,20 @@ func (s *Server) writeMetrics(ctx context.Context, out *strings.Builder, now tim
 	header("parlq_seconds_since_last_good_run", "gauge", "Seconds since the last harvest run of a source that ended ok (+Inf: never).")
 	for _, src := range sources {
 		fmt.Fprintf(w, "parlq_seconds_since_last_good_run{source=%s} %s\n", label(src), float(st.Sources[src].SinceLastGoodRun(now)))
+	}
+	header("parlq_suspect_captures", "gauge", "Captures held back because their records would be worse than the stored ones, waiting for the source to mend or an operator (parlq accept), by source.")
+	for _, src := range sources {
+		fmt.Fprintf(w, "parlq_suspect_captures{source=%s} %d\n", label(src), len(st.Sources[src].Suspects))
+	}
+	header("parlq_source_health", "gauge", "1 for the state a source is in (ok, suspect, failed, never), 0 for the others.")
+	for _, src := range sources {
+		for _, h := range []string{dataset.HealthOK, dataset.HealthSuspect, dataset.HealthFailed, dataset.HealthNever} {
+			v := 0
+			if st.Sources[src].Health == h {
+				v = 1
+			}
+			fmt.Fprintf(w, "parlq_source_health{source=%s,health=%s} %d\n", label(src), label(h), v)
+		}
 	}
 	header("parlq_records", "gauge", "Questions in the catalog, by source and status.")
 	for _, src := range sources {

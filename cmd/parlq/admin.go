@@ -31,17 +31,55 @@ func runReparse(ctx context.Context, env *Env, args []string) error {
 	}
 	defer ds.Close()
 	reps, err := ds.Reparse(ctx, sources)
+	suspects := 0
 	for _, rep := range reps {
-		fmt.Fprintf(env.Stdout, "%s: %d archived responses (%d index pages): %d new, %d changed, %d unchanged, %d unreadable (%d of them stored as records before)\n",
-			rep.Source, rep.Responses, rep.Lists, rep.New, rep.Changed, rep.Unchanged, rep.Unreadable, rep.Regressed)
+		fmt.Fprintf(env.Stdout, "%s: %d archived responses (%d index pages): %d new, %d changed, %d unchanged, %d held back as suspect, %d unreadable (%d of them stored as records before)\n",
+			rep.Source, rep.Responses, rep.Lists, rep.New, rep.Changed, rep.Unchanged, rep.Suspects, rep.Unreadable, rep.Regressed)
 		for _, u := range rep.UnreadableURLs {
 			fmt.Fprintf(env.Stdout, "  unreadable: %s\n", u)
 		}
 		for _, d := range rep.Damaged {
 			fmt.Fprintf(env.Stdout, "  damaged: %s at offset %d: %v\n", d.File, d.Offset, d.Err)
 		}
+		for _, id := range rep.SuspectIDs {
+			fmt.Fprintf(env.Stdout, "  held back (worse than the stored record): %s\n", id)
+		}
+		suspects += rep.Suspects
+	}
+	if err == nil && suspects > 0 {
+		err = fmt.Errorf("%d archived pages read into records worse than the stored ones were held back (see parlq status; parlq accept ID stores one)", suspects)
 	}
 	return err
+}
+
+// runAccept stores the capture held back as suspect for each question
+// named as the question's current version.
+func runAccept(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "accept", "[flags] ID...")
+	data := dataFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("%w: name the question(s) whose suspect capture to accept (parlq status lists them)", errUsage)
+	}
+	ds, err := openDataset(ctx, resolveDataDir(env, *data), dataset.Options{Command: "accept", Write: true, Index: true, Logger: newLogger(env, true)})
+	if err != nil {
+		return err
+	}
+	defer ds.Close()
+	for _, id := range fs.Args() {
+		res, q, err := ds.Accept(ctx, id)
+		if err != nil {
+			return err
+		}
+		change := ""
+		if res.From != res.To {
+			change = fmt.Sprintf(", %s → %s", res.From, res.To)
+		}
+		fmt.Fprintf(env.Stdout, "%s: the suspect capture is version %d (accepted%s)\n", q.ID, res.Version, change)
+	}
+	return nil
 }
 
 func runReindex(ctx context.Context, env *Env, args []string) error {
@@ -125,8 +163,31 @@ func printStatus(w io.Writer, st *dataset.Status, sources []parlq.Source) {
 			}
 			fmt.Fprintf(w, "  status changes in the last 7 days: %s\n", strings.Join(parts, ", "))
 		}
+		fmt.Fprintf(w, "  health: %s\n", s.Health)
+		for _, r := range s.Reasons {
+			fmt.Fprintf(w, "    %s\n", r)
+		}
 		printRuns(w, s)
 		printFailures(w, s.Failures)
+		printSuspects(w, s.Suspects)
+	}
+}
+
+func printSuspects(w io.Writer, suspects []dataset.Suspect) {
+	if len(suspects) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  held back as suspect: %d (fetched again by every run; parlq accept ID stores one)\n", len(suspects))
+	for i, s := range suspects {
+		if i == 10 {
+			fmt.Fprintf(w, "    … and %d more (see --json)\n", len(suspects)-10)
+			break
+		}
+		var losses []string
+		for _, l := range s.Losses {
+			losses = append(losses, l.String())
+		}
+		fmt.Fprintf(w, "    %s %s\n      %s\n", s.ID, s.URL, strings.Join(losses, "; "))
 	}
 }
 
@@ -135,10 +196,13 @@ func printRuns(w io.Writer, s *dataset.SourceStatus) {
 		fmt.Fprintln(w, "  last run: never")
 	} else {
 		r := s.LastRun
-		fmt.Fprintf(w, "  last run: %s at %s — %d requests, %d new, %d changed, %d failed\n",
-			r.Outcome, r.Started.Local().Format("2006-01-02 15:04"), r.Requests, r.New, r.Changed, r.Failed)
+		fmt.Fprintf(w, "  last run: %s at %s — %d requests, %d new, %d changed, %d failed, %d held back\n",
+			r.Outcome, r.Started.Local().Format("2006-01-02 15:04"), r.Requests, r.New, r.Changed, r.Failed, r.Suspects)
 		if r.Error != "" {
 			fmt.Fprintf(w, "    error: %s\n", r.Error)
+		}
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "    note: %s\n", n)
 		}
 	}
 	if s.LastGoodRun != nil && (s.LastRun == nil || s.LastGoodRun.Started != s.LastRun.Started) {

@@ -33,6 +33,8 @@ type harvestFlags struct {
 	timeout      time.Duration
 	retries      int
 	giveUpAfter  int
+	maxDuration  time.Duration
+	acceptLists  bool
 }
 
 func (h *harvestFlags) register(fs *flag.FlagSet) {
@@ -52,6 +54,8 @@ func (h *harvestFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&h.timeout, "timeout", def.Timeout, "timeout of one request")
 	fs.IntVar(&h.retries, "retries", def.MaxRetries, "retries of a failed request before it is recorded as failed")
 	fs.IntVar(&h.giveUpAfter, "give-up-after", def.GiveUpAfter, "leave alone a question that failed in this many runs in a row (0: never; --recheck all tries them again)")
+	fs.DurationVar(&h.maxDuration, "max-duration", def.MaxDuration, "stop a source's run after this long, keeping what it stored, and report it failed (0: no bound); a Retry-After beyond it ends the run at once")
+	fs.BoolVar(&h.acceptLists, "accept-lists", false, "take the lists as they are for this run, even one that delivers far fewer items than it announces or than last time (after checking the site)")
 }
 
 // config turns the flags into a crawler configuration for one source.
@@ -66,6 +70,11 @@ func (h *harvestFlags) config(src parlq.Source) (crawler.Config, error) {
 	cfg.MaxRetries = h.retries
 	cfg.GiveUpAfter = h.giveUpAfter
 	cfg.MaxRequests = h.maxRequests
+	if h.maxDuration < 0 {
+		return cfg, fmt.Errorf("%w: --max-duration %s is negative", errUsage, h.maxDuration)
+	}
+	cfg.MaxDuration = h.maxDuration
+	cfg.AcceptLists = h.acceptLists
 	cfg.Legislature = h.legislature
 	cfg.BaseURL = h.baseURLs[src.Name()]
 	switch h.recheck {
@@ -288,11 +297,19 @@ func summarize(r catalog.Run) string {
 	d := r.Finished.Sub(r.Started).Round(time.Second)
 	s := fmt.Sprintf("%s: %s in %s — %d requests, %d discovered, %d new, %d changed, %d unchanged, %d not modified, %d failed",
 		r.Source, r.Outcome, d, r.Requests, r.Discovered, r.New, r.Changed, r.Unchanged, r.NotModified, r.Failed)
+	if r.Suspects > 0 {
+		s += fmt.Sprintf(", %d held back as suspect", r.Suspects)
+	}
 	if r.Skipped > 0 {
 		s += fmt.Sprintf(", %d left for the next run", r.Skipped)
 	}
 	if r.Error != "" {
 		s += "\n  error: " + r.Error
+	}
+	for _, n := range strings.Split(r.Notes, "\n") {
+		if n != "" {
+			s += "\n  note: " + n
+		}
 	}
 	return s
 }

@@ -256,6 +256,8 @@ func TestCommandLineMistakes(t *testing.T) {
 		{"status", "garbage", "--data", data},
 		{"reindex", "--source", "nope", "--data", data},
 		{"harvest", "brussels", "--data", data},
+		{"harvest", "--max-duration", "-1h", "--data", data, "--source", "brussels"},
+		{"serve", "--accept-lists", "--data", data},
 	} {
 		if code, _, errOut := runCmd(t, nil, args...); code != 2 || errOut == "" {
 			t.Errorf("%q: exit %d, stderr %q; want 2 with a message", args, code, errOut)

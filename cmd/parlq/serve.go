@@ -26,6 +26,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
+	if hf.acceptLists {
+		// It would take every scheduled run's lists as they come.
+		return fmt.Errorf("%w: --accept-lists is for one run: use it with parlq harvest", errUsage)
+	}
 	cfg := def
 	cfg.Addr = *addr
 	cfg.Schedule = *schedule

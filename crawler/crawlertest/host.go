@@ -64,6 +64,18 @@ const (
 	Layout
 	// NotFound answers 404.
 	NotFound
+	// Degraded answers 200 with the content worse than it is, well formed
+	// (Spoil.Degraded): the question's texts blanked and its answer gone,
+	// the way a site whose database returned an empty record shows it.
+	Degraded
+	// Shrunk answers 200 with a list or index that lost most of its items
+	// (Spoil.Shrunk): a list that announces more than it delivers, an index
+	// cut to a fraction of what it listed.
+	Shrunk
+	// Cut answers 200 with the body cut in the middle of its content
+	// (Spoil.CutAt, default half the body) and a Content-Length that
+	// matches it: a page that ends mid-answer.
+	Cut
 )
 
 // Fault is a switchable misbehaviour.
@@ -275,6 +287,13 @@ type Spoil struct {
 	Layout []byte
 	// NotFound is the site's 404 body (default: net/http's).
 	NotFound []byte
+	// Degraded is the normal answer with its content blanked (Degraded);
+	// Shrunk the list with most of its items gone (Shrunk); nil: the fault
+	// does not apply and the site answers normally.
+	Degraded, Shrunk []byte
+	// CutAt is where Cut cuts Body: inside the content a reader needs
+	// (the answer's text); 0 means half the body.
+	CutAt int
 }
 
 // Misbehave answers a request as fault f says; it reports whether the
@@ -318,6 +337,21 @@ func (h *Host) Misbehave(w *StatusWriter, r *http.Request, f *Fault, s Spoil) bo
 			return false
 		}
 		write(w, http.StatusOK, s.ContentType, s.Layout)
+	case Degraded, Shrunk:
+		b := s.Degraded
+		if f.Kind == Shrunk {
+			b = s.Shrunk
+		}
+		if b == nil {
+			return false
+		}
+		write(w, http.StatusOK, s.ContentType, b)
+	case Cut:
+		at := s.CutAt
+		if at <= 0 || at >= len(s.Body) {
+			at = len(s.Body) / 2
+		}
+		write(w, http.StatusOK, s.ContentType, s.Body[:at])
 	case NotFound:
 		if s.NotFound == nil {
 			http.NotFound(w, r)

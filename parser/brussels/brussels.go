@@ -28,7 +28,10 @@ const (
 	CanonicalBaseURL = "https://www.parlement.brussels"
 	// ParserVersion changes whenever Parse would produce different records
 	// from the same bytes.
-	ParserVersion = "brussels/1"
+	//
+	// 2: withdrawn questions, table rows, several addressees, cut pages
+	// refused.
+	ParserVersion = "brussels/2"
 	// CurrentLegislature is the legislature an empty SeedOptions.Legislature means.
 	CurrentLegislature = "24/29"
 )

@@ -106,6 +106,10 @@ var pageURLs = map[string]string{
 	"older-topical.html":             "https://www.parlement.brussels/weblex-quest-det/?moncode=169400&base=1",
 	"soft-error.html":                "https://www.parlement.brussels/weblex-quest-det/?moncode=999999&base=1",
 	"changed-layout.html":            "https://www.parlement.brussels/weblex-quest-det/?moncode=170777&base=1",
+	"newer-withdrawn.html":           "https://www.parlement.brussels/weblex-quest-det/?moncode=170733&base=1",
+	"newer-several-addressees.html":  "https://www.parlement.brussels/weblex-quest-det/?moncode=170845&base=1",
+	"older-answered-table.html":      "https://www.parlement.brussels/weblex-quest-det/?moncode=167320&montitre=&base=1",
+	"newer-cut.html":                 "https://www.parlement.brussels/weblex-quest-det/?moncode=170381&base=1",
 }
 
 // errorGolden is what a golden file holds for a page that must not parse.
@@ -179,7 +183,7 @@ func TestPages(t *testing.T) {
 
 	messy := parse("older-answered-messy.html")
 	check(t, "messy question", messy.Question, "Le chantier de rénovation des tunnels de la petite ceinture a déjà coûté plus de 20 millions € selon la presse… hors révisions de prix.\nPouvez-vous me communiquer :\n- le coût par tunnel – études comprises ;\n- le calendrier des manœuvres de fermeture ?")
-	check(t, "messy answer", messy.Answer, "1. Coûts\nLe coût total s’élève à 21,4 millions € :\n- tunnel Belliard : 9,1 millions € ;\n- tunnel Loi – phase 2 : 12,3 millions €.\n2. Calendrier\nLes fermetures nocturnes sont réparties comme suit :\nAnnée Nuits\n2025 14\n2026 22\nLes riverains sont prévenus par courrier deux semaines à l’avance.\nUne vue d’ensemble est publiée sur le site de l’administration (mobilite.example.org).")
+	check(t, "messy answer", messy.Answer, "1. Coûts\nLe coût total s’élève à 21,4 millions € :\n- tunnel Belliard : 9,1 millions € ;\n- tunnel Loi – phase 2 : 12,3 millions €.\n2. Calendrier\nLes fermetures nocturnes sont réparties comme suit :\nAnnée\tNuits\n2025\t14\n2026\t22\nLes riverains sont prévenus par courrier deux semaines à l’avance.\nUne vue d’ensemble est publiée sur le site de l’administration (mobilite.example.org).")
 	check(t, "messy attachments", len(messy.Attachments), 1)
 
 	pending := parse("newer-pending.html")
@@ -211,6 +215,33 @@ func TestPages(t *testing.T) {
 		{Title: "B.I.Q. 70 (25/26), page 15", URL: "http://weblex.brussels/data/crb/biq/2025-26/00070/images.pdf#page=15", Type: "answer"},
 	})
 
+	withdrawn := parse("newer-withdrawn.html")
+	check(t, "withdrawn status", string(withdrawn.Status), "withdrawn")
+	check(t, "withdrawn last act", withdrawn.Acts[len(withdrawn.Acts)-1], parlq.Act{Date: "2026-09-02", Act: "Retirée par son auteur."})
+	check(t, "withdrawn dates", withdrawn.Published+withdrawn.Answered+withdrawn.Answer, "")
+	prefix(t, "withdrawn question", withdrawn.Question, "Plusieurs parents signalent")
+
+	several := parse("newer-several-addressees.html")
+	check(t, "several: first addressee", several.Addressee, parlq.Person{Name: "Nora Lambert", Role: "Ministre du Gouvernement de la Région de Bruxelles-Capitale, chargée de la Mobilité et de la Sécurité routière"})
+	check(t, "several: number (the first addressee's)", several.Number, "319")
+	check(t, "several: addressees", several.Addressees, []parlq.Person{
+		{Name: "Nora Lambert", Role: "Ministre du Gouvernement de la Région de Bruxelles-Capitale, chargée de la Mobilité et de la Sécurité routière"},
+		{Name: "Yasmina Haddad", Role: "Secrétaire d'État à la Région de Bruxelles-Capitale chargée du Logement"},
+	})
+	check(t, "one addressee: no list", pending.Addressees, []parlq.Person(nil))
+
+	table := parse("older-answered-table.html")
+	check(t, "table answer", table.Answer, "Les primes octroyées se répartissent comme suit :\n"+
+		"Commune\t2024\t2025\n"+
+		"Anderlecht\t412\t455\n"+
+		"Etterbeek (y compris les primes groupées)\t\t198\n"+
+		"Uccle\t301\t287\n"+
+		"Les montants totaux (en milliers d’euros) sont les suivants :\n"+
+		"Année\tMontant\tDont copropriétés\n"+
+		"2024\t3.120\t410\n"+
+		"2025\t3.480\t515\n"+
+		"- Les chiffres de 2025 sont provisoires.")
+
 	oral := parse("newer-oral-arccc.html")
 	check(t, "oral type", string(oral.Type), "oral_question")
 	check(t, "oral id", oral.ID, "brussels/arccc/105990")
@@ -235,6 +266,39 @@ func TestParseErrors(t *testing.T) {
 	want := []string{"title (<h3>)", "author and addressee list (<dl>)", `label "Date de réception:"`, `label "Date de réponse:"`, "procedure table (Date | Intitulé de l'acte | de | Référence | page)"}
 	check(t, "changed layout missing", le.Missing, want)
 	check(t, "changed layout url", le.URL, pageURLs["changed-layout.html"])
+
+	// A page cut mid-answer is a layout error, never a shorter answer;
+	// the same page whole parses.
+	cut := readFile(t, filepath.Join(dir, "newer-cut.html"))
+	_, err = s.Parse(pageURLs["newer-cut.html"], cut)
+	if !errors.As(err, &le) || len(le.Missing) != 1 || !strings.Contains(le.Missing[0], "cut short") {
+		t.Errorf("cut page: got %v; want a layout error saying the page is cut", err)
+	}
+	if _, err := s.Normalize(pageURLs["newer-cut.html"], cut); !errors.As(err, &le) {
+		t.Errorf("cut page: Normalize gave %v; want the layout error", err)
+	}
+	whole := append(bytes.Clone(cut), []byte(".</SPAN></td>\r\n\t\t</tr></table></div>\r\n</div>\r\n</section>\r\n</div>\r\n</body>\r\n</html>\r\n")...)
+	if q, err := s.Parse(pageURLs["newer-cut.html"], whole); err != nil || !strings.HasSuffix(q.Answer, "planifiées par Bruxelles Mobilité.") {
+		t.Errorf("the cut page made whole: %v, %v; want its answer", q, err)
+	}
+	// A page cut after the question section (in the site's chrome) keeps
+	// everything the record needs.
+	pendingPage := readFile(t, filepath.Join(dir, "newer-pending.html"))
+	end := bytes.Index(pendingPage, []byte("</section>")) + len("</section>")
+	if _, err := s.Parse(pageURLs["newer-pending.html"], pendingPage[:end+10]); err != nil {
+		t.Errorf("a page cut in the chrome after the section: %v; want it read", err)
+	}
+
+	// Several addressees, each after its own "à" label: the same list.
+	sev := readFile(t, filepath.Join(dir, "newer-several-addressees.html"))
+	repeated := bytes.Replace(sev, []byte("</dd><br/><dd><b>Yasmina"), []byte("</dd><br/><dt>&agrave;</dt><dd><b>Yasmina"), 1)
+	if bytes.Equal(repeated, sev) {
+		t.Fatal("the several-addressees page changed its markup")
+	}
+	q, err := s.Parse(pageURLs["newer-several-addressees.html"], repeated)
+	if err != nil || len(q.Addressees) != 2 || q.Addressees[1].Name != "Yasmina Haddad" {
+		t.Errorf("one label per addressee: %+v, %v; want both addressees", q, err)
+	}
 
 	page := readFile(t, filepath.Join(dir, "newer-pending.html"))
 	for _, tc := range []struct {
@@ -292,7 +356,17 @@ func TestPlainText(t *testing.T) {
 		{"<ol start=\"3\"><li>c</li><li>d</li></ol>", "3. c\n4. d"},
 		{"a<style>p{color:red}</style>b<script>x()</script><svg><text>s</text></svg>c<!-- note -->", "abc"},
 		{"  &nbsp; spaced \t out &nbsp;", "spaced out"},
-		{"<table><tr><td>A</td><td>B</td></tr><tr><td>1</td><td>2</td></tr></table>", "A B\n1 2"},
+		{"<table><tr><td>A</td><td>B</td></tr><tr><td>1</td><td>2</td></tr></table>", "A\tB\n1\t2"},
+		// An editor's table: cells in paragraphs, an empty cell kept between
+		// others, trailing empty cells and empty rows dropped, a caption.
+		{"<p>Avant :</p><table><caption>Budget</caption><tbody><tr><td><p>Poste</p></td><td><p>2025</p></td><td><p>2026</p></td><td></td></tr>" +
+			"<tr><td><p>Voirie</p><p>(entretien)</p></td><td></td><td><p>1,2 M€</p></td></tr><tr><td> </td></tr></tbody></table><p>Après.</p>",
+			"Avant :\nBudget\nPoste\t2025\t2026\nVoirie (entretien)\t\t1,2 M€\nAprès."},
+		// Columns typed with tabs, row by row; a tab after a list marker
+		// and a lone tab are spacing.
+		{"Ann&eacute;e&#9;Montant<BR>2024&#9;&#9;1.000 &#128;<BR>2025&#9;2.500 &#128;<BR>-&#9;fin&#9;de liste<BR>texte<BR>seul&#9;ici",
+			"Année\tMontant\n2024\t1.000 €\n2025\t2.500 €\n- fin\tde liste\ntexte\nseul ici"},
+		{"1.&#9;premier point<BR>2.&#9;second point", "1. premier point\n2. second point"},
 		{"soft&shy;hyphen&#8203;", "softhyphen"},
 		{"<pre>line 1\nline 2</pre>", "line 1\nline 2"},
 	} {
@@ -360,7 +434,7 @@ func TestIdentity(t *testing.T) {
 	check(t, "name", s.Name(), "brussels")
 	check(t, "parliament", s.Parliament(), "Parlement de la Région de Bruxelles-Capitale")
 	check(t, "base url", s.BaseURL(), "https://www.parlement.brussels")
-	check(t, "version", s.Version(), "brussels/1")
+	check(t, "version", s.Version(), "brussels/2")
 	day := 24 * time.Hour
 	check(t, "recheck", s.Recheck(), parlq.RecheckPolicy{PendingEvery: day, PendingFor: 240 * day, PendingSlowEvery: 7 * day, AnsweredEvery: day, AnsweredFor: 14 * day})
 }

@@ -2,6 +2,7 @@ package brussels
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -32,11 +33,20 @@ type section struct {
 	html  []byte // the <section …>…</section> bytes
 	lang  string // from the id: "fr", "nl"
 	start int    // offset of the section in the page
+	// closed says whether the section's end tag is in the page. Every real
+	// page closes the section and goes on with the site's chrome (scripts,
+	// footer, </html>); a section that runs to the end of the bytes belongs
+	// to a page cut short (a dropped connection, a proxy that kept half),
+	// whose texts may be cut mid-sentence.
+	closed bool
 }
+
+// errCut names what a cut page lacks, in a LayoutError.
+const errCut = "the end of the question section (</section>): the page is cut short"
 
 // findSection locates the question section in a page. The section holds no
 // nested section, so it ends at the first </section> after its start tag (as
-// it does for a browser), or at the end of the page.
+// it does for a browser), or at the end of the page (not closed).
 func findSection(body []byte) (section, bool) {
 	from := 0
 	for {
@@ -68,17 +78,19 @@ func findSection(body []byte) (section, bool) {
 			n++
 		}
 		end := indexFold(body[from:], "</section")
+		closed := false
 		if end < 0 {
 			end = len(body)
 		} else {
 			end += from
 			if gt := bytes.IndexByte(body[end:], '>'); gt >= 0 {
 				end += gt + 1
+				closed = true
 			} else {
 				end = len(body)
 			}
 		}
-		return section{html: body[lt:end], lang: strings.ToLower(string(lang[:n])), start: lt}, true
+		return section{html: body[lt:end], lang: strings.ToLower(string(lang[:n])), start: lt, closed: closed}, true
 	}
 }
 
@@ -207,12 +219,16 @@ func PageURL(body []byte) (string, error) {
 // Parse reads one question page (/weblex-quest-det/?moncode=N&base=B) into
 // a record. pageURL gives moncode, base and language; when it has no moncode
 // they are read from the page's own links. A page without the question
-// section or its labels is a *parlq.LayoutError; an error page served with
-// 200 OK wraps parlq.ErrSoftError.
+// section or its labels, or cut short before the section ends, is a
+// *parlq.LayoutError; an error page served with 200 OK wraps
+// parlq.ErrSoftError.
 func (s *Source) Parse(pageURL string, body []byte) (*parlq.Question, error) {
 	sec, ok := findSection(body)
 	if !ok {
 		return nil, missingSection(pageURL, body)
+	}
+	if !sec.closed {
+		return nil, &parlq.LayoutError{URL: cmp.Or(pageURL, "page without URL"), Missing: []string{errCut}}
 	}
 	moncode, base, lang, ok := detailParams(pageURL)
 	if !ok {
@@ -270,6 +286,7 @@ func (s *Source) Parse(pageURL string, body []byte) (*parlq.Question, error) {
 		Title:       f.title,
 		Author:      parlq.Person{Name: f.author},
 		Addressee:   parlq.Person{Name: f.addressee, Role: f.role},
+		Addressees:  f.addressees,
 		Legislature: f.legislature,
 		Session:     f.session,
 		Received:    f.received,
@@ -293,19 +310,24 @@ func (s *Source) Parse(pageURL string, body []byte) (*parlq.Question, error) {
 	return q, nil
 }
 
-// status: answered when there is an answer or an answer date; lapsed when a
-// procedure act says so (Caduc(que), vervallen); else pending.
+// status: answered when there is an answer or an answer date; else the
+// last procedure act that settles the question: withdrawn ("Retirée par son
+// auteur.", ingetrokken), lapsed (Caduc(que), vervallen); else pending.
 func status(q *parlq.Question) parlq.Status {
 	if q.Answer != "" || q.Answered != "" {
 		return parlq.Answered
 	}
+	st := parlq.Pending
 	for _, a := range q.Acts {
 		act := strings.ToLower(a.Act)
-		if strings.Contains(act, "caduc") || strings.Contains(act, "verval") {
-			return parlq.Lapsed
+		switch {
+		case strings.Contains(act, "retiré") || strings.Contains(act, "ingetrokken"):
+			st = parlq.Withdrawn
+		case strings.Contains(act, "caduc") || strings.Contains(act, "verval"):
+			st = parlq.Lapsed
 		}
 	}
-	return parlq.Pending
+	return st
 }
 
 // absolute resolves a link the page gives against the canonical site.
@@ -345,11 +367,13 @@ func sectionUTF8(b []byte) []byte {
 // fields is what readSection finds in the question section.
 type fields struct {
 	title, author, addressee, role, number string
-	received, published, answered          string
-	legislature, session                   string
-	question, answer                       string
-	acts                                   []parlq.Act
-	attachments                            []parlq.Attachment
+	// addressees lists every addressee when the page names several.
+	addressees                    []parlq.Person
+	received, published, answered string
+	legislature, session          string
+	question, answer              string
+	acts                          []parlq.Act
+	attachments                   []parlq.Attachment
 }
 
 // Labels of the date table and of the text cells, lower case without the
@@ -633,10 +657,15 @@ func readTexts(bold []*html.Node, f *fields) {
 	}
 }
 
-// readPersons reads the author ("de") and addressee ("à") from the <dl>.
+// readPersons reads the author ("de") and the addressees ("à") from the
+// <dl>. Every <dd> after an "à" label is an addressee, until another label:
+// a question put to several ministers lists each, "<b>Name</b>, role
+// (question n°N)" (its number is the first's; the site numbers questions per
+// addressee).
 func readPersons(dl *html.Node, f *fields) (missing []string) {
 	var label string
 	var haveAuthor, haveAddressee bool
+	var people []parlq.Person
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type != html.ElementNode {
@@ -656,8 +685,16 @@ func readPersons(dl *html.Node, f *fields) (missing []string) {
 			switch {
 			case authorLabels[label] && f.author == "":
 				f.author = inlineText(n)
-			case addresseeLabels[label] && f.addressee == "" && f.role == "":
-				readAddressee(n, f)
+			case addresseeLabels[label]:
+				name, role, number := readAddressee(n)
+				if name == "" && role == "" {
+					return
+				}
+				if len(people) == 0 {
+					f.addressee, f.role, f.number = name, role, number
+				}
+				people = append(people, parlq.Person{Name: name, Role: role})
+				return // the next <dd> may be another addressee
 			}
 			label = ""
 			return
@@ -669,6 +706,9 @@ func readPersons(dl *html.Node, f *fields) (missing []string) {
 	for c := dl.FirstChild; c != nil; c = c.NextSibling {
 		walk(c)
 	}
+	if len(people) > 1 {
+		f.addressees = people
+	}
 	if !haveAuthor {
 		missing = append(missing, `author label (<dt>de</dt>)`)
 	}
@@ -679,7 +719,7 @@ func readPersons(dl *html.Node, f *fields) (missing []string) {
 }
 
 // readAddressee reads "<b>Name</b>, role (question n°N)".
-func readAddressee(dd *html.Node, f *fields) {
+func readAddressee(dd *html.Node) (addressee, role, number string) {
 	var name *html.Node
 	var before, after []byte
 	var walk func(*html.Node)
@@ -716,18 +756,18 @@ func readAddressee(dd *html.Node, f *fields) {
 	}
 	rest := collapse(string(after))
 	if name != nil {
-		f.addressee = collapse(collapse(string(before)) + " " + inlineText(name))
+		addressee = collapse(collapse(string(before)) + " " + inlineText(name))
 	} else {
 		// No bold name: the name runs to the first comma.
 		rest = collapse(string(before))
 		if i := strings.IndexByte(rest, ','); i >= 0 {
-			f.addressee, rest = strings.TrimSpace(rest[:i]), rest[i:]
+			addressee, rest = strings.TrimSpace(rest[:i]), rest[i:]
 		} else {
-			f.addressee = strings.TrimSpace(numberRe.ReplaceAllString(rest, ""))
+			addressee = strings.TrimSpace(numberRe.ReplaceAllString(rest, ""))
 		}
 	}
 	if m := numberRe.FindStringSubmatchIndex(rest); m != nil {
-		f.number = rest[m[2]:m[3]]
+		number = rest[m[2]:m[3]]
 		rest = rest[:m[0]] + rest[m[1]:]
 	}
 	if i := strings.IndexByte(rest, ','); i >= 0 {
@@ -735,7 +775,7 @@ func readAddressee(dd *html.Node, f *fields) {
 	} else if name == nil {
 		rest = ""
 	}
-	f.role = collapse(rest)
+	return addressee, collapse(rest), number
 }
 
 // valueAfter is the text after a label <b> in its cell, up to the next
@@ -868,6 +908,9 @@ func (s *Source) Normalize(pageURL string, body []byte) ([]byte, error) {
 	sec, ok := findSection(body)
 	if !ok {
 		return nil, missingSection(pageURL, body)
+	}
+	if !sec.closed {
+		return nil, &parlq.LayoutError{URL: cmp.Or(pageURL, "page without URL"), Missing: []string{errCut}}
 	}
 	out := make([]byte, 0, len(sec.html))
 	space := false

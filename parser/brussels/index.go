@@ -256,7 +256,9 @@ func (s *Source) Discover(indexURL string, body []byte) (*parlq.Discovery, error
 		}
 		return a.Moncode < b.Moncode
 	})
-	d := &parlq.Discovery{Refs: make([]parlq.Ref, 0, len(rows)), Total: len(rows)}
+	// The index announces no count: Total is unknown (an empty index is
+	// no quiet night, it is an index that lost its rows).
+	d := &parlq.Discovery{Refs: make([]parlq.Ref, 0, len(rows)), Total: -1}
 	for _, r := range rows {
 		l := r.Listing()
 		d.Refs = append(d.Refs, parlq.Ref{
@@ -271,7 +273,8 @@ func (s *Source) Discover(indexURL string, body []byte) (*parlq.Discovery, error
 }
 
 // Listing is the partial record an index row tells: French title, author,
-// first addressee, dates, and the Dutch title and role as a translation.
+// first addressee (and every addressee when there are several), dates, and
+// the Dutch title and the first addressee's role as a translation.
 func (r IndexRow) Listing() *parlq.Question {
 	assembly, _ := assemblyOf(r.Base)
 	q := &parlq.Question{
@@ -292,6 +295,11 @@ func (r IndexRow) Listing() *parlq.Question {
 		a := r.Addressees[0]
 		q.Addressee = parlq.Person{Name: a.Name, Role: a.Role}
 		nl.AddresseeRole = a.RoleNL
+	}
+	if len(r.Addressees) > 1 {
+		for _, a := range r.Addressees {
+			q.Addressees = append(q.Addressees, parlq.Person{Name: a.Name, Role: a.Role})
+		}
 	}
 	q.Translations = map[string]parlq.Translation{"nl": nl}
 	if r.Publication.URL != "" {

@@ -1,6 +1,7 @@
 package brussels
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -10,10 +11,14 @@ import (
 )
 
 // The page's question and answer texts are pasted from word processors: spans
-// with inline styles, <BR> runs, tab references, lists. plainText renders such
-// a fragment the way a reader sees it: one line per paragraph, line break or
-// list item (list items marked "- ", or "N. " in numbered lists), whitespace
-// collapsed, no empty lines, and nothing of style, script or svg.
+// with inline styles, <BR> runs, tab references, lists, tables. plainText
+// renders such a fragment the way a reader sees it: one line per paragraph,
+// line break or list item (list items marked "- ", or "N. " in numbered
+// lists), whitespace collapsed, no empty lines, and nothing of style, script
+// or svg. Tables keep their rows: one line per row, cells separated by a tab
+// (an editor's <table>, or lines whose columns were typed with tabs, which
+// the page gives as &#9;, on two lines or more); a tab after a list marker
+// ("-&#9;item") or on a line alone is spacing, not a column.
 
 // skipped elements never contribute text.
 func skipped(a atom.Atom) bool {
@@ -41,7 +46,10 @@ func block(a atom.Atom) bool {
 
 // textWriter accumulates lines.
 type textWriter struct {
-	lines  []string
+	lines []string
+	// typed marks the lines whose columns were typed with tabs: a row only
+	// beside another such line (a lone tab is spacing, not a table).
+	typed  map[int]bool
 	cur    []byte
 	marker string // list marker waiting for the item's first text
 	pre    int    // depth of <pre>
@@ -57,6 +65,11 @@ func plainText(n *html.Node) string {
 		w.node(c)
 	}
 	w.breakLine()
+	for i := range w.typed {
+		if !w.typed[i-1] && !w.typed[i+1] {
+			w.lines[i] = strings.ReplaceAll(w.lines[i], "\t", " ")
+		}
+	}
 	return strings.Join(w.lines, "\n")
 }
 
@@ -70,6 +83,10 @@ func (w *textWriter) node(n *html.Node) {
 		return
 	}
 	if skipped(n.DataAtom) {
+		return
+	}
+	if n.DataAtom == atom.Table {
+		w.table(n)
 		return
 	}
 	switch n.DataAtom {
@@ -149,16 +166,81 @@ func (w *textWriter) text1(s string) {
 	w.cur = append(w.cur, s...)
 }
 
+// table writes a table's caption and rows, one line per row, its cells
+// separated by a tab; empty cells between others stay (columns line up),
+// trailing ones go, and a row without text is dropped.
+func (w *textWriter) table(t *html.Node) {
+	w.breakLine()
+	for c := t.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.DataAtom == atom.Caption {
+			w.line(inlineText(c))
+		}
+	}
+	for _, r := range tableRows(t) {
+		var cells []string
+		for _, c := range rowCells(r) {
+			cells = append(cells, inlineText(c))
+		}
+		n := len(cells)
+		for n > 0 && cells[n-1] == "" {
+			n--
+		}
+		if n > 0 {
+			w.line(strings.Join(cells[:n], "\t"))
+		}
+	}
+}
+
+// line adds a finished line, after a pending list marker.
+func (w *textWriter) line(s string) {
+	if s == "" {
+		return
+	}
+	w.lines = append(w.lines, w.marker+s)
+	w.marker = ""
+}
+
 // breakLine ends the current line; an empty line is dropped.
 func (w *textWriter) breakLine() {
 	if len(w.cur) == 0 {
 		return
 	}
-	if line := collapse(string(w.cur)); line != "" {
+	if line := columns(string(w.cur)); line != "" {
+		if strings.Contains(line, "\t") {
+			if w.typed == nil {
+				w.typed = map[int]bool{}
+			}
+			w.typed[len(w.lines)] = true
+		}
 		w.lines = append(w.lines, line)
 	}
 	w.cur = w.cur[:0]
 }
+
+// columns collapses a line's white space, keeping a tab between two runs of
+// text as a column separator (a run of tabs is one), except after a list
+// marker ("-\titem" is "- item"); tabs at either end go.
+func columns(s string) string {
+	if !strings.Contains(s, "\t") {
+		return collapse(s)
+	}
+	var cells []string
+	for _, p := range strings.Split(s, "\t") {
+		if c := collapse(p); c != "" {
+			cells = append(cells, c)
+		}
+	}
+	if len(cells) >= 2 && listMarker(cells[0]) {
+		cells = append([]string{cells[0] + " " + cells[1]}, cells[2:]...)
+	}
+	return strings.Join(cells, "\t")
+}
+
+// listMarkerRe matches what starts a list item typed by hand: a dash or a
+// bullet, "1." or "1)", "a)" or "(a)", "i." and the like.
+var listMarkerRe = regexp.MustCompile(`^(?:[-–—•·▪◦*o]|[0-9]{1,3}[.)]|[a-zA-Z][.)]|\([0-9a-zA-Z]{1,4}\)|[ivxIVX]{1,5}[.)])$`)
+
+func listMarker(s string) bool { return listMarkerRe.MatchString(s) }
 
 // invisible runes are dropped from text: soft hyphens, zero-width
 // characters, byte-order marks and control characters.

@@ -22,8 +22,8 @@ type item struct {
 //
 // A ref's URL is the detail endpoint built from value.id on the list's own
 // host; its Updated is the latest of the tabled, holding-answer, answer and
-// correction dates; its Listing is the record the list tells without the
-// question and answer texts, which the list truncates. The next page is the
+// correction dates; its Listing is the record the list tells, its question
+// and answer texts cut as the list cuts them. The next page is the
 // same URL with skip advanced by take while skip+take < totalResults. Any
 // item the source cannot read fails the whole page: no partial refs.
 func (s *Source) Discover(pageURL string, body []byte) (*parlq.Discovery, error) {
@@ -43,14 +43,18 @@ func (s *Source) Discover(pageURL string, body []byte) (*parlq.Discovery, error)
 			return nil, &parlq.LayoutError{URL: pageURL, Missing: []string{where}}
 		}
 		var v value
-		if err := unmarshalValue(pageURL, where, it.Value, &v); err != nil {
+		if _, err := unmarshalValue(pageURL, where, it.Value, &v); err != nil {
 			return nil, err
 		}
 		if missing := v.missing(where + "."); len(missing) > 0 {
 			return nil, &parlq.LayoutError{URL: pageURL, Missing: missing}
 		}
-		// The list cuts texts at about 255 characters: never pass them on.
-		listing := record(&v, pageURL, false)
+		// The list cuts texts at about 255 characters: the listing keeps
+		// them as the list shows them, for the crawler to check a first
+		// reading against (a question read without the text its list
+		// shows is held back); they never reach a record (MergeListing
+		// takes no texts).
+		listing := record(&v, pageURL, true)
 		d.Refs = append(d.Refs, parlq.Ref{
 			ID:       v.recordID(),
 			URL:      detailBase + v.nativeID() + "?expandMember=true",

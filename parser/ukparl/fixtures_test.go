@@ -112,8 +112,15 @@ func TestDiscoverRealLists(t *testing.T) {
 				}
 				seen[r.ID] = true
 				houses[r.Listing.Assembly]++
-				if r.Listing.Question != "" || r.Listing.Answer != "" {
-					t.Errorf("ref %s: listing carries truncated list text", r.ID)
+				var lv struct {
+					QuestionText string  `json:"questionText"`
+					AnswerText   *string `json:"answerText"`
+				}
+				if err := json.Unmarshal(items[i].Value, &lv); err != nil {
+					t.Fatal(err)
+				}
+				if r.Listing.Question != strings.Join(strings.Fields(lv.QuestionText), " ") || (lv.AnswerText != nil && *lv.AnswerText != "" && r.Listing.Answer == "") {
+					t.Errorf("ref %s: listing texts %q / %q; want the list's own", r.ID, r.Listing.Question, r.Listing.Answer)
 				}
 				if r.Received == "" || r.Updated < r.Received || r.Listing.Title == "" || r.Listing.Number == "" {
 					t.Errorf("ref %s: got %+v; want received, updated >= received, title and number", r.ID, r)
@@ -214,7 +221,7 @@ func TestParseRealValues(t *testing.T) {
 				if len(q.Related) > 0 {
 					got.related++
 					for _, r := range q.Related {
-						if !strings.HasPrefix(r, "ukparl/"+q.Assembly+"/uin:") {
+						if !strings.HasPrefix(r, "ukparl/"+q.Assembly+"/number:") {
 							t.Errorf("%s: related %q", q.ID, r)
 						}
 					}
@@ -224,5 +231,104 @@ func TestParseRealValues(t *testing.T) {
 				t.Errorf("counts:\ngot  %+v\nwant %+v", got, want[f.file])
 			}
 		})
+	}
+}
+
+// TestParseRealDetails parses the saved real detail responses
+// (fixtures/uk/detail_*.json, /api/writtenquestions/questions/{date}/{uin},
+// requested without expandMember) and checks each record against the
+// response's own members, read here independently of the parser.
+func TestParseRealDetails(t *testing.T) {
+	dir := fixtures(t)
+	files, err := filepath.Glob(filepath.Join(dir, "detail_*.json"))
+	if err != nil || len(files) < 5 {
+		t.Fatalf("detail fixtures: %d files, %v; the README lists five", len(files), err)
+	}
+	src := ukparl.New()
+	seen := map[string]int{}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			body := read(t, file)
+			var env struct {
+				Value struct {
+					ID                 int64   `json:"id"`
+					AskingMemberID     int64   `json:"askingMemberId"`
+					UIN                string  `json:"uin"`
+					DateTabled         string  `json:"dateTabled"`
+					DateForAnswer      string  `json:"dateForAnswer"`
+					DateAnswered       *string `json:"dateAnswered"`
+					DateHoldingAnswer  *string `json:"dateHoldingAnswer"`
+					AnswerIsHolding    *bool   `json:"answerIsHolding"`
+					AnswerIsCorrection *bool   `json:"answerIsCorrection"`
+					AnswerText         *string `json:"answerText"`
+					QuestionText       string  `json:"questionText"`
+				} `json:"value"`
+			}
+			if err := json.Unmarshal(body, &env); err != nil {
+				t.Fatal(err)
+			}
+			v := env.Value
+			q, err := src.Parse(api+"/"+strconv.FormatInt(v.ID, 10)+"?expandMember=true", body)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			day := func(s string) string { return s[:min(10, len(s))] }
+			for _, c := range []struct{ field, got, want string }{
+				{"number", q.Number, v.UIN}, {"received", q.Received, day(v.DateTabled)},
+				{"due", q.Due, day(v.DateForAnswer)}, {"author.id", q.Author.ID, strconv.FormatInt(v.AskingMemberID, 10)},
+				{"question", q.Question, strings.Join(strings.Fields(v.QuestionText), " ")},
+			} {
+				if c.got != c.want {
+					t.Errorf("%s: got %q; want %q", c.field, c.got, c.want)
+				}
+			}
+			switch {
+			case v.AnswerText == nil:
+				// Unanswered: answerIsHolding and answerIsCorrection are
+				// null, not false (the README's finding).
+				seen["unanswered"]++
+				if v.AnswerIsHolding != nil || v.AnswerIsCorrection != nil {
+					t.Errorf("unanswered response with holding %v, correction %v; the README says null", v.AnswerIsHolding, v.AnswerIsCorrection)
+				}
+				if q.Status != parlq.Pending || q.Answer != "" || q.Answered != "" || q.HoldingAnswered != "" {
+					t.Errorf("unanswered: got status %s, answer %q, answered %q, holding %q", q.Status, q.Answer, q.Answered, q.HoldingAnswered)
+				}
+			case *v.AnswerIsHolding:
+				seen["holding"]++
+				if q.Status != parlq.Pending || q.Answered != "" || q.HoldingAnswered != day(*v.DateHoldingAnswer) || q.Answer == "" {
+					t.Errorf("holding answer: got status %s, answered %q, holding %q, answer %q", q.Status, q.Answered, q.HoldingAnswered, q.Answer)
+				}
+			default:
+				seen["answered"]++
+				if q.Status != parlq.Answered || q.Answered != day(*v.DateAnswered) || q.Answer == "" {
+					t.Errorf("answer: got status %s, answered %q, answer %d characters", q.Status, q.Answered, len(q.Answer))
+				}
+				if v.DateHoldingAnswer != nil && q.HoldingAnswered != day(*v.DateHoldingAnswer) {
+					t.Errorf("holding date %q; want %q (a substantive answer after a holding one)", q.HoldingAnswered, *v.DateHoldingAnswer)
+				}
+				if rows := strings.Count(*v.AnswerText, "<tr>"); rows > 0 {
+					// Every table row is one line of tab-separated cells.
+					seen["table"]++
+					lines := 0
+					for _, l := range strings.Split(q.Answer, "\n") {
+						if strings.Contains(l, "\t") {
+							lines++
+							if n := strings.Count(l, "\t") + 1; n != 3 {
+								t.Errorf("table row %q: %d cells; want 3", l, n)
+							}
+						}
+					}
+					if lines != rows {
+						t.Errorf("table: %d lines with cells; want %d rows", lines, rows)
+					}
+				}
+			}
+			if strings.ContainsAny(q.Answer, "<>") {
+				t.Errorf("answer keeps markup: %q", q.Answer)
+			}
+		})
+	}
+	if seen["unanswered"] < 1 || seen["holding"] < 1 || seen["answered"] < 2 || seen["table"] < 1 {
+		t.Errorf("kinds seen %v; the README lists an unanswered, a holding, answered ones and a table", seen)
 	}
 }

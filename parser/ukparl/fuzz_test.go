@@ -80,7 +80,7 @@ func FuzzDiscover(f *testing.F) {
 			return
 		}
 		for _, r := range d.Refs {
-			if r.ID == "" || r.URL == "" || r.Listing == nil || r.Listing.Question != "" || r.Listing.Answer != "" {
+			if r.ID == "" || r.URL == "" || r.Listing == nil {
 				t.Fatalf("bad ref %+v", r)
 			}
 		}

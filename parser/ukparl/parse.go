@@ -13,13 +13,14 @@ import (
 // Parse reads the detail endpoint's body (/api/writtenquestions/questions/{id}
 // ?expandMember=true) into a record.
 //
-// No detail response was ever saved, so its shape is an assumption: the
-// envelope {"value": {…}, "links": […]} that the API's OpenAPI description
-// gives for this endpoint, whose value has the same fields as a list item's
-// value with the texts complete (answers as HTML). A bare value object is
-// accepted too. A body without a question (no id, house, uin or dateTabled) is
-// a *parlq.LayoutError, an API problem body is parlq.ErrSoftError, and a body
-// that is not JSON wraps ErrMalformed.
+// The body is the envelope {"value": {…}, "links": […]} whose value has the
+// list item's members with the texts complete (answers as HTML), as the
+// saved real detail responses show (fixtures/uk/detail_*.json); a bare value
+// object is accepted too. answerIsHolding and answerIsCorrection are null,
+// not false, while a question has no answer. A body without a question (no
+// id, house, uin or dateTabled) is a *parlq.LayoutError, an API problem body
+// is parlq.ErrSoftError, and a body that is not JSON wraps ErrMalformed.
+// Members are read by their exact names: "Id" is not "id".
 //
 // The record:
 //   - a holding answer (answerIsHolding) leaves the question pending: its date
@@ -27,10 +28,13 @@ import (
 //     empty (the API copies the holding date into dateAnswered);
 //   - a withdrawn question (isWithdrawn) is withdrawn, unless it also has a
 //     real answer, which then wins (status answered, a "Withdrawn" act);
-//   - grouped questions are given by number only, so Related holds
-//     "ukparl/<house>/uin:<uin>@<date tabled>" (the date is omitted when the
-//     API does not give it): the uin is reused across sessions and the API id
-//     of a grouped question is not known;
+//   - dateForAnswer is Due (and a "Due for answer" act);
+//   - grouped questions are given by number only: Related holds
+//     parlq.RelatedRef("ukparl", house, uin, date tabled) (the date is
+//     omitted when the API does not give it), which the catalog resolves
+//     to the record id of that question when it holds it (the uin is
+//     reused across sessions, so the date is what makes it unique);
+//   - tables in answers keep their rows (cells separated by a tab);
 //   - an answer "not possible before prorogation" is an answer for the API,
 //     and so for the record.
 func (s *Source) Parse(pageURL string, body []byte) (*parlq.Question, error) {
@@ -119,7 +123,8 @@ func record(v *value, pageURL string, texts bool) *parlq.Question {
 	answered := !v.AnswerIsHolding && (date(v.DateAnswered) != "" || hasAnswer)
 
 	q.Acts = append(q.Acts, parlq.Act{Date: q.Received, Act: "Tabled", Actor: q.Author.Name})
-	if due := date(v.DateForAnswer); due != "" {
+	q.Due = date(v.DateForAnswer)
+	if due := q.Due; due != "" {
 		// The date the answer is expected; a named day is one the member
 		// asked for (Commons), an answer by it is due on that very day.
 		act := "Due for answer"
@@ -167,10 +172,7 @@ func record(v *value, pageURL string, texts bool) *parlq.Question {
 		if uin == "" || uin == q.Number {
 			continue
 		}
-		rel := parlq.MakeID(name, asm, "uin:"+uin)
-		if d := tabled[uin]; d != "" {
-			rel += "@" + d
-		}
+		rel := parlq.RelatedRef(name, asm, uin, tabled[uin])
 		if !seen[rel] {
 			seen[rel] = true
 			q.Related = append(q.Related, rel)

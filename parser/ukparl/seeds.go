@@ -16,7 +16,9 @@ var windowKinds = []string{"tabledWhen", "answeredWhen", "correctedWhen"}
 // Seeds returns the first list page of every window between opts.Since and
 // opts.Until (both dates included). Each calendar month of the range is its
 // own window so that paging stays shallow, and each window is asked three
-// times: questions tabled, answered and corrected in it.
+// times: questions tabled, answered and corrected in it. Every request asks
+// for withdrawn questions too (includeWithdrawn=true): the API leaves them
+// out otherwise, and their record must say withdrawn.
 //
 // A zero Until means open-ended: the windows start at Since and have no
 // end date, in one window per kind (the source has no clock, so it cannot
@@ -58,7 +60,7 @@ func (s *Source) Seeds(opts parlq.SeedOptions) ([]string, error) {
 			if w[1] != "" {
 				q += "&" + kind + "To=" + w[1]
 			}
-			q += "&house=Bicameral&expandMember=true&take=" + strconv.Itoa(take) + "&skip=0"
+			q += "&house=Bicameral&includeWithdrawn=true&expandMember=true&take=" + strconv.Itoa(take) + "&skip=0"
 			seeds = append(seeds, baseURL+listPath+"?"+q)
 		}
 	}

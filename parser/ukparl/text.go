@@ -11,30 +11,49 @@ import (
 // text: the detail endpoint gives answers as HTML fragments ("<p>…</p>",
 // tables, lists), the list gives plain text; both come out as paragraphs
 // separated by "\n", entities decoded, tags removed, runs of white space
-// (non-breaking spaces included) collapsed, and table cells of a row
-// separated by a tab.
+// (non-breaking spaces included) collapsed. A table keeps its rows: one line
+// per row, its cells separated by a tab, whatever the cells hold (the API
+// wraps every cell's text in <p>); empty cells between others stay, so that
+// columns line up, and trailing empty cells go.
 func plainText(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
 	var (
 		lines []string
-		cells []string        // finished table cells of the current line
-		cell  strings.Builder // text of the current cell (or of the line)
+		row   []string        // cells of the current table row; nil outside a row
+		cur   strings.Builder // text of the current cell, or of the line
+		cell  bool            // inside a cell
 		skip  int             // depth inside <script>/<style>
 	)
 	endCell := func() {
-		if c := collapse(cell.String()); c != "" {
-			cells = append(cells, c)
+		if cell {
+			row = append(row, collapse(cur.String()))
+			cur.Reset()
+			cell = false
 		}
-		cell.Reset()
+	}
+	endRow := func() {
+		endCell()
+		n := len(row)
+		for n > 0 && row[n-1] == "" {
+			n--
+		}
+		if n > 0 {
+			lines = append(lines, strings.Join(row[:n], "\t"))
+		}
+		row = nil
+		cur.Reset()
 	}
 	flush := func() {
-		endCell()
-		if len(cells) > 0 {
-			lines = append(lines, strings.Join(cells, "\t"))
+		if row != nil {
+			endRow()
+			return
 		}
-		cells = cells[:0]
+		if c := collapse(cur.String()); c != "" {
+			lines = append(lines, c)
+		}
+		cur.Reset()
 	}
 	z := html.NewTokenizer(strings.NewReader(s))
 	for {
@@ -44,8 +63,8 @@ func plainText(s string) string {
 			flush()
 			return strings.Join(lines, "\n")
 		case html.TextToken:
-			if skip == 0 {
-				cell.Write(z.Text())
+			if skip == 0 && (cell || row == nil) {
+				cur.Write(z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
@@ -55,12 +74,25 @@ func plainText(s string) string {
 				if skip < 1<<20 {
 					skip++
 				}
-			case a == atom.Td || a == atom.Th:
-				endCell()
-			case a == atom.Br || a == atom.Hr || block(a):
+			case a == atom.Tr:
 				flush()
+				row = []string{}
+			case a == atom.Td || a == atom.Th:
+				if row == nil {
+					flush()
+					row = []string{}
+				}
+				endCell()
+				cur.Reset()
+				cell = true
+			case a == atom.Br || a == atom.Hr || block(a):
+				if cell {
+					cur.WriteString(" ")
+				} else {
+					flush()
+				}
 			case a == atom.Img:
-				cell.WriteString(" ")
+				cur.WriteString(" ")
 			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
@@ -72,8 +104,14 @@ func plainText(s string) string {
 				}
 			case a == atom.Td || a == atom.Th:
 				endCell()
-			case block(a):
+			case a == atom.Tr || a == atom.Table:
 				flush()
+			case block(a):
+				if cell {
+					cur.WriteString(" ")
+				} else {
+					flush()
+				}
 			}
 		}
 	}

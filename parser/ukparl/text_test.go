@@ -13,6 +13,12 @@ func TestPlainText(t *testing.T) {
 		{"<p>  spaced\n\t out  </p>\n\n<p></p>", "spaced out"},
 		{"<p>Totals:</p><table><tr><th>Year</th><th> Cases </th></tr><tr><td>2024</td><td>1,204</td></tr></table>",
 			"Totals:\nYear\tCases\n2024\t1,204"},
+		// The API's own table markup: every cell's text in a <p>.
+		{"<p>The table shows:</p><table><tbody><tr><td><p>Year</p></td><td><p>Provider</p></td></tr>" +
+			"<tr><td><p>2020</p></td><td><p>North Trust</p><p>(two sites)</p></td></tr></tbody></table><p>After.</p>",
+			"The table shows:\nYear\tProvider\n2020\tNorth Trust (two sites)\nAfter."},
+		{"<table><tr><td><p>a</p></td><td></td><td><p>c</p></td><td> </td></tr><tr><td></td></tr></table>", "a\t\tc"},
+		{"<table><tr><td>unclosed<td>cells</table>tail", "unclosed\tcells\ntail"},
 		{"<ul><li>first</li><li>second <strong>bold</strong> <a href=\"x\">link</a></li></ul>", "first\nsecond bold link"},
 		{"<p>x<script>alert(1)</script>y<style>p{}</style></p>", "xy"},
 		{"a < b and c > d", "a < b and c > d"},

@@ -30,7 +30,9 @@ const (
 	siteURL = "https://questions-statements.parliament.uk"
 	// listPath is the list endpoint; a detail is listPath + "/" + id.
 	listPath = "/api/writtenquestions/questions"
-	version  = "ukparl/2" // 2: the date for answer is an act
+	// version 2: the date for answer is an act; 3: due, table rows,
+	// related questions as parlq.RelatedRef, members read by exact name.
+	version = "ukparl/3"
 )
 
 // Source reads the UK Parliament written-questions API. Its fields are

@@ -167,6 +167,13 @@ func TestParseFields(t *testing.T) {
 		{file: "commons-pending-bare", id: "ukparl/commons/9000801", assembly: "commons", number: "40851", status: "pending",
 			received: "2026-03-11", author: "Dr Ngozi Okafor", party: "Liberal Democrat",
 			body: "Department for Culture, Media and Sport", title: "Libraries: Opening Hours", questionHas: "public library opening hours"},
+		{file: "commons-table", id: "ukparl/commons/9000811", assembly: "commons", number: "41822", status: "answered",
+			received: "2026-04-07", answered: "2026-04-16", author: "Tom Quarrington", party: "Green Party",
+			addresseeName: "Joanne Ellery", body: "Department of Health and Social Care", title: "Pharmacy: Closures",
+			questionHas: "community pharmacies closed", answerHas: "Region\t2023\t2024\t2025\nNorth East\t14\t19\t11"},
+		{file: "commons-unanswered-nulls", id: "ukparl/commons/9000812", assembly: "commons", number: "41907", status: "pending",
+			received: "2026-04-08", author: "Tom Quarrington", party: "Green Party",
+			body: "Department of Health and Social Care", title: "Pharmacy: Rural Areas", questionHas: "rural areas"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -237,9 +244,25 @@ func TestParseDetails(t *testing.T) {
 			t.Errorf("answer:\ngot  %q\nwant %q", q.Answer, want)
 		}
 	})
+	t.Run("table rows", func(t *testing.T) {
+		// The API's table markup: every cell's text in its own <p>.
+		q := parse("commons-table.json")
+		want := "The following table shows the number of community pharmacies that closed in England, by region:\n" +
+			"Region\t2023\t2024\t2025\n" +
+			"North East\t14\t19\t11\n" +
+			"South West\t22\t\t17\n" +
+			"London (inner and outer)\t41\t38\t29\n" +
+			"Figures for 2024 in the South West are not yet available."
+		if q.Answer != want {
+			t.Errorf("answer:\ngot  %q\nwant %q", q.Answer, want)
+		}
+		if q.Due != "2026-04-14" {
+			t.Errorf("due: got %q; want the date for answer 2026-04-14", q.Due)
+		}
+	})
 	t.Run("grouped", func(t *testing.T) {
 		q := parse("commons-grouped.json")
-		want := []string{"ukparl/commons/uin:40613@2026-03-09", "ukparl/commons/uin:40615@2026-03-09"}
+		want := []string{"ukparl/commons/number:40613@2026-03-09", "ukparl/commons/number:40615@2026-03-09"}
 		if !slices.Equal(q.Related, want) {
 			t.Errorf("related: got %q; want %q", q.Related, want)
 		}
@@ -488,8 +511,14 @@ func TestDiscoverPaging(t *testing.T) {
 			if r.Listing == nil {
 				t.Fatalf("%s: ref %s without a listing", file, r.ID)
 			}
-			if r.Listing.Question != "" || r.Listing.Answer != "" {
-				t.Errorf("%s: listing of %s carries list text", file, r.ID)
+			if r.Listing.Question == "" || strings.ContainsAny(r.Listing.Question+r.Listing.Answer, "<>") {
+				t.Errorf("%s: listing of %s: question %q, answer %q; want the list's texts, plain", file, r.ID, r.Listing.Question, r.Listing.Answer)
+			}
+			// The texts stay in the listing: a record never takes them.
+			q := &parlq.Question{ID: r.ID, Source: "ukparl"}
+			parlq.MergeListing(q, r.Listing)
+			if q.Question != "" || q.Answer != "" {
+				t.Errorf("%s: MergeListing gave %s the list's cut texts", file, r.ID)
 			}
 			if r.Type != parlq.WrittenQuestion || r.Received == "" || r.Updated < r.Received {
 				t.Errorf("%s: ref %+v: want a written question with received <= updated", file, r)
@@ -608,7 +637,7 @@ func TestSeeds(t *testing.T) {
 		if to != "" {
 			q += "&" + kind + "To=" + to
 		}
-		return base + "/api/writtenquestions/questions?" + q + "&house=Bicameral&expandMember=true&take=100&skip=0"
+		return base + "/api/writtenquestions/questions?" + q + "&house=Bicameral&includeWithdrawn=true&expandMember=true&take=100&skip=0"
 	}
 	three := func(base, from, to string) []string {
 		return []string{win(base, "tabledWhen", from, to), win(base, "answeredWhen", from, to), win(base, "correctedWhen", from, to)}
@@ -661,5 +690,36 @@ func TestRecheck(t *testing.T) {
 	}
 	if p.AnsweredEvery != 0 {
 		t.Errorf("answered questions re-checked every %v; want never (corrections come through the correctedWhen window)", p.AnsweredEvery)
+	}
+}
+
+// TestMembersAreReadByExactName: encoding/json matches member names without
+// regard to case, the API spells them one way. A member spelt otherwise
+// ("Id", "dAteTABled") is not the field: Parse does not read it and
+// Normalize does not keep it (the fuzz corpus keeps the input that found
+// the difference, testdata/fuzz/FuzzParse/eb9ae39b62311e6a).
+func TestMembersAreReadByExactName(t *testing.T) {
+	src := ukparl.New()
+	const u = api + "/1?expandMember=true"
+	body := []byte(`{"value":{"id":7,"Id":8,"house":"Commons","uin":"12","dateTabled":"2026-01-05","DATETABLED":"1999-01-01",` +
+		`"heading":"Roads","questionText":"To ask about roads.","askingMember":{"id":3,"name":"A Member","NAME":"Someone Else"}}}`)
+	q, err := src.Parse(u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.ID != "ukparl/commons/7" || q.Received != "2026-01-05" || q.Author.Name != "A Member" {
+		t.Errorf("got id %s, received %s, author %q; want the exact members' values", q.ID, q.Received, q.Author.Name)
+	}
+	n, err := src.Normalize(u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{`"Id"`, `"DATETABLED"`, `"NAME"`} {
+		if strings.Contains(string(n), k) {
+			t.Errorf("normalized form keeps %s: %s", k, n)
+		}
+	}
+	if _, err := src.Parse(u, []byte(`{"value":{"Id":1,"house":"Commons","dAteTABled":"0000-01-10","uin":"0"}}`)); err == nil {
+		t.Error("a value with only \"Id\" parsed; want a layout error (no id)")
 	}
 }

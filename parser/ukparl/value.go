@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parlq/parlq"
@@ -97,7 +99,7 @@ func decodeValue(pageURL string, body []byte) (*value, json.RawMessage, error) {
 		return nil, nil, &parlq.LayoutError{URL: pageURL, Missing: []string{"value"}}
 	}
 	var v value
-	if err := unmarshalValue(pageURL, "value", raw, &v); err != nil {
+	if raw, err = unmarshalValue(pageURL, "value", raw, &v); err != nil {
 		return nil, nil, err
 	}
 	if missing := v.missing("value."); len(missing) > 0 {
@@ -134,18 +136,118 @@ func softError(pageURL string, body []byte, obj map[string]json.RawMessage) erro
 	return fmt.Errorf("ukparl: %s: %w: %s (status %s)", pageURL, parlq.ErrSoftError, p.Title, bytes.TrimSpace(p.Status))
 }
 
-// unmarshalValue decodes raw into v; a field of an unexpected JSON type is a
-// layout change.
-func unmarshalValue(pageURL, where string, raw []byte, v *value) error {
+// unmarshalValue decodes raw into v and returns the value object as read
+// (see exactMembers); a field of an unexpected JSON type is a layout change.
+func unmarshalValue(pageURL, where string, raw []byte, v *value) (json.RawMessage, error) {
+	raw, err := exactMembers(raw, reflect.TypeFor[value]())
+	if err != nil {
+		return nil, fmt.Errorf("ukparl: %s: %w: %v", pageURL, ErrMalformed, err)
+	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return &parlq.LayoutError{URL: pageURL, Missing: []string{
+			return nil, &parlq.LayoutError{URL: pageURL, Missing: []string{
 				fmt.Sprintf("%s.%s as %s (got %s)", where, te.Field, te.Type, te.Value)}}
 		}
-		return fmt.Errorf("ukparl: %s: %w: %v", pageURL, ErrMalformed, err)
+		return nil, fmt.Errorf("ukparl: %s: %w: %v", pageURL, ErrMalformed, err)
 	}
-	return nil
+	return raw, nil
+}
+
+// exactMembers drops from a JSON object, and from the objects nested in it
+// that t describes, every member whose name matches one of t's fields only
+// when case is ignored ("Id" beside "id"). encoding/json matches names
+// without regard to case, the API spells them one way: a member in another
+// case is not the field, and must not be read as it (nor kept by Normalize,
+// which would then describe a record Parse never reads). raw comes back
+// unchanged when there is nothing to drop, or when it is not an object
+// (json.Unmarshal then says what is wrong).
+func exactMembers(raw json.RawMessage, t reflect.Type) (json.RawMessage, error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice:
+		var elems []json.RawMessage
+		if json.Unmarshal(raw, &elems) != nil {
+			return raw, nil
+		}
+		changed := false
+		for i, e := range elems {
+			f, err := exactMembers(e, t.Elem())
+			if err != nil {
+				return nil, err
+			}
+			if !bytes.Equal(f, e) {
+				elems[i], changed = f, true
+			}
+		}
+		if !changed {
+			return raw, nil
+		}
+		return json.Marshal(elems)
+	case reflect.Struct:
+	default:
+		return raw, nil
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil || obj == nil {
+		return raw, nil
+	}
+	fields := jsonFields(t)
+	changed := false
+	for k, v := range obj {
+		if ft, ok := fields[k]; ok {
+			f, err := exactMembers(v, ft)
+			if err != nil {
+				return nil, err
+			}
+			if !bytes.Equal(f, v) {
+				obj[k], changed = f, true
+			}
+			continue
+		}
+		for name := range fields {
+			if strings.EqualFold(name, k) {
+				delete(obj, k)
+				changed = true
+				break
+			}
+		}
+	}
+	if !changed {
+		return raw, nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(obj); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// fieldCache holds jsonFields' answers by type.
+var fieldCache sync.Map
+
+// jsonFields maps the JSON names of struct t's fields to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	if m, ok := fieldCache.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if name != "-" {
+			out[name] = f.Type
+		}
+	}
+	fieldCache.Store(t, out)
+	return out
 }
 
 func hasKey(obj map[string]json.RawMessage, k string) bool {

@@ -93,6 +93,14 @@ func Answer(q Question, on time.Time, text string) Question {
 	return q
 }
 
+// Withdraw returns q withdrawn by its author: a "Retirée par son auteur."
+// procedure row, dates "//", no answer.
+func Withdraw(q Question) Question {
+	q.State = Withdrawn
+	q.Answer, q.Answered, q.Page = "", time.Time{}, nil
+	return q
+}
+
 func join(ss []string) string {
 	out := ""
 	for i, s := range ss {

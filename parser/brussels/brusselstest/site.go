@@ -44,6 +44,9 @@ const (
 	Answered State = "answered"
 	// Lapsed: dates "//", a "Caduc(que)" procedure row, no answer.
 	Lapsed State = "lapsed"
+	// Withdrawn: dates "//", a "Retirée par son auteur." procedure row, no
+	// answer.
+	Withdrawn State = "withdrawn"
 )
 
 // Type codes of the index's last column.
@@ -68,12 +71,21 @@ type Question struct {
 	Author    string
 	Addressee string
 	Role      string
-	Session   string
-	Received  time.Time
+	// Others are the addressees after the first (Addressee, Role) of a
+	// question put to several members of the government; each has its own
+	// question number on the page.
+	Others []Addressee
+	// Legislature is the term whose index lists the question; default the
+	// site's (Options.Legislature).
+	Legislature string
+	Session     string
+	Received    time.Time
 	// Answered is the answer (and publication) date of an answered question.
 	Answered time.Time
 	State    State
-	// Text and Answer are plain text; paragraphs separated by "\n".
+	// Text and Answer are plain text; paragraphs separated by "\n". An
+	// answer's lines holding tabs are served as the rows of a table in the
+	// site's editor markup (<td><p>…</p></td>).
 	Text   string
 	Answer string
 	// Page, when set, is served verbatim instead of the rendered template.
@@ -82,12 +94,24 @@ type Question struct {
 	ContentType string
 }
 
+// Addressee is one more addressee of a question.
+type Addressee struct {
+	Name, Role string
+	Number     int
+}
+
 // Targets of the site's own paths (with crawlertest.TargetRobots,
 // TargetOther and TargetAll).
 const (
-	// TargetIndex is the legislature index JSON.
+	// TargetIndex is the index JSON of the site's legislature
+	// (Options.Legislature); IndexOf names the others.
 	TargetIndex crawlertest.Target = "index"
 )
+
+// IndexOf is the target of another legislature's index JSON ("19/24").
+func IndexOf(legislature string) crawlertest.Target {
+	return crawlertest.Target("index/" + strings.ReplaceAll(legislature, "/", "-"))
+}
 
 // Detail is the target of a question's detail page.
 func Detail(moncode, base int) crawlertest.Target {
@@ -97,7 +121,8 @@ func Detail(moncode, base int) crawlertest.Target {
 // Options configure a Site.
 type Options struct {
 	Questions []Question
-	// Legislature served, default "24/29".
+	// Legislature served, default "24/29"; the site also serves the index
+	// of every legislature its questions name, and 404 for the others.
 	Legislature string
 	// Robots is the robots.txt body, default allowing everything but /wp-admin/.
 	Robots string
@@ -139,11 +164,16 @@ type Site struct {
 
 	mu sync.Mutex
 
-	order    []string
-	pages    map[string]*page
-	index    []byte
-	indexMod time.Time
-	clock    time.Time
+	order []string
+	pages map[string]*page
+	index map[string]indexCache // by legislature
+	clock time.Time
+}
+
+// indexCache is a rendered legislature index.
+type indexCache struct {
+	body []byte
+	mod  time.Time
 }
 
 // New starts a replay site on loopback. Close it when done.
@@ -154,12 +184,17 @@ func New(opts Options) *Site {
 	s := &Site{
 		opts:  opts,
 		pages: map[string]*page{},
+		index: map[string]indexCache{},
 		clock: time.Now().UTC().Truncate(time.Second),
 	}
 	for _, q := range opts.Questions {
 		s.setLocked(q)
 	}
+	// The host serves from here on: its handler reads s.Host under s.mu,
+	// so that the assignment happens before any request is handled.
+	s.mu.Lock()
 	s.Host = crawlertest.NewHost(opts.Robots, s.serve)
+	s.mu.Unlock()
 	return s
 }
 
@@ -186,6 +221,9 @@ func (s *Site) setLocked(q Question) {
 	if q.State == "" {
 		q.State = Pending
 	}
+	if q.Legislature == "" {
+		q.Legislature = s.opts.Legislature
+	}
 	k := key(q.Moncode, q.Base)
 	body := q.Page
 	if body == nil {
@@ -201,7 +239,7 @@ func (s *Site) setLocked(q Question) {
 		return
 	}
 	s.pages[k] = &page{q: q, modified: s.tick(), etag: etag, body: body}
-	s.index = nil
+	s.index = map[string]indexCache{}
 }
 
 // tick returns a modification time strictly after the previous one, at
@@ -241,8 +279,15 @@ func (s *Site) target(r *http.Request) (crawlertest.Target, *page) {
 	switch {
 	case r.URL.Path == "/robots.txt":
 		return crawlertest.TargetRobots, nil
-	case r.URL.Path == IndexPath(s.opts.Legislature):
-		return TargetIndex, nil
+	case strings.HasPrefix(r.URL.Path, "/prb_includes/weblex/data/dos_qu_legis_"):
+		switch leg := s.legislatureOf(r.URL.Path); leg {
+		case "":
+			return crawlertest.TargetOther, nil
+		case s.opts.Legislature:
+			return TargetIndex, nil
+		default:
+			return IndexOf(leg), nil
+		}
 	case r.URL.Path == DetailPathPrefix:
 		q := r.URL.Query()
 		m, err1 := strconv.Atoi(q.Get("moncode"))
@@ -263,7 +308,10 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 		p  *page
 		pg page
 	)
-	ex := s.Begin(rw, r, func() crawlertest.Target {
+	s.mu.Lock()
+	host := s.Host
+	s.mu.Unlock()
+	ex := host.Begin(rw, r, func() crawlertest.Target {
 		t, p = s.target(r)
 		if p != nil {
 			pg = *p
@@ -273,15 +321,15 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	defer ex.Done()
 	w, f := ex.W, ex.Fault
 
-	if f != nil && s.Misbehave(w, r, f, s.spoil(t, &pg)) {
+	if f != nil && host.Misbehave(w, r, f, s.spoil(t, r.URL.Path, &pg)) {
 		return
 	}
 	switch {
 	case t == crawlertest.TargetRobots:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprint(w, ex.Robots)
-	case t == TargetIndex:
-		body, mod := s.indexJSON()
+	case t == TargetIndex || strings.HasPrefix(string(t), "index/"):
+		body, mod := s.indexJSON(s.legislatureOf(r.URL.Path))
 		s.send(w, r, "application/json", body, `"`+shortHash(body)+`"`, mod)
 	case p != nil:
 		body := pg.body
@@ -298,21 +346,69 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// spoil is what a fault spoils for target t: the page (or the index), the
-// site's empty error page, and the page in a changed layout.
-func (s *Site) spoil(t crawlertest.Target, pg *page) crawlertest.Spoil {
+// spoil is what a fault spoils for target t at path: the page (or the
+// index), the site's empty error page, the page in a changed layout, the
+// page with its texts blanked and its answer gone (as a pending question),
+// the index cut to a twelfth of its rows, and where a cut page ends (in the
+// middle of the answer, or of the question).
+func (s *Site) spoil(t crawlertest.Target, path string, pg *page) crawlertest.Spoil {
 	sp := crawlertest.Spoil{ContentType: "text/html; charset=UTF-8", Body: pg.body,
 		SoftError: render(pg.q, token(), true, false)}
 	switch {
-	case t == TargetIndex:
+	case t == TargetIndex || strings.HasPrefix(string(t), "index/"):
+		leg := s.legislatureOf(path)
 		sp.ContentType = "application/json"
-		sp.Body, _ = s.indexJSON()
+		sp.Body, _ = s.indexJSON(leg)
+		sp.Shrunk = s.indexOf(leg, true)
 	case pg.body != nil:
 		sp.Layout = render(pg.q, token(), false, true)
+		blank := pg.q
+		blank.State, blank.Text, blank.Answer, blank.Page = Pending, "", "", nil
+		sp.Degraded = render(blank, token(), false, false)
+		if pg.q.Page == nil {
+			sp.Body = render(pg.q, token(), false, false)
+		}
+		sp.CutAt = midText(sp.Body)
 	default:
 		sp.Body = []byte(strings.Repeat("<p>truncated</p>\n", 64))
 	}
 	return sp
+}
+
+// midText is an offset in the middle of a page's answer text, or of its
+// question text when it has no answer: where the Cut fault cuts.
+func midText(page []byte) int {
+	for _, label := range []string{"<b>R&eacute;ponse", "<b>Question &nbsp;"} {
+		i := bytes.Index(page, []byte(label))
+		if i < 0 {
+			continue
+		}
+		start := bytes.Index(page[i:], []byte(`<td valign="top">`))
+		if start < 0 {
+			continue
+		}
+		start += i + len(`<td valign="top">`)
+		if end := bytes.Index(page[start:], []byte("</td>")); end > 1 {
+			return start + end/2
+		}
+	}
+	return len(page) / 2
+}
+
+// legislatureOf returns the legislature ("24/29") whose index path is
+// path, when the site serves it, or "".
+func (s *Site) legislatureOf(path string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if path == IndexPath(s.opts.Legislature) {
+		return s.opts.Legislature
+	}
+	for _, p := range s.pages {
+		if path == IndexPath(p.q.Legislature) {
+			return p.q.Legislature
+		}
+	}
+	return ""
 }
 
 // send writes a body with validators, or 304 when the request's validators match.
@@ -347,21 +443,39 @@ func token() string {
 	return fmt.Sprintf("%016X%016X", rand.Uint64(), rand.Uint64())
 }
 
-// indexJSON renders (and caches) the legislature index.
-func (s *Site) indexJSON() ([]byte, time.Time) {
+// indexJSON renders (and caches) a legislature's index.
+func (s *Site) indexJSON(leg string) ([]byte, time.Time) {
+	s.mu.Lock()
+	c, ok := s.index[leg]
+	s.mu.Unlock()
+	if ok {
+		return c.body, c.mod
+	}
+	body := s.indexOf(leg, false)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.index != nil {
-		return s.index, s.indexMod
-	}
-	rows := make([][16]string, 0, len(s.order))
 	var mod time.Time
-	for _, k := range s.order {
-		p := s.pages[k]
-		if p.modified.After(mod) {
+	for _, p := range s.pages {
+		if p.q.Legislature == leg && p.modified.After(mod) {
 			mod = p.modified
 		}
-		rows = append(rows, indexRow(p.q, s.opts.Legislature))
+	}
+	s.index[leg] = indexCache{body: body, mod: mod}
+	return body, mod
+}
+
+// indexOf renders a legislature's index; shrunk keeps one row in twelve
+// (the Shrunk fault: an index that lost 92% of its rows).
+func (s *Site) indexOf(leg string, shrunk bool) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rows := make([][16]string, 0, len(s.order))
+	for i, k := range s.order {
+		p := s.pages[k]
+		if p.q.Legislature != leg || (shrunk && i%12 != 0) {
+			continue
+		}
+		rows = append(rows, indexRow(p.q, leg))
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -369,8 +483,7 @@ func (s *Site) indexJSON() ([]byte, time.Time) {
 	if err := enc.Encode(map[string]any{"data": rows}); err != nil {
 		panic(err) // strings always encode
 	}
-	s.index, s.indexMod = buf.Bytes(), mod
-	return s.index, s.indexMod
+	return buf.Bytes()
 }
 
 var typeNames = map[int][2]string{
@@ -396,9 +509,19 @@ func indexRow(q Question, legislature string) [16]string {
 	return [16]string{
 		asm, asmNL, link, linkNL, legislature, q.Received.Format("02/01/2006"),
 		names[0], names[1], entities(q.Title), titleNL, entities(q.Author),
-		entities(q.Addressee + " - " + q.Role), entities(q.Addressee + " - " + q.Role), "", "",
+		addresseeCell(q), addresseeCell(q), "", "",
 		strconv.Itoa(q.TypeCode),
 	}
+}
+
+// addresseeCell is the index's addressee cell: "Name - role", several
+// joined with <br>.
+func addresseeCell(q Question) string {
+	cell := entities(q.Addressee + " - " + q.Role)
+	for _, o := range q.Others {
+		cell += "<br>" + entities(o.Name+" - "+o.Role)
+	}
+	return cell
 }
 
 //go:embed detail.html.tmpl
@@ -432,7 +555,8 @@ func render(q Question, tok string, soft, layout bool) []byte {
 		"ReceivedLabel": "Date de r&eacute;ception:",
 		"Title":         entities(q.Title), "Author": entities(q.Author),
 		"Addressee": entities(q.Addressee), "Role": entities(q.Role), "Number": q.Number,
-		"Legislature": "24/29", "Session": q.Session,
+		"Others":      others(q.Others),
+		"Legislature": q.Legislature, "Session": q.Session,
 		"Received": date(q.Received), "Published": "//", "Answered": "//",
 	}
 	if layout {
@@ -454,6 +578,9 @@ func render(q Question, tok string, soft, layout bool) []byte {
 	case Lapsed:
 		d["Text"] = paragraphs(q.Text)
 		acts = append(acts, act{date(q.Received.AddDate(0, 3, 0)), "Caduc(que)", ""})
+	case Withdrawn:
+		d["Text"] = paragraphs(q.Text)
+		acts = append(acts, act{date(q.Received.AddDate(0, 0, 20)), "Retir&eacute;e par son auteur.", ""})
 	}
 	d["Acts"] = acts
 	var buf bytes.Buffer
@@ -488,14 +615,49 @@ func paragraphs(text string) string {
 	return b.String()
 }
 
+// answerMarkup writes an answer as the site does: paragraphs in <BR> runs,
+// and lines holding tabs as the rows of an editor table.
 func answerMarkup(text string) string {
 	var b strings.Builder
+	inTable := false
 	for i, p := range strings.Split(text, "\n") {
-		if i > 0 {
+		if strings.Contains(p, "\t") {
+			if !inTable {
+				b.WriteString("</SPAN><table border=\"1\" cellpadding=\"0\" cellspacing=\"0\">\n\t<tbody>\n")
+				inTable = true
+			}
+			b.WriteString("\t\t<tr>\n")
+			for _, c := range strings.Split(p, "\t") {
+				b.WriteString("\t\t\t<td><p>" + entities(c) + "</p></td>\n")
+			}
+			b.WriteString("\t\t</tr>\n")
+			continue
+		}
+		if inTable {
+			b.WriteString("\t</tbody>\n</table>\n<SPAN STYLE= \"\" >")
+			inTable = false
+		} else if i > 0 {
 			b.WriteString("<BR><BR>")
 		}
 		b.WriteString(entities(p))
 	}
+	if inTable {
+		b.WriteString("\t</tbody>\n</table>\n<SPAN STYLE= \"\" >")
+	}
 	b.WriteString(" <BR>")
 	return b.String()
+}
+
+// other is an addressee after the first, as the page prints it.
+type other struct {
+	Name, Role string
+	Number     int
+}
+
+func others(os []Addressee) []other {
+	var out []other
+	for _, o := range os {
+		out = append(out, other{Name: entities(o.Name), Role: entities(o.Role), Number: o.Number})
+	}
+	return out
 }

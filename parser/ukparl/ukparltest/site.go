@@ -143,7 +143,11 @@ func New(opts Options) *Site {
 	for _, q := range opts.Questions {
 		s.setLocked(q)
 	}
+	// The host serves from here on: its handler reads s.Host under s.mu,
+	// so that the assignment happens before any request is handled.
+	s.mu.Lock()
 	s.Host = crawlertest.NewHost(opts.Robots, s.serve)
+	s.mu.Unlock()
 	return s
 }
 
@@ -209,6 +213,7 @@ type ukFilter struct {
 	house      string       // "" for both
 	status     string       // "", "answered", "unanswered"
 	expand     bool
+	withdrawn  bool // includeWithdrawn: the API leaves withdrawn questions out otherwise
 	skip, take int
 }
 
@@ -217,6 +222,8 @@ var ukFilterDates = []string{"tabledwhen", "answeredwhen", "correctedwhen"}
 
 // parseUKFilter reads a list query string. Parameter names are matched
 // without regard to case, as the real API does; unknown ones are ignored.
+// Withdrawn questions are listed only with includeWithdrawn=true, as the
+// real API does.
 func parseUKFilter(rawQuery string) (ukFilter, error) {
 	f := ukFilter{take: DefaultTake}
 	for _, part := range strings.Split(rawQuery, "&") {
@@ -253,12 +260,16 @@ func parseUKFilter(rawQuery string) (ukFilter, error) {
 			default:
 				return f, fmt.Errorf("questionStatus: %q is not AllQuestions, AnsweredOnly or NotAnswered", val)
 			}
-		case "expandmember":
+		case "expandmember", "includewithdrawn":
 			b, err := strconv.ParseBool(val)
 			if err != nil {
-				return f, fmt.Errorf("expandMember: %q is not a boolean", val)
+				return f, fmt.Errorf("%s: %q is not a boolean", k, val)
 			}
-			f.expand = b
+			if key == "expandmember" {
+				f.expand = b
+			} else {
+				f.withdrawn = b
+			}
 		case "skip", "take":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 0 || (key == "take" && n == 0) {
@@ -308,6 +319,9 @@ func (f *ukFilter) match(q *Question) bool {
 	if f.house != "" && q.House != f.house {
 		return false
 	}
+	if q.Withdrawn && !f.withdrawn {
+		return false
+	}
 	answered := !q.Answered.IsZero() && !q.Holding
 	switch f.status {
 	case "answered":
@@ -344,6 +358,12 @@ func (s *Site) listOrder() []int64 {
 
 // list renders a list response.
 func (s *Site) list(rawQuery string) (int, []byte) {
+	return s.listPage(rawQuery, false)
+}
+
+// listPage renders a list response; shrunk keeps the total but delivers
+// only a quarter of the page's results (the Shrunk fault).
+func (s *Site) listPage(rawQuery string, shrunk bool) (int, []byte) {
 	f, err := parseUKFilter(rawQuery)
 	if err != nil {
 		return http.StatusBadRequest, ukProblem(http.StatusBadRequest, "One or more validation errors occurred.", err.Error())
@@ -370,14 +390,24 @@ func (s *Site) list(rawQuery string) (int, []byte) {
 		TotalResults int      `json:"totalResults"`
 		Results      []result `json:"results"`
 	}{TotalResults: total, Results: make([]result, 0, len(page))}
+	if shrunk {
+		page = page[:len(page)/4]
+	}
 	for i := range page {
-		out.Results = append(out.Results, result{Value: page[i].value(f.expand, false), Links: page[i].links()})
+		out.Results = append(out.Results, result{Value: page[i].value(f.expand, false), Links: page[i].listLinks()})
 	}
 	return http.StatusOK, ukJSON(out)
 }
 
 // detail renders a question's detail response.
 func (s *Site) detail(id int64, rawQuery string) (int, []byte) {
+	return s.detailOf(id, rawQuery, false)
+}
+
+// detailOf renders a question's detail response; degraded blanks its texts
+// (questionText "", answerText and the answer flags null: the Degraded
+// fault, a 200 that would lose the question's text and answer).
+func (s *Site) detailOf(id int64, rawQuery string, degraded bool) (int, []byte) {
 	expand := false
 	for _, part := range strings.Split(rawQuery, "&") {
 		k, v, _ := strings.Cut(part, "=")
@@ -395,10 +425,14 @@ func (s *Site) detail(id int64, rawQuery string) (int, []byte) {
 	if !ok {
 		return http.StatusNotFound, ukProblem(http.StatusNotFound, "Not Found", fmt.Sprintf("no written question with id %d", id))
 	}
+	v := c.value(expand, true)
+	if degraded {
+		v.QuestionText, v.AnswerText, v.AnswerIsHolding, v.AnswerIsCorrection = "", nil, nil, nil
+	}
 	return http.StatusOK, ukJSON(struct {
 		Value *ukValue `json:"value"`
 		Links []ukLink `json:"links"`
-	}{c.value(expand, true), c.links()})
+	}{v, c.links()})
 }
 
 // target names what a request asks for; id is set for a question.
@@ -409,7 +443,15 @@ func (s *Site) target(path string) (crawlertest.Target, int64) {
 	case strings.EqualFold(strings.TrimRight(path, "/"), ListPath):
 		return TargetList, 0
 	case len(path) > len(ListPath)+1 && strings.EqualFold(path[:len(ListPath)+1], ListPath+"/"):
-		id, err := strconv.ParseInt(path[len(ListPath)+1:], 10, 64)
+		rest := path[len(ListPath)+1:]
+		if day, uin, ok := strings.Cut(rest, "/"); ok {
+			// /{date}/{uin}, the other address of a question.
+			if id := s.byDateUIN(day, uin); id != 0 {
+				return QuestionTarget(id), id
+			}
+			return crawlertest.TargetOther, 0
+		}
+		id, err := strconv.ParseInt(rest, 10, 64)
 		if err != nil || id <= 0 {
 			return crawlertest.TargetOther, 0
 		}
@@ -418,12 +460,31 @@ func (s *Site) target(path string) (crawlertest.Target, int64) {
 	return crawlertest.TargetOther, 0
 }
 
+// byDateUIN returns the id of the question tabled on day with uin, or 0.
+func (s *Site) byDateUIN(day, uin string) int64 {
+	d, err := parseUKDate(day)
+	if err != nil {
+		return 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range s.order {
+		if q := s.qs[id]; q.Tabled.Equal(d) && strings.EqualFold(q.UIN, uin) {
+			return id
+		}
+	}
+	return 0
+}
+
 func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	var (
 		t  crawlertest.Target
 		id int64
 	)
-	ex := s.Begin(rw, r, func() crawlertest.Target {
+	s.mu.Lock()
+	host := s.Host
+	s.mu.Unlock()
+	ex := host.Begin(rw, r, func() crawlertest.Target {
 		t, id = s.target(r.URL.Path)
 		return t
 	})
@@ -448,8 +509,18 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	default:
 		code, body = http.StatusNotFound, ukProblem(http.StatusNotFound, "Not Found", "")
 	}
-	if f != nil && s.Misbehave(w, r, f, spoil(body)) {
-		return
+	if f != nil {
+		sp := spoil(body)
+		switch {
+		case t == TargetList:
+			_, sp.Shrunk = s.listPage(r.URL.RawQuery, true)
+		case id != 0 && code == http.StatusOK:
+			_, sp.Degraded = s.detailOf(id, r.URL.RawQuery, true)
+			sp.CutAt = midText(body)
+		}
+		if host.Misbehave(w, r, f, sp) {
+			return
+		}
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
@@ -467,6 +538,20 @@ func spoil(body []byte) crawlertest.Spoil {
 		Layout:      append(append([]byte(`{"data":`), bytes.TrimSpace(body)...), '}'),
 		NotFound:    ukProblem(http.StatusNotFound, "Not Found", ""),
 	}
+}
+
+// midText is an offset in the middle of a detail body's answer text, or of
+// its question text when it has no answer: where the Cut fault cuts.
+func midText(body []byte) int {
+	for _, key := range []string{`"answerText":"`, `"questionText":"`} {
+		if i := bytes.Index(body, []byte(key)); i >= 0 {
+			start := i + len(key)
+			if end := bytes.Index(body[start:], []byte(`","`)); end > 1 {
+				return start + end/2
+			}
+		}
+	}
+	return len(body) / 2
 }
 
 func writeUKJSON(w http.ResponseWriter, code int, body []byte) {
@@ -556,10 +641,16 @@ type (
 	}
 )
 
-// links are the envelope's links. Like the real ones, their hrefs are not
-// the question's id.
-func (q *Question) links() []ukLink {
+// listLinks are a list result's links. Like the real ones, their hrefs are
+// not the question's id.
+func (q *Question) listLinks() []ukLink {
 	return []ukLink{{Rel: "self", Href: "/Questions/" + strconv.FormatInt(q.ID+710558, 10), Method: "GET"}}
+}
+
+// links are a detail response's links: the question's date and uin, as in
+// the real detail responses.
+func (q *Question) links() []ukLink {
+	return []ukLink{{Rel: "self", Href: "/Questions/" + q.Tabled.UTC().Format("2006-01-02") + "/" + q.UIN, Method: "GET"}}
 }
 
 func nonEmpty(s string) *string {
@@ -658,16 +749,40 @@ func cutRunes(s string, n int, tail string) string {
 	return s
 }
 
-// ukAnswerHTML is the detail endpoint's answer markup: a paragraph each.
+// ukAnswerHTML is the detail endpoint's answer markup: a paragraph each,
+// and lines holding tabs as the rows of a table, every cell's text in a
+// <p> as the API writes them.
 func ukAnswerHTML(text string) string {
 	if text == "" {
 		return ""
 	}
 	var b strings.Builder
+	inTable := false
 	for _, p := range strings.Split(text, "\n") {
-		b.WriteString("<p>")
-		b.WriteString(html.EscapeString(p))
-		b.WriteString("</p>")
+		if !strings.Contains(p, "\t") {
+			if inTable {
+				b.WriteString("</tbody></table>")
+				inTable = false
+			}
+			b.WriteString("<p>")
+			b.WriteString(html.EscapeString(p))
+			b.WriteString("</p>")
+			continue
+		}
+		if !inTable {
+			b.WriteString("<table><tbody>")
+			inTable = true
+		}
+		b.WriteString("<tr>")
+		for _, c := range strings.Split(p, "\t") {
+			b.WriteString("<td><p>")
+			b.WriteString(html.EscapeString(c))
+			b.WriteString("</p></td>")
+		}
+		b.WriteString("</tr>")
+	}
+	if inTable {
+		b.WriteString("</tbody></table>")
 	}
 	return b.String()
 }

@@ -209,18 +209,22 @@ func TestUKListFilters(t *testing.T) {
 		query string
 		want  int
 	}{
-		{"", 7},
-		{"tabledWhenFrom=2021-03-01&tabledWhenTo=2021-03-01", 6},
-		{"TABLEDWHENFROM=2021-03-02", 1},
-		{"tabledWhenTo=2021-03-01T00:00:00", 6},
-		{"house=Lords", 1},
-		{"house=Commons&tabledWhenFrom=2021-03-01", 6},
-		{"answeredWhenFrom=2021-03-04&answeredWhenTo=2021-03-04", 1}, // the holding answer
-		{"answeredWhenFrom=2021-03-05", 2},
-		{"correctedWhenFrom=2021-03-10&correctedWhenTo=2021-03-10", 1},
-		{"questionStatus=AnsweredOnly", 2},
-		{"questionStatus=NotAnswered", 5},
-		{"skip=5&take=5", 7},
+		// Withdrawn questions are listed only when asked for, as the
+		// real API does.
+		{"", 6},
+		{"includeWithdrawn=false", 6},
+		{"includeWithdrawn=true", 7},
+		{"tabledWhenFrom=2021-03-01&tabledWhenTo=2021-03-01&includeWithdrawn=true", 6},
+		{"TABLEDWHENFROM=2021-03-02&includeWithdrawn=true", 1},
+		{"tabledWhenTo=2021-03-01T00:00:00&includeWithdrawn=true", 6},
+		{"house=Lords&includeWithdrawn=true", 1},
+		{"house=Commons&tabledWhenFrom=2021-03-01&INCLUDEWITHDRAWN=True", 6},
+		{"answeredWhenFrom=2021-03-04&answeredWhenTo=2021-03-04&includeWithdrawn=true", 1}, // the holding answer
+		{"answeredWhenFrom=2021-03-05&includeWithdrawn=true", 2},
+		{"correctedWhenFrom=2021-03-10&correctedWhenTo=2021-03-10&includeWithdrawn=true", 1},
+		{"questionStatus=AnsweredOnly&includeWithdrawn=true", 2},
+		{"questionStatus=NotAnswered&includeWithdrawn=true", 5},
+		{"skip=5&take=5&includeWithdrawn=true", 7},
 	} {
 		total, _, err := s.Match(tc.query)
 		if err != nil || total != tc.want {
@@ -232,7 +236,7 @@ func TestUKListFilters(t *testing.T) {
 		}
 	}
 	// Paging: latest tabled first, then as added; skip and take.
-	l := getList(t, s.URL()+ListPath+"?skip=5&take=5")
+	l := getList(t, s.URL()+ListPath+"?skip=5&take=5&includeWithdrawn=true")
 	var page2 []any
 	for _, r := range l.Results {
 		page2 = append(page2, r.Value["id"])
@@ -257,8 +261,8 @@ func TestUKListFilters(t *testing.T) {
 	if resp, _, _ := get(t, s.URL()+ListPath+"/999", nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown question: status %d; want 404", resp.StatusCode)
 	}
-	if n := s.Requests(TargetList); n != 12+2+6 {
-		t.Errorf("list requests logged = %d; want 20", n)
+	if n := s.Requests(TargetList); n != 14+2+6 {
+		t.Errorf("list requests logged = %d; want 22", n)
 	}
 }
 
@@ -500,4 +504,66 @@ func get(t *testing.T, url string, hdr map[string]string) (*http.Response, []byt
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	return resp, body, err
+}
+
+// TestUKWorseAnswers: the faults that make a response worse than the
+// question is, each read by the real source as what it is.
+func TestUKWorseAnswers(t *testing.T) {
+	qs := Generate(12, 2021)
+	qs[0] = Answer(qs[0], qs[0].Tabled.AddDate(0, 0, 3), "The figures are:\nRegion\tSchemes\tSpend\nNorth\t4\t£2m\nWales\t\t£1m\nThey are provisional.")
+	s := New(Options{Questions: qs})
+	defer s.Close()
+	src := ukparl.New()
+	detail := s.URL() + ListPath + "/" + jsonNumber(qs[0].ID) + "?expandMember=true"
+
+	// The answer's table is served in the API's markup and read back as rows.
+	_, body, _ := get(t, detail, nil)
+	if !strings.Contains(string(body), "<tr><td><p>North</p></td>") {
+		t.Errorf("answer markup: %s; want the API's <td><p> cells", body)
+	}
+	rec, err := src.Parse(detail, body)
+	if err != nil || rec.Answer != qs[0].Answer {
+		t.Errorf("answer read back %q, %v; want %q", rec.Answer, err, qs[0].Answer)
+	}
+	// The detail's self link is its date and uin, and that address serves it.
+	var env struct {
+		Links []struct{ Href string } `json:"links"`
+	}
+	json.Unmarshal(body, &env)
+	want := "/Questions/" + qs[0].Tabled.Format("2006-01-02") + "/" + qs[0].UIN
+	if len(env.Links) != 1 || env.Links[0].Href != want {
+		t.Errorf("detail links %+v; want %s", env.Links, want)
+	}
+	_, byUIN, _ := get(t, s.URL()+ListPath+"/"+qs[0].Tabled.Format("2006-01-02")+"/"+qs[0].UIN+"?expandMember=true", nil)
+	if string(byUIN) != string(body) {
+		t.Errorf("/{date}/{uin} serves %s; want the question's detail", byUIN)
+	}
+	if resp, _, _ := get(t, s.URL()+ListPath+"/2021-01-01/99999", nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown date/uin: status %d; want 404", resp.StatusCode)
+	}
+
+	s.SetFault(QuestionTarget(qs[0].ID), crawlertest.Fault{Kind: crawlertest.Degraded, Times: 1})
+	_, body, _ = get(t, detail, nil)
+	rec, err = src.Parse(detail, body)
+	if err != nil || rec.Question != "" || rec.Answer != "" {
+		t.Errorf("degraded detail: %+v, %v; want a well-formed record without texts", rec, err)
+	}
+	s.SetFault(QuestionTarget(qs[0].ID), crawlertest.Fault{Kind: crawlertest.Cut, Times: 1})
+	_, body, _ = get(t, detail, nil)
+	if _, err := src.Parse(detail, body); !errors.Is(err, ukparl.ErrMalformed) {
+		t.Errorf("cut detail: %v; want ErrMalformed", err)
+	}
+	if !strings.Contains(string(body), `"answerText":"<p>The figures`) {
+		t.Errorf("cut detail %q; want it cut inside the answer", body)
+	}
+
+	list := s.URL() + ListPath + "?take=8&includeWithdrawn=true"
+	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.Shrunk, Times: 1})
+	got := getList(t, list)
+	if got.TotalResults != 12 || len(got.Results) != 2 {
+		t.Errorf("shrunk list: total %d, %d results; want 12 announced, 2 delivered", got.TotalResults, len(got.Results))
+	}
+	if got := getList(t, list); len(got.Results) != 8 {
+		t.Errorf("after the fault: %d results; want 8", len(got.Results))
+	}
 }

@@ -12,8 +12,8 @@ import (
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/api"
-	"github.com/parlq/parlq/history"
 	"github.com/parlq/parlq/dataset"
+	"github.com/parlq/parlq/history"
 	"github.com/parlq/parlq/index"
 	"github.com/parlq/parlq/internal/buildinfo"
 )

@@ -44,7 +44,7 @@ var commands = map[string]command{
 	"export":  {summary: "export a query or everything as CSV or JSON Lines", run: runExport},
 	"reparse": {summary: "rebuild records from the archive with the current parsers", run: runReparse},
 	"reindex": {summary: "rebuild the search index from the catalog", run: runReindex},
-		"version": {summary: "print the version, VCS revision and Go version", run: runVersion},
+	"version": {summary: "print the version, VCS revision and Go version", run: runVersion},
 	"status":  {summary: "per source: records, last run, failures, suspects, re-checks due", run: runStatusCmd},
 	"accept":  {summary: "store a capture held back as suspect as the question's current version", run: runAccept},
 }

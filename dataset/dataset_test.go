@@ -346,6 +346,10 @@ func TestIndexFollowsTheCatalog(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(data, IndexDir, dirtyMarker), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A reader (search, export) cannot rebuild: it says what will.
+	if _, err := Open(ctx, data, Options{Command: "search", Index: true}); !errors.Is(err, ErrIndexBehind) || !strings.Contains(err.Error(), "parlq reindex") {
+		t.Errorf("reader beside a dirty index: %v; want ErrIndexBehind naming parlq reindex", err)
+	}
 	writerOpens()
 	if ids := indexed(t, data); !ids[extra.ID] || len(ids) != 13 {
 		t.Errorf("after a dirty marker: %d indexed, extra %v; want 13 with it", len(ids), ids[extra.ID])
@@ -357,6 +361,9 @@ func TestIndexFollowsTheCatalog(t *testing.T) {
 	// The index deleted: noticed at open and rebuilt from the catalog.
 	if err := os.RemoveAll(filepath.Join(data, IndexDir)); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := Open(ctx, data, Options{Command: "export", Index: true}); !errors.Is(err, ErrIndexBehind) || !strings.Contains(err.Error(), "brussels") {
+		t.Errorf("reader beside a deleted index: %v; want ErrIndexBehind naming the source", err)
 	}
 	writerOpens()
 	if ids := indexed(t, data); len(ids) != 13 {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/parlq/parlq"
@@ -41,8 +42,25 @@ func (d *Dataset) openIndex(ctx context.Context) error {
 	if d.opts.Write {
 		return d.recoverIndex(ctx)
 	}
+	// A reader cannot rebuild: it says what does instead of answering from
+	// an index that does not follow the catalog.
+	behind, err := d.behind(ctx)
+	if err != nil {
+		return err
+	}
+	if len(behind) > 0 {
+		return fmt.Errorf("%w: %s (run \"parlq reindex\", or start any writer such as \"parlq serve\", to rebuild it from the catalog)", ErrIndexBehind, strings.Join(behind, ", "))
+	}
+	if _, err := os.Stat(filepath.Join(d.path(IndexDir), dirtyMarker)); err == nil {
+		return fmt.Errorf("%w: the last writer stopped before the index was up to date (run \"parlq reindex\", or start any writer, to rebuild it)", ErrIndexBehind)
+	}
 	return nil
 }
+
+// ErrIndexBehind is returned to a reader when the index does not follow
+// the catalog (missing, empty, built by another version, or left dirty by a
+// writer that died); only a writer can rebuild it.
+var ErrIndexBehind = errors.New("the search index does not follow the catalog")
 
 // waitForIndex opens the index; a writer that finds readers holding it
 // waits for them, up to ReaderWait.
@@ -110,6 +128,7 @@ func (d *Dataset) recoverIndex(ctx context.Context) error {
 		return err
 	}
 	for _, name := range behind {
+		d.log.Warn("rebuilding the index of this source from the catalog", "source", name)
 		if _, err := d.reindex(ctx, name); err != nil {
 			return err
 		}
@@ -122,7 +141,7 @@ func (d *Dataset) recoverIndex(ctx context.Context) error {
 func (d *Dataset) behind(ctx context.Context) ([]string, error) {
 	out := d.ix.Stale()
 	for _, name := range out {
-		d.log.Warn("the index of this source was built by another version of parlq; rebuilding it from the catalog", "source", name)
+		d.log.Warn("the index of this source was built by another version of parlq", "source", name)
 	}
 	stats, err := d.cat.Sources(ctx)
 	if err != nil {
@@ -141,7 +160,7 @@ func (d *Dataset) behind(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 		if st.Records > 0 && n == 0 {
-			d.log.Warn("the index of this source is missing or empty beside records in the catalog; rebuilding it", "source", name, "records", st.Records)
+			d.log.Warn("the index of this source is missing or empty beside records in the catalog", "source", name, "records", st.Records)
 			out = append(out, name)
 		}
 	}

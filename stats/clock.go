@@ -108,68 +108,103 @@ type Rule struct {
 // and cited, so no deadline is assumed there (see the README).
 func DefaultRules() map[string]Rule { return map[string]Rule{} }
 
-// ClockOf puts q on the answer clock on day now (its calendar date), with
-// the deadline rules given (nil: none).
-//
-// The clock starts on the day the question was received. It stops at the
-// first full answer: the earliest answer of kind "answer" in Answers, else
-// Answered. A holding answer does not stop it (the question stays
-// pending), a correction or an additional answer does not restart it.
-// Lapsed and withdrawn questions stop it without an answer on the date of
-// the act that says so (see exitDay).
-func ClockOf(q *parlq.Question, now time.Time, rules map[string]Rule) Clock {
-	return clockAt(q, dayOf(now), rules)
+// Entry is a record reduced to what the statistics need: its dates, state
+// and grouping fields, a few dozen bytes instead of the whole record. Digest
+// makes one; Collector.AddEntry counts it. A caller may keep the entries of
+// a whole corpus and count any subset of them cheaply.
+type Entry struct {
+	// ID and Source of the record; Title only while it is pending (the
+	// backlog lists it), to keep entries small.
+	ID, Source, Title string
+	// The grouping fields, as the record has them: its parliament,
+	// assembly, legislature, asker's party, addressee name and body.
+	Parliament, Assembly, Legislature, Party, Minister, Body string
+
+	state    State
+	recv     day // reception: the clock's start
+	end      day // first full answer, or the exit of a lapsed or withdrawn question
+	endKnown bool
+	holding  day
+	due      day // the record's own deadline
 }
 
-func clockAt(q *parlq.Question, today day, rules map[string]Rule) Clock {
-	recv := parseDay(q.Received)
-	c := Clock{Received: q.Received, Timed: recv != noDay}
-	end := noDay
+// Digest reduces q to an entry. The clock starts on the day the question
+// was received. It stops at the first full answer: the earliest answer of
+// kind "answer" in Answers, else Answered. A holding answer does not stop it
+// (the question stays pending), a correction or an additional answer does
+// not restart it. Lapsed and withdrawn questions stop it without an answer
+// on the date of the act that says so (see exitDay).
+func Digest(q *parlq.Question) Entry {
+	e := Entry{
+		ID: q.ID, Source: q.Source,
+		Parliament: q.Parliament, Assembly: q.Assembly, Legislature: q.Legislature,
+		Party: q.Author.Party, Minister: q.Addressee.Name, Body: q.Addressee.Body,
+		recv: parseDay(q.Received), end: noDay, holding: parseDay(q.HoldingAnswered), due: parseDay(q.Due),
+	}
 	switch q.Status {
 	case parlq.Answered:
-		c.State = StateAnswered
-		end = answerDay(q)
-		c.EndKnown = end != noDay
-		if end == noDay {
-			c.Timed = false // answered, but when is unknown
-		}
+		e.state = StateAnswered
+		e.end = answerDay(q)
+		e.endKnown = e.end != noDay
 	case parlq.Lapsed, parlq.Withdrawn:
-		c.State = StateLapsed
+		e.state = StateLapsed
 		if q.Status == parlq.Withdrawn {
-			c.State = StateWithdrawn
+			e.state = StateWithdrawn
 		}
-		end, c.EndKnown = exitDay(q, recv)
+		e.end, e.endKnown = exitDay(q, e.recv)
 	default:
-		c.State = StateWaiting
+		e.state = StateWaiting
+		e.Title = q.Title
 	}
-	stop := end
-	if c.State == StateWaiting {
+	return e
+}
+
+// State is where the entry's question stands, whatever the day.
+func (e *Entry) State() State { return e.state }
+
+// ClockOf puts q on the answer clock on day now (its calendar date), with
+// the deadline rules given (nil: none); see Digest.
+func ClockOf(q *parlq.Question, now time.Time, rules map[string]Rule) Clock {
+	e := Digest(q)
+	return e.Clock(now, rules)
+}
+
+// Clock puts the entry on the answer clock on day now (its calendar date),
+// with the deadline rules given (nil: none).
+func (e *Entry) Clock(now time.Time, rules map[string]Rule) Clock {
+	return e.clockAt(dayOf(now), rules)
+}
+
+func (e *Entry) clockAt(today day, rules map[string]Rule) Clock {
+	c := Clock{State: e.state, Received: e.recv.String(), Timed: e.recv != noDay, EndKnown: e.endKnown}
+	stop := e.end
+	if e.state == StateWaiting {
 		stop = today
-	} else if end != noDay {
-		c.End = end.String()
+	} else if e.end != noDay {
+		c.End = e.end.String()
 	}
 	if c.Timed {
-		if stop == noDay || stop < recv {
-			// An answer dated before the question, or a question received
-			// after today: the dates contradict each other.
+		if stop == noDay || stop < e.recv {
+			// An answer without a date or dated before the question, or a
+			// question received after today: no figure.
 			c.Timed = false
 		} else {
-			c.Days = int(stop - recv)
+			c.Days = int(stop - e.recv)
 		}
 	}
 
-	due := parseDay(q.Due)
+	due := e.due
 	if due != noDay {
 		c.Due, c.DueRule = due.String(), "record"
-	} else if r, ok := rules[q.Source]; ok && r.Days > 0 && recv != noDay {
-		due = recv + day(r.Days)
+	} else if r, ok := rules[e.Source]; ok && r.Days > 0 && e.recv != noDay {
+		due = e.recv + day(r.Days)
 		c.Due, c.DueRule = due.String(), r.Basis
 	}
 	if due != noDay {
-		switch c.State {
+		switch e.state {
 		case StateAnswered:
-			if end != noDay {
-				c.Outcome, c.Overdue = judge(end, due)
+			if e.end != noDay {
+				c.Outcome, c.Overdue = judge(e.end, due)
 			}
 		case StateWaiting:
 			if today > due {
@@ -177,8 +212,8 @@ func clockAt(q *parlq.Question, today day, rules map[string]Rule) Clock {
 			}
 		default:
 			// The deadline passed while the question was still open.
-			if end != noDay && end > due {
-				c.Outcome, c.Overdue = Late, int(end-due)
+			if e.end != noDay && e.end > due {
+				c.Outcome, c.Overdue = Late, int(e.end-due)
 			}
 		}
 	}

@@ -104,8 +104,9 @@ type Figures struct {
 	NaiveMedian *float64 `json:"naive_median"`
 	// Deadline is how questions fared against a known deadline.
 	Deadline Deadline `json:"deadline"`
-	// OldestWaiting is the longest wait of an open question, in days.
-	OldestWaiting int `json:"oldest_waiting,omitempty"`
+	// OldestWaiting is the longest wait of an open question, in days; nil
+	// when no open question has a reception date.
+	OldestWaiting *int `json:"oldest_waiting,omitempty"`
 }
 
 // Deadline counts the questions with a known deadline by outcome.
@@ -189,8 +190,8 @@ type Report struct {
 // Unit is the unit of every figure.
 const Unit = "calendar days"
 
-// record is what the collector keeps of one record: its clock and its
-// group keys (the record itself is not retained).
+// record is what the collector keeps of one entry: its clock and its
+// groups.
 type record struct {
 	clock Clock
 	o     obs
@@ -201,19 +202,26 @@ type record struct {
 // dimensionKeys fixes the order of keys in a record.
 var dimensionKeys = [...]Dimension{ByMinister, ByBody, ByAssembly, ByLegislature, ByParty, ByYear}
 
+// groupKey identifies a group within a dimension without building a
+// string per record: the source (when groups are per source), a kind
+// ("n" a name, "b" a body) and the value.
+type groupKey struct {
+	source, kind, value string
+}
+
 // groupInfo is a group's identity.
 type groupInfo struct {
 	key, label, source, value string
 }
 
-// Collector accumulates records; create it with New, Add every record,
-// then call Report. It keeps a few dozen bytes per record.
+// Collector accumulates records; create it with New, Add (or AddEntry)
+// every record, then call Report. It keeps a few dozen bytes per record.
 type Collector struct {
 	opts   Options
 	today  day
 	rules  map[string]Rule
 	recs   []record
-	index  [len(dimensionKeys)]map[string]int32
+	index  [len(dimensionKeys)]map[groupKey]int32
 	groups [len(dimensionKeys)][]groupInfo
 	open   []OpenQuestion
 }
@@ -225,21 +233,27 @@ func New(opts Options) *Collector {
 		c.rules = DefaultRules()
 	}
 	for i := range c.index {
-		c.index[i] = map[string]int32{}
+		c.index[i] = map[groupKey]int32{}
 	}
 	return c
 }
 
 // Add counts one record.
 func (c *Collector) Add(q *parlq.Question) {
-	r := record{clock: clockAt(q, c.today, c.rules), open: -1}
+	e := Digest(q)
+	c.AddEntry(&e)
+}
+
+// AddEntry counts one digested record.
+func (c *Collector) AddEntry(e *Entry) {
+	r := record{clock: e.clockAt(c.today, c.rules), open: -1}
 	r.o = obs{days: int32(r.clock.Days), event: r.clock.State == StateAnswered}
 	for i, dim := range dimensionKeys {
-		r.keys[i] = c.group(i, groupOf(dim, q))
+		r.keys[i] = c.group(i, dim, e)
 	}
 	if r.clock.State == StateWaiting {
-		oq := OpenQuestion{ID: q.ID, Title: q.Title, Received: q.Received, Days: -1,
-			Holding: q.HoldingAnswered, Due: r.clock.Due, Overdue: r.clock.Overdue}
+		oq := OpenQuestion{ID: e.ID, Title: e.Title, Received: r.clock.Received, Days: -1,
+			Holding: e.holding.String(), Due: r.clock.Due, Overdue: r.clock.Overdue}
 		if r.clock.Timed {
 			oq.Days = r.clock.Days
 		}
@@ -249,58 +263,85 @@ func (c *Collector) Add(q *parlq.Question) {
 	c.recs = append(c.recs, r)
 }
 
-// group returns the index of g in dimension i, adding it when new.
-func (c *Collector) group(i int, g groupInfo) int32 {
-	if n, ok := c.index[i][g.key]; ok {
+// group returns the index of e's group in dimension i, adding it when new.
+func (c *Collector) group(i int, d Dimension, e *Entry) int32 {
+	k := keyOf(d, e)
+	if n, ok := c.index[i][k]; ok {
 		return n
 	}
 	n := int32(len(c.groups[i]))
-	c.index[i][g.key] = n
-	c.groups[i] = append(c.groups[i], g)
+	c.index[i][k] = n
+	c.groups[i] = append(c.groups[i], infoOf(d, k, e))
 	return n
 }
 
-// groupOf is the group of q in dimension d.
-func groupOf(d Dimension, q *parlq.Question) groupInfo {
-	src := q.Source
+// keyOf is the group of e in dimension d.
+func keyOf(d Dimension, e *Entry) groupKey {
 	switch d {
 	case ByMinister:
 		switch {
-		case q.Addressee.Name != "":
-			return groupInfo{key: src + "\x00" + q.Addressee.Name, label: q.Addressee.Name, source: src, value: q.Addressee.Name}
-		case q.Addressee.Body != "":
-			return groupInfo{key: src + "\x00\x00" + q.Addressee.Body, label: q.Addressee.Body + " (no minister named)", source: src}
+		case e.Minister != "":
+			return groupKey{e.Source, "n", e.Minister}
+		case e.Body != "":
+			return groupKey{e.Source, "b", e.Body}
 		}
-		return groupInfo{key: src + "\x00\x00", label: "(no minister named)", source: src}
+		return groupKey{source: e.Source}
 	case ByBody:
-		if q.Addressee.Body != "" {
-			return groupInfo{key: src + "\x00" + q.Addressee.Body, label: q.Addressee.Body, source: src}
-		}
-		return groupInfo{key: src + "\x00", label: "(no body named)", source: src}
+		return groupKey{source: e.Source, value: e.Body}
 	case ByAssembly:
-		label := q.Assembly
-		if q.Parliament != "" && q.Parliament != q.Assembly {
-			label = q.Parliament + " (" + q.Assembly + ")"
-		}
-		return groupInfo{key: src + "\x00" + q.Assembly, label: label, source: src, value: q.Assembly}
+		return groupKey{source: e.Source, value: e.Assembly}
 	case ByLegislature:
-		if q.Legislature == "" {
-			return groupInfo{key: src + "\x00", label: src + ": (no legislature)", source: src}
-		}
-		return groupInfo{key: src + "\x00" + q.Legislature, label: src + " " + q.Legislature, source: src, value: q.Legislature}
+		return groupKey{source: e.Source, value: e.Legislature}
 	case ByParty:
-		if q.Author.Party == "" {
-			return groupInfo{key: "", label: "(no party)"}
-		}
-		return groupInfo{key: q.Author.Party, label: q.Author.Party}
+		return groupKey{value: e.Party}
 	case ByYear:
-		if d := parseDay(q.Received); d != noDay {
-			y := strconv.Itoa(time.Unix(int64(d)*86400, 0).UTC().Year())
-			return groupInfo{key: y, label: y, value: y}
+		if e.recv != noDay {
+			return groupKey{value: strconv.Itoa(time.Unix(int64(e.recv)*86400, 0).UTC().Year())}
 		}
-		return groupInfo{key: "", label: "(date unknown)"}
 	}
-	return groupInfo{}
+	return groupKey{}
+}
+
+// infoOf names the group k of dimension d, whose first member is e.
+func infoOf(d Dimension, k groupKey, e *Entry) groupInfo {
+	g := groupInfo{key: k.source + "/" + k.kind + "/" + k.value, source: k.source}
+	switch d {
+	case ByMinister:
+		switch k.kind {
+		case "n":
+			g.label, g.value = k.value, k.value
+		case "b":
+			g.label = k.value + " (no minister named)"
+		default:
+			g.label = "(no minister named)"
+		}
+	case ByBody:
+		g.label = k.value
+		if g.label == "" {
+			g.label = "(no body named)"
+		}
+	case ByAssembly:
+		g.label, g.value = e.Assembly, e.Assembly
+		if e.Parliament != "" && e.Parliament != e.Assembly {
+			g.label = e.Parliament + " (" + e.Assembly + ")"
+		}
+	case ByLegislature:
+		g.label, g.value = k.source+" "+k.value, k.value
+		if k.value == "" {
+			g.label = k.source + ": (no legislature)"
+		}
+	case ByParty:
+		g.label = k.value
+		if g.label == "" {
+			g.label = "(no party)"
+		}
+	case ByYear:
+		g.label, g.value = k.value, k.value
+		if k.value == "" {
+			g.label = "(date unknown)"
+		}
+	}
+	return g
 }
 
 // Report computes the statistics of the records added so far.
@@ -363,8 +404,9 @@ func (c *Collector) figures(idx []int32) (Figures, []obs) {
 			f.Answered++
 		case StateWaiting:
 			f.Open++
-			if r.clock.Timed {
-				f.OldestWaiting = max(f.OldestWaiting, r.clock.Days)
+			if r.clock.Timed && (f.OldestWaiting == nil || r.clock.Days > *f.OldestWaiting) {
+				d := r.clock.Days
+				f.OldestWaiting = &d
 			}
 		case StateLapsed:
 			f.Lapsed++
@@ -441,8 +483,8 @@ func (c *Collector) backlog(members [][]int32) []Backlog {
 		})
 	}
 	slices.SortStableFunc(out, func(a, b Backlog) int {
-		if a.OldestWaiting != b.OldestWaiting {
-			return b.OldestWaiting - a.OldestWaiting
+		if a, b := waited(a.OldestWaiting), waited(b.OldestWaiting); a != b {
+			return b - a
 		}
 		if a.Open != b.Open {
 			return b.Open - a.Open
@@ -450,6 +492,14 @@ func (c *Collector) backlog(members [][]int32) []Backlog {
 		return cmp.Compare(a.Label, b.Label)
 	})
 	return out
+}
+
+// waited is a longest wait, -1 when unknown.
+func waited(p *int) int {
+	if p == nil {
+		return -1
+	}
+	return *p
 }
 
 func nonNil(s []Step) []Step {

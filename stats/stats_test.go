@@ -99,6 +99,7 @@ func fixedReport(t *testing.T, opts Options) *Report {
 func reached(days int) *Quantile      { return &Quantile{Days: days, Reached: true} }
 func notReached(beyond int) *Quantile { return &Quantile{Beyond: beyond} }
 func ptr(f float64) *float64          { return &f }
+func iptr(n int) *int                 { return &n }
 
 // checkFigures compares got with want, field by field.
 func checkFigures(t *testing.T, name string, got, want Figures) {
@@ -110,7 +111,7 @@ func checkFigures(t *testing.T, name string, got, want Figures) {
 		{"asked", got.Asked, want.Asked}, {"answered", got.Answered, want.Answered},
 		{"open", got.Open, want.Open}, {"lapsed", got.Lapsed, want.Lapsed},
 		{"withdrawn", got.Withdrawn, want.Withdrawn}, {"timed", got.Timed, want.Timed},
-		{"exit unknown", got.ExitUnknown, want.ExitUnknown}, {"oldest waiting", got.OldestWaiting, want.OldestWaiting},
+		{"exit unknown", got.ExitUnknown, want.ExitUnknown}, {"oldest waiting", waited(got.OldestWaiting), waited(want.OldestWaiting)},
 		{"deadline known", got.Deadline.Known, want.Deadline.Known}, {"on time", got.Deadline.OnTime, want.Deadline.OnTime},
 		{"late", got.Deadline.Late, want.Deadline.Late}, {"undecided", got.Deadline.Undecided, want.Deadline.Undecided},
 		{"overdue", got.Deadline.Overdue, want.Deadline.Overdue},
@@ -175,7 +176,7 @@ func TestOverall(t *testing.T) {
 		t.Errorf("now %q, unit %q; want 2025-03-01, calendar days", rep.Now, rep.Unit)
 	}
 	checkFigures(t, "overall", rep.Overall, Figures{
-		Asked: 14, Answered: 6, Open: 6, Lapsed: 1, Withdrawn: 1, Timed: 13, OldestWaiting: 30,
+		Asked: 14, Answered: 6, Open: 6, Lapsed: 1, Withdrawn: 1, Timed: 13, OldestWaiting: iptr(30),
 		Median: reached(10), P90: notReached(30), NaiveMedian: ptr(4.5),
 		Deadline: Deadline{Known: 6, OnTime: 1, Late: 3, Undecided: 2, Overdue: 2, Share: ptr(0.25)},
 	})
@@ -235,17 +236,17 @@ func TestByMinister(t *testing.T) {
 	}
 	want := map[string]Figures{
 		"Elke Van den Brandt": {
-			Asked: 9, Answered: 5, Open: 2, Lapsed: 1, Withdrawn: 1, Timed: 9, OldestWaiting: 12,
+			Asked: 9, Answered: 5, Open: 2, Lapsed: 1, Withdrawn: 1, Timed: 9, OldestWaiting: iptr(12),
 			Median: reached(7), P90: notReached(12), NaiveMedian: ptr(3),
 			Deadline: Deadline{Known: 5, OnTime: 1, Late: 2, Undecided: 2, Overdue: 1, Share: ptr(1.0 / 3)},
 		},
 		"Bernard Clerfayt": {
-			Asked: 3, Open: 3, Timed: 2, OldestWaiting: 30, Median: notReached(30), P90: notReached(30),
+			Asked: 3, Open: 3, Timed: 2, OldestWaiting: iptr(30), Median: notReached(30), P90: notReached(30),
 			Deadline: Deadline{Known: 1, Late: 1, Overdue: 1, Share: ptr(0)},
 		},
 		"Jane Roe": {Asked: 1, Answered: 1, Timed: 1, Median: reached(6), P90: reached(6), NaiveMedian: ptr(6)},
 		"Department for Transport (no minister named)": {
-			Asked: 1, Open: 1, Timed: 1, OldestWaiting: 9, Median: notReached(9), P90: notReached(9),
+			Asked: 1, Open: 1, Timed: 1, OldestWaiting: iptr(9), Median: notReached(9), P90: notReached(9),
 		},
 	}
 	if len(groups) != len(want) {
@@ -300,13 +301,13 @@ func TestOtherDimensions(t *testing.T) {
 		return Group{}
 	}
 	checkFigures(t, "body DfT", find(ByBody, "Department for Transport").Figures, Figures{
-		Asked: 2, Answered: 1, Open: 1, Timed: 2, OldestWaiting: 9, Median: reached(6), P90: notReached(9), NaiveMedian: ptr(6),
+		Asked: 2, Answered: 1, Open: 1, Timed: 2, OldestWaiting: iptr(9), Median: reached(6), P90: notReached(9), NaiveMedian: ptr(6),
 	})
 	if g := find(ByBody, "(no body named)"); g.Asked != 12 || g.Source != "brussels" {
 		t.Errorf("Brussels without body: %d asked, source %q; want 12, brussels", g.Asked, g.Source)
 	}
 	checkFigures(t, "party Groen", find(ByParty, "Groen").Figures, Figures{
-		Asked: 3, Answered: 2, Open: 1, Timed: 3, OldestWaiting: 5, Median: reached(3), P90: notReached(5), NaiveMedian: ptr(2.5),
+		Asked: 3, Answered: 2, Open: 1, Timed: 3, OldestWaiting: iptr(5), Median: reached(3), P90: notReached(5), NaiveMedian: ptr(2.5),
 		Deadline: Deadline{Known: 2, OnTime: 1, Late: 1, Overdue: 1, Share: ptr(0.5)},
 	})
 	if g := find(ByParty, "(no party)"); g.Asked != 1 {

@@ -23,9 +23,10 @@ import (
 // only, as on person pages and in most statistics — by scanning the table.
 // A search with query text still reads its hits from the index.
 //
-// The table is built from the catalog on first use and again after every
-// harvest this server runs (only the server writes its data directory while
-// it runs), and, while a harvest runs, once it is older than tableMaxAge.
+// The table is built from the catalog on first use, again as soon as a
+// harvest this server runs ends (only the server writes its data directory
+// while it runs), and, while a harvest runs, when it is older than
+// tableMaxAge.
 
 // tableMaxAge bounds how stale the table gets while a harvest runs.
 const tableMaxAge = 2 * time.Minute
@@ -66,16 +67,38 @@ type recordTable struct {
 	buildErr error
 }
 
-// changed says the data changed (a harvest ended): the next use rebuilds.
-func (t *recordTable) changed() {
+// dataChanged says the data changed (a harvest ended): a table in use is
+// rebuilt at once, in the background, and meanwhile served as it was.
+func (s *Server) dataChanged() {
+	t := &s.table
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	t.gens++
-	t.mu.Unlock()
+	if t.valid && t.building == nil {
+		s.startBuild()
+	}
 }
 
-// rowsFor returns the table, building it first when it is stale. Concurrent
-// callers share one build, which runs under the server's lifetime context
-// (a request that gives up waiting does not waste it).
+// startBuild starts building the table for the current generation, unless
+// the server is closing; t.mu is held.
+func (s *Server) startBuild() {
+	t := &s.table
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.wg.Add(1) // Close waits for the build
+	t.building = make(chan struct{})
+	go func(gen uint64, done chan struct{}) {
+		defer s.wg.Done()
+		s.buildTable(gen, done)
+	}(t.gens, t.building)
+}
+
+// tableRows returns the table, building it first when it is stale.
+// Concurrent callers share one build, which runs under the server's
+// lifetime context (a request that gives up waiting does not waste it).
 func (s *Server) tableRows(ctx context.Context) ([]tableRow, error) {
 	t := &s.table
 	for {
@@ -87,11 +110,13 @@ func (s *Server) tableRows(ctx context.Context) ([]tableRow, error) {
 			return rows, nil
 		}
 		if t.building == nil {
-			t.building = make(chan struct{})
-			go s.buildTable(t.gens, t.building)
+			s.startBuild()
 		}
 		wait := t.building
 		t.mu.Unlock()
+		if wait == nil {
+			return nil, errClosed
+		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()

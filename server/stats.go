@@ -50,9 +50,7 @@ func (s *Server) collectStats(ctx context.Context, req index.Request, by []stats
 		}
 	}
 	rep := c.Report()
-	took := time.Since(start)
-	s.metrics.searchDuration.observe(took.Seconds())
-	return rep, took, nil
+	return rep, time.Since(start), nil
 }
 
 // Stats computes the answer-time statistics of every record req selects,
@@ -226,7 +224,7 @@ func (s *Server) handleStatsPage(w http.ResponseWriter, r *http.Request) {
 	view := statsView{Title: "Answer times — parlq", Dates: map[string]string{}}
 	status := http.StatusOK
 	req, p, err := api.ParseStats(v)
-	if err == nil && len(nonEmptyValues(v["format"])) > 0 {
+	if err == nil && strings.TrimSpace(v.Get("format")) != "" {
 		err = &index.QueryError{Field: "format", Msg: "the page has no format; download the figures from /api/stats?format=csv"}
 	}
 	if len(p.By) == 0 {
@@ -254,16 +252,6 @@ func (s *Server) handleStatsPage(w http.ResponseWriter, r *http.Request) {
 // byParam is the by parameter of p: its groupings, comma separated.
 func byParam(p api.StatsParams) string {
 	return api.StatsValues(index.Request{}, p).Get("by")
-}
-
-func nonEmptyValues(vals []string) []string {
-	var out []string
-	for _, s := range vals {
-		if strings.TrimSpace(s) != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // filterOfDimension is the search filter that selects a group of a

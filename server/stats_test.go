@@ -290,9 +290,11 @@ func TestStatsTableFollowsHarvests(t *testing.T) {
 	extra := statsRecords()[0]
 	extra.ID, extra.URL, extra.Received, extra.Answered = "brussels/prb/s8", "https://www.parlement.brussels/q/s8", "2025-02-01", "2025-02-11"
 	store := &testStore{ds: ds, ix: ds.Index(), cat: ds.Catalog(), harvest: func(ctx context.Context) error {
-		putRecords(t, ds, extra)
-		close(harvested)
-		return nil
+		defer close(harvested)
+		if _, err := ds.Catalog().Put(ctx, extra, parlq.Capture{RecordID: "<urn:uuid:s8>", URL: extra.URL}, statsNow); err != nil {
+			return err
+		}
+		return ds.Index().Put(ctx, extra)
 	}}
 	s := New(DefaultConfig(), store)
 	s.now = func() time.Time { return statsNow }
@@ -557,5 +559,26 @@ func TestChartAxis(t *testing.T) {
 	}
 	if survivalChart(&stats.Report{}) != nil {
 		t.Errorf("a chart without any answer")
+	}
+}
+
+// TestPersonPageOddNames: a name with a slash, a question mark or a percent
+// sign has a page of its own at its escaped URL.
+func TestPersonPageOddNames(t *testing.T) {
+	q := statsRecords()[0]
+	q.Author.Name = "Anne/Marie? 100% Dupont"
+	ds := statsDataset(t, []*parlq.Question{q})
+	s := New(DefaultConfig(), ds)
+	s.now = func() time.Time { return statsNow }
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	defer s.Close()
+	path := personPath("brussels", q.Author.Name)
+	if path != "/people/brussels/Anne%2FMarie%3F%20100%25%20Dupont" {
+		t.Errorf("path %s", path)
+	}
+	status, _, body := get(t, ts, path)
+	if status != 200 || !strings.Contains(body, "<h1>Anne/Marie? 100% Dupont</h1>") || !strings.Contains(body, "Questions asked by Anne/Marie? 100% Dupont: 1") {
+		t.Errorf("GET %s: %d\n%.3000s", path, status, body)
 	}
 }

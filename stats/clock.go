@@ -125,7 +125,8 @@ type Entry struct {
 	end      day // first full answer, or the exit of a lapsed or withdrawn question
 	endKnown bool
 	holding  day
-	due      day // the record's own deadline
+	due      day    // the record's own deadline
+	year     string // of reception, "" when unknown
 }
 
 // Digest reduces q to an entry. The clock starts on the day the question
@@ -140,6 +141,9 @@ func Digest(q *parlq.Question) Entry {
 		Parliament: q.Parliament, Assembly: q.Assembly, Legislature: q.Legislature,
 		Party: q.Author.Party, Minister: q.Addressee.Name, Body: q.Addressee.Body,
 		recv: parseDay(q.Received), end: noDay, holding: parseDay(q.HoldingAnswered), due: parseDay(q.Due),
+	}
+	if e.recv != noDay {
+		e.year = q.Received[:4]
 	}
 	switch q.Status {
 	case parlq.Answered:
@@ -159,9 +163,6 @@ func Digest(q *parlq.Question) Entry {
 	return e
 }
 
-// State is where the entry's question stands, whatever the day.
-func (e *Entry) State() State { return e.state }
-
 // ClockOf puts q on the answer clock on day now (its calendar date), with
 // the deadline rules given (nil: none); see Digest.
 func ClockOf(q *parlq.Question, now time.Time, rules map[string]Rule) Clock {
@@ -176,57 +177,94 @@ func (e *Entry) Clock(now time.Time, rules map[string]Rule) Clock {
 }
 
 func (e *Entry) clockAt(today day, rules map[string]Rule) Clock {
-	c := Clock{State: e.state, Received: e.recv.String(), Timed: e.recv != noDay, EndKnown: e.endKnown}
-	stop := e.end
-	if e.state == StateWaiting {
-		stop = today
-	} else if e.end != noDay {
+	t := e.tick(today, rules)
+	c := Clock{State: e.state, Received: e.recv.String(), Timed: t.timed, EndKnown: e.endKnown, Overdue: int(t.overdue)}
+	if e.state != StateWaiting && e.end != noDay {
 		c.End = e.end.String()
 	}
-	if c.Timed {
-		if stop == noDay || stop < e.recv {
-			// An answer without a date or dated before the question, or a
-			// question received after today: no figure.
-			c.Timed = false
-		} else {
-			c.Days = int(stop - e.recv)
+	if t.timed {
+		c.Days = int(t.days)
+	}
+	if t.due != noDay {
+		c.Due, c.DueRule = t.due.String(), "record"
+		if e.due == noDay {
+			c.DueRule = rules[e.Source].Basis
 		}
 	}
-
-	due := e.due
-	if due != noDay {
-		c.Due, c.DueRule = due.String(), "record"
-	} else if r, ok := rules[e.Source]; ok && r.Days > 0 && e.recv != noDay {
-		due = e.recv + day(r.Days)
-		c.Due, c.DueRule = due.String(), r.Basis
-	}
-	if due != noDay {
-		switch e.state {
-		case StateAnswered:
-			if e.end != noDay {
-				c.Outcome, c.Overdue = judge(e.end, due)
-			}
-		case StateWaiting:
-			if today > due {
-				c.Outcome, c.Overdue = Late, int(today-due)
-			}
-		default:
-			// The deadline passed while the question was still open.
-			if e.end != noDay && e.end > due {
-				c.Outcome, c.Overdue = Late, int(e.end-due)
-			}
-		}
+	switch t.outcome {
+	case onTime:
+		c.Outcome = OnTime
+	case late:
+		c.Outcome = Late
 	}
 	return c
 }
 
+// Deadline outcomes, as a tick holds them.
+const (
+	undecided uint8 = iota
+	onTime
+	late
+)
+
+// tick is an entry's clock on one day without the strings of Clock: what
+// the collector keeps per record.
+type tick struct {
+	timed   bool
+	outcome uint8
+	days    int32 // days to answer, or waited (when timed)
+	overdue int32
+	due     day // noDay when no deadline is known
+}
+
+func (e *Entry) tick(today day, rules map[string]Rule) tick {
+	t := tick{timed: e.recv != noDay, due: e.due}
+	stop := e.end
+	if e.state == StateWaiting {
+		stop = today
+	}
+	if t.timed {
+		if stop == noDay || stop < e.recv {
+			// An answer without a date or dated before the question, or a
+			// question received after today: no figure.
+			t.timed = false
+		} else {
+			t.days = int32(stop - e.recv)
+		}
+	}
+	if t.due == noDay {
+		if r, ok := rules[e.Source]; ok && r.Days > 0 && e.recv != noDay {
+			t.due = e.recv + day(r.Days)
+		}
+	}
+	if t.due == noDay {
+		return t
+	}
+	switch e.state {
+	case StateAnswered:
+		if e.end != noDay {
+			t.outcome, t.overdue = judge(e.end, t.due)
+		}
+	case StateWaiting:
+		if today > t.due {
+			t.outcome, t.overdue = late, int32(today-t.due)
+		}
+	default:
+		// The deadline passed while the question was still open.
+		if e.end != noDay && e.end > t.due {
+			t.outcome, t.overdue = late, int32(e.end-t.due)
+		}
+	}
+	return t
+}
+
 // judge says whether an answer on day end met deadline due: one given on
 // the deadline day is on time.
-func judge(end, due day) (string, int) {
+func judge(end, due day) (uint8, int32) {
 	if end <= due {
-		return OnTime, 0
+		return onTime, 0
 	}
-	return Late, int(end - due)
+	return late, int32(end - due)
 }
 
 // answerDay is the day of the first full answer: the earliest answer of

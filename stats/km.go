@@ -4,13 +4,22 @@ import (
 	"slices"
 )
 
-// obs is one question on the clock for the estimator: Days from reception,
-// and whether an answer ended it (event) or it was censored (still open,
-// lapsed, withdrawn).
-type obs struct {
-	days  int32
-	event bool
+// obs is one question on the clock for the estimator, as one sortable
+// number: its days from reception times two, plus one when it was censored
+// (still open, lapsed, withdrawn) rather than answered. Sorting obs sorts
+// by days, answers before censorings on the same day.
+type obs int64
+
+func newObs(days int32, answered bool) obs {
+	o := obs(days) * 2
+	if !answered {
+		o++
+	}
+	return o
 }
+
+func (o obs) days() int32    { return int32(o / 2) }
+func (o obs) answered() bool { return o%2 == 0 }
 
 // Step is one step of a survival curve: on Day, Open is the estimated share
 // of questions still unanswered after the answers of that day; AtRisk
@@ -42,26 +51,14 @@ const eps = 1e-9
 // censorings, the answers come first (the censored were at risk that day).
 // It sorts o.
 func kaplanMeier(o []obs) []Step {
-	slices.SortFunc(o, func(a, b obs) int {
-		if a.days != b.days {
-			return int(a.days - b.days)
-		}
-		// Events before censorings on the same day.
-		switch {
-		case a.event == b.event:
-			return 0
-		case a.event:
-			return -1
-		}
-		return 1
-	})
+	slices.Sort(o)
 	var steps []Step
 	n, s := len(o), 1.0
 	for i := 0; i < len(o); {
-		t := o[i].days
+		t := o[i].days()
 		d, c := 0, 0
-		for ; i < len(o) && o[i].days == t; i++ {
-			if o[i].event {
+		for ; i < len(o) && o[i].days() == t; i++ {
+			if o[i].answered() {
 				d++
 			} else {
 				c++
@@ -95,18 +92,13 @@ func quantile(steps []Step, p float64, longest int, n int) *Quantile {
 // naiveMedian is the median of the days to answer of the answered
 // questions alone (the mean of the two middle values for an even count),
 // nil when none was answered: the figure that leaves still-open questions
-// out, shown beside the estimate so that the difference is visible.
+// out, shown beside the estimate so that the difference is visible. o must
+// be sorted (kaplanMeier sorts it).
 func naiveMedian(o []obs) *float64 {
-	var d []int32
-	for _, x := range o {
-		if x.event {
-			d = append(d, x.days)
-		}
-	}
+	d := answeredDays(o)
 	if len(d) == 0 {
 		return nil
 	}
-	slices.Sort(d)
 	m := float64(d[len(d)/2])
 	if len(d)%2 == 0 {
 		m = (float64(d[len(d)/2-1]) + m) / 2
@@ -114,17 +106,22 @@ func naiveMedian(o []obs) *float64 {
 	return &m
 }
 
-// naiveCurve is the share of answered questions not yet answered after
-// each day (one minus their empirical distribution): the curve that
-// ignores open questions, drawn beside the estimate.
-func naiveCurve(o []obs) []Step {
+// answeredDays are the days to answer of the answered among sorted o.
+func answeredDays(o []obs) []int32 {
 	var d []int32
 	for _, x := range o {
-		if x.event {
-			d = append(d, x.days)
+		if x.answered() {
+			d = append(d, x.days())
 		}
 	}
-	slices.Sort(d)
+	return d
+}
+
+// naiveCurveOf is the share of answered questions not yet answered after
+// each day (one minus their empirical distribution): the curve that
+// ignores open questions, drawn beside the estimate. o must be sorted.
+func naiveCurveOf(o []obs) []Step {
+	d := answeredDays(o)
 	var steps []Step
 	for i := 0; i < len(d); {
 		t, j := d[i], i

@@ -20,7 +20,6 @@ package stats
 import (
 	"cmp"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/parlq/parlq"
@@ -190,13 +189,14 @@ type Report struct {
 // Unit is the unit of every figure.
 const Unit = "calendar days"
 
-// record is what the collector keeps of one entry: its clock and its
-// groups.
+// record is what the collector keeps of one entry: its state, its tick on
+// the reference day and its groups.
 type record struct {
-	clock Clock
-	o     obs
-	keys  [len(dimensionKeys)]int32 // index into Collector.groups[dim]
-	open  int32                     // index into Collector.open, -1 if not open
+	state    State
+	endKnown bool
+	tick     tick
+	keys     [len(dimensionKeys)]int32 // index into Collector.groups[dim]
+	open     int32                     // index into Collector.open, -1 if not open
 }
 
 // dimensionKeys fixes the order of keys in a record.
@@ -223,7 +223,8 @@ type Collector struct {
 	recs   []record
 	index  [len(dimensionKeys)]map[groupKey]int32
 	groups [len(dimensionKeys)][]groupInfo
-	open   []OpenQuestion
+	// open are the open questions' entries, for the backlog.
+	open []Entry
 }
 
 // New returns an empty collector.
@@ -246,21 +247,26 @@ func (c *Collector) Add(q *parlq.Question) {
 
 // AddEntry counts one digested record.
 func (c *Collector) AddEntry(e *Entry) {
-	r := record{clock: e.clockAt(c.today, c.rules), open: -1}
-	r.o = obs{days: int32(r.clock.Days), event: r.clock.State == StateAnswered}
+	r := record{state: e.state, endKnown: e.endKnown, tick: e.tick(c.today, c.rules), open: -1}
 	for i, dim := range dimensionKeys {
 		r.keys[i] = c.group(i, dim, e)
 	}
-	if r.clock.State == StateWaiting {
-		oq := OpenQuestion{ID: e.ID, Title: e.Title, Received: r.clock.Received, Days: -1,
-			Holding: e.holding.String(), Due: r.clock.Due, Overdue: r.clock.Overdue}
-		if r.clock.Timed {
-			oq.Days = r.clock.Days
-		}
+	if e.state == StateWaiting {
 		r.open = int32(len(c.open))
-		c.open = append(c.open, oq)
+		c.open = append(c.open, *e)
 	}
 	c.recs = append(c.recs, r)
+}
+
+// openQuestion describes an open question of the backlog.
+func (c *Collector) openQuestion(r *record) OpenQuestion {
+	e := &c.open[r.open]
+	oq := OpenQuestion{ID: e.ID, Title: e.Title, Received: e.recv.String(), Days: -1,
+		Holding: e.holding.String(), Due: r.tick.due.String(), Overdue: int(r.tick.overdue)}
+	if r.tick.timed {
+		oq.Days = int(r.tick.days)
+	}
+	return oq
 }
 
 // group returns the index of e's group in dimension i, adding it when new.
@@ -295,9 +301,7 @@ func keyOf(d Dimension, e *Entry) groupKey {
 	case ByParty:
 		return groupKey{value: e.Party}
 	case ByYear:
-		if e.recv != noDay {
-			return groupKey{value: strconv.Itoa(time.Unix(int64(e.recv)*86400, 0).UTC().Year())}
-		}
+		return groupKey{value: e.year}
 	}
 	return groupKey{}
 }
@@ -316,30 +320,18 @@ func infoOf(d Dimension, k groupKey, e *Entry) groupInfo {
 			g.label = "(no minister named)"
 		}
 	case ByBody:
-		g.label = k.value
-		if g.label == "" {
-			g.label = "(no body named)"
-		}
+		g.label = orElse(k.value, "(no body named)")
 	case ByAssembly:
 		g.label, g.value = e.Assembly, e.Assembly
 		if e.Parliament != "" && e.Parliament != e.Assembly {
 			g.label = e.Parliament + " (" + e.Assembly + ")"
 		}
 	case ByLegislature:
-		g.label, g.value = k.source+" "+k.value, k.value
-		if k.value == "" {
-			g.label = k.source + ": (no legislature)"
-		}
+		g.label, g.value = k.source+" "+orElse(k.value, "(no legislature)"), k.value
 	case ByParty:
-		g.label = k.value
-		if g.label == "" {
-			g.label = "(no party)"
-		}
+		g.label = orElse(k.value, "(no party)")
 	case ByYear:
-		g.label, g.value = k.value, k.value
-		if k.value == "" {
-			g.label = "(date unknown)"
-		}
+		g.label, g.value = orElse(k.value, "(date unknown)"), k.value
 	}
 	return g
 }
@@ -351,10 +343,8 @@ func (c *Collector) Report() *Report {
 	for i := range all {
 		all[i] = int32(i)
 	}
-	var o []obs
-	rep.Overall, o = c.figures(all)
-	rep.Curve = nonNil(kaplanMeier(o))
-	rep.NaiveCurve = nonNil(naiveCurve(o))
+	overall, curve, o := c.figures(all)
+	rep.Overall, rep.Curve, rep.NaiveCurve = overall, nonNil(curve), nonNil(naiveCurveOf(o))
 
 	by := c.opts.By
 	if by == nil {
@@ -375,7 +365,7 @@ func (c *Collector) Report() *Report {
 		g := Grouping{Dimension: dim, Groups: []Group{}}
 		for n, recs := range members(i) {
 			info := c.groups[i][n]
-			f, _ := c.figures(recs)
+			f, _, _ := c.figures(recs)
 			g.Groups = append(g.Groups, Group{Key: info.key, Label: info.label, Source: info.source, Value: info.value, Figures: f})
 		}
 		slices.SortStableFunc(g.Groups, func(a, b Group) int {
@@ -390,44 +380,43 @@ func (c *Collector) Report() *Report {
 	return rep
 }
 
-// figures computes the figures of the records at idx; it returns the
-// timed observations too.
-func (c *Collector) figures(idx []int32) (Figures, []obs) {
+// figures computes the figures of the records at idx; it returns their
+// Kaplan–Meier curve and their timed observations, sorted, too.
+func (c *Collector) figures(idx []int32) (Figures, []Step, []obs) {
 	var f Figures
 	o := make([]obs, 0, len(idx))
-	longest := 0
+	longest, oldest := 0, -1
 	for _, n := range idx {
 		r := &c.recs[n]
 		f.Asked++
-		switch r.clock.State {
+		switch r.state {
 		case StateAnswered:
 			f.Answered++
 		case StateWaiting:
 			f.Open++
-			if r.clock.Timed && (f.OldestWaiting == nil || r.clock.Days > *f.OldestWaiting) {
-				d := r.clock.Days
-				f.OldestWaiting = &d
+			if r.tick.timed {
+				oldest = max(oldest, int(r.tick.days))
 			}
 		case StateLapsed:
 			f.Lapsed++
 		case StateWithdrawn:
 			f.Withdrawn++
 		}
-		if (r.clock.State == StateLapsed || r.clock.State == StateWithdrawn) && !r.clock.EndKnown {
+		if (r.state == StateLapsed || r.state == StateWithdrawn) && !r.endKnown {
 			f.ExitUnknown++
 		}
-		if r.clock.Timed {
-			o = append(o, r.o)
-			longest = max(longest, int(r.o.days))
+		if r.tick.timed {
+			o = append(o, newObs(r.tick.days, r.state == StateAnswered))
+			longest = max(longest, int(r.tick.days))
 		}
-		if r.clock.Due != "" {
+		if r.tick.due != noDay {
 			f.Deadline.Known++
-			switch r.clock.Outcome {
-			case OnTime:
+			switch r.tick.outcome {
+			case onTime:
 				f.Deadline.OnTime++
-			case Late:
+			case late:
 				f.Deadline.Late++
-				if r.clock.State == StateWaiting {
+				if r.state == StateWaiting {
 					f.Deadline.Overdue++
 				}
 			default:
@@ -435,16 +424,19 @@ func (c *Collector) figures(idx []int32) (Figures, []obs) {
 			}
 		}
 	}
+	if oldest >= 0 {
+		f.OldestWaiting = &oldest
+	}
 	f.Timed = len(o)
 	if d := f.Deadline.OnTime + f.Deadline.Late; d > 0 {
 		s := float64(f.Deadline.OnTime) / float64(d)
 		f.Deadline.Share = &s
 	}
-	f.NaiveMedian = naiveMedian(o)
 	steps := kaplanMeier(o)
+	f.NaiveMedian = naiveMedian(o)
 	f.Median = quantile(steps, 0.5, longest, len(o))
 	f.P90 = quantile(steps, 0.9, longest, len(o))
-	return f, o
+	return f, steps, o
 }
 
 // backlog lists the open questions per minister (members: the records of
@@ -459,27 +451,37 @@ func (c *Collector) backlog(members [][]int32) []Backlog {
 		return out
 	}
 	for n, recs := range members {
-		var open []OpenQuestion
+		var open []*record
 		for _, r := range recs {
-			if i := c.recs[r].open; i >= 0 {
-				open = append(open, c.open[i])
+			if c.recs[r].open >= 0 {
+				open = append(open, &c.recs[r])
 			}
 		}
 		if len(open) == 0 {
 			continue
 		}
 		// Longest wait first; an unknown reception date last.
-		slices.SortStableFunc(open, func(a, b OpenQuestion) int {
-			if a.Days != b.Days {
-				return b.Days - a.Days
+		wait := func(r *record) int32 {
+			if !r.tick.timed {
+				return -1
 			}
-			return cmp.Compare(a.ID, b.ID)
+			return r.tick.days
+		}
+		slices.SortStableFunc(open, func(a, b *record) int {
+			if wa, wb := wait(a), wait(b); wa != wb {
+				return cmp.Compare(wb, wa)
+			}
+			return cmp.Compare(c.open[a.open].ID, c.open[b.open].ID)
 		})
+		oldest := make([]OpenQuestion, min(limit, len(open)))
+		for i := range oldest {
+			oldest[i] = c.openQuestion(open[i])
+		}
 		info := c.groups[0][n]
-		f, _ := c.figures(recs)
+		f, _, _ := c.figures(recs)
 		out = append(out, Backlog{
 			Group:  Group{Key: info.key, Label: info.label, Source: info.source, Value: info.value, Figures: f},
-			Oldest: open[:min(limit, len(open))],
+			Oldest: oldest,
 		})
 	}
 	slices.SortStableFunc(out, func(a, b Backlog) int {
@@ -492,6 +494,14 @@ func (c *Collector) backlog(members [][]int32) []Backlog {
 		return cmp.Compare(a.Label, b.Label)
 	})
 	return out
+}
+
+// orElse is v, or fallback when v is empty.
+func orElse(v, fallback string) string {
+	if v == "" {
+		return fallback
+	}
+	return v
 }
 
 // waited is a longest wait, -1 when unknown.

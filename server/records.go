@@ -136,6 +136,9 @@ func (s *Server) buildTable(gen uint64, done chan struct{}) {
 	t := &s.table
 	start := time.Now()
 	var rows []tableRow
+	if st, err := s.cat.Stats(s.ctx, ""); err == nil {
+		rows = make([]tableRow, 0, st.Records)
+	}
 	strs := map[string]string{}
 	intern := func(v string) string {
 		if v == "" {

@@ -44,7 +44,11 @@ type personView struct {
 	Parties, Roles                  []string
 	Now                             string
 	Sections                        []personRole
+	// Feeds are the Atom feeds of the person's questions.
+	Feeds []feedLink
 }
+
+func (v personView) feedLinks() []feedLink { return v.Feeds }
 
 // handlePerson is the page of one asker or minister: the questions they
 // asked and were asked, with the answer-time figures of each.
@@ -62,6 +66,10 @@ func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) {
 		{"addressee", "asked", "Questions put to " + name, "How long " + name + " took to answer"},
 		{"author", "asking", "Questions asked by " + name, "How long " + name + " waited for answers"},
 	} {
+		feed := feedLink{"Questions by " + name, personFeedPath("author", name)}
+		if role.filter == "addressee" {
+			feed = feedLink{"Questions to " + name, personFeedPath("minister", name)}
+		}
 		filters := map[string][]string{role.filter: {name}, "source": {source}}
 		rep, _, err := s.collectStats(r.Context(), index.Request{Filters: filters}, []stats.Dimension{})
 		if err != nil {
@@ -118,6 +126,7 @@ func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) {
 		pr.Search = "/?" + v.Encode()
 		pr.Stats = "/stats?" + v.Encode()
 		view.Sections = append(view.Sections, pr)
+		view.Feeds = append(view.Feeds, feed)
 	}
 	if len(view.Sections) == 0 {
 		s.pageError(w, r, fmt.Errorf("no question by or to %q in source %q: %w", name, source, catalog.ErrNotFound))

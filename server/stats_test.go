@@ -473,6 +473,8 @@ func TestPersonPage(t *testing.T) {
 		`href="/?addressee=Alain&#43;Maron&amp;source=brussels"`,
 		`href="/stats?addressee=Alain&#43;Maron&amp;source=brussels"`,
 		` · answered in 28 days`,
+		`<a href="/feeds/minister/Alain%20Maron" type="application/atom+xml">Questions to Alain Maron</a>`,
+		`<link rel="alternate" type="application/atom+xml" title="Questions to Alain Maron" href="/feeds/minister/Alain%20Maron">`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("minister page lacks %s", want)

@@ -34,6 +34,7 @@ const (
 	kindSearch queryKind = iota // page, size, facets, highlight
 	kindExport                  // format
 	kindPage                    // page (the HTML page picks size and facets)
+	kindStats                   // by, format (statistics read every hit)
 )
 
 // allowed reports whether name is a parameter of kind k.
@@ -48,6 +49,8 @@ func (k queryKind) allowed(name string) bool {
 		return name == "format"
 	case kindPage:
 		return name == "page"
+	case kindStats:
+		return name == "by" || name == "format"
 	}
 	return false
 }
@@ -91,7 +94,7 @@ func ParsePage(v url.Values, pageSize, maxWindow int) (index.Request, error) {
 // parseQuery reads the parameters of kind k; defSize is the page size when
 // none is given.
 func parseQuery(v url.Values, k queryKind, defSize, maxWindow int) (index.Request, error) {
-	req := index.Request{Page: 1, Size: defSize, Highlight: k != kindExport}
+	req := index.Request{Page: 1, Size: defSize, Highlight: k == kindSearch || k == kindPage}
 	names := make([]string, 0, len(v))
 	for name := range v {
 		names = append(names, name)
@@ -158,7 +161,7 @@ func parseQuery(v url.Values, k queryKind, defSize, maxWindow int) (index.Reques
 	if req.Size > index.MaxSize {
 		req.Size = index.MaxSize
 	}
-	if k != kindExport && req.Page > maxWindow/req.Size { // page*size > maxWindow, without overflow
+	if k != kindExport && k != kindStats && req.Page > maxWindow/req.Size { // page*size > maxWindow, without overflow
 		return req, &index.QueryError{Field: "page", Msg: fmt.Sprintf("page %d of size %d goes past result %d, the deepest this server pages; narrow the query or use /api/export for every hit", req.Page, req.Size, maxWindow)}
 	}
 	return req, nil
@@ -184,11 +187,14 @@ func hint(name string, k queryKind) string {
 		return "; an export streams every hit, without paging"
 	case k == kindExport && (name == "facets" || name == "highlight"):
 		return "; exports carry records only"
+	case k == kindStats && (name == "page" || name == "size" || name == "facets" || name == "highlight"):
+		return "; statistics are computed over every hit, without paging"
 	}
 	return "; known: q, sort, " + strings.Join(FilterParams, ", ") + ", " + strings.Join(dateParams, ", ") + map[queryKind]string{
 		kindSearch: ", facets, page, size, highlight",
 		kindExport: ", format",
 		kindPage:   ", page",
+		kindStats:  ", by, format",
 	}[k]
 }
 

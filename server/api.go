@@ -176,7 +176,7 @@ func (s *Server) handleHarvest(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiRoutes are the API paths and their methods, to tell 405 from 404.
-var apiRoutes = map[string]string{"/api/search": "GET", "/api/export": "GET", "/api/harvest": "POST"}
+var apiRoutes = map[string]string{"/api/search": "GET", "/api/export": "GET", "/api/stats": "GET", "/api/harvest": "POST"}
 
 func (s *Server) handleAPINotFound(w http.ResponseWriter, r *http.Request) {
 	if m, ok := apiRoutes[r.URL.Path]; ok || strings.HasPrefix(r.URL.Path, "/api/questions/") {

@@ -41,7 +41,8 @@ func chromium(t *testing.T, args ...string) string {
 // with a query in the URL (no JavaScript needed), and checks what the
 // browser built: highlighted results, facets, and a <script> probe that
 // stayed text; then the page of a question with two versions: the word diff
-// of the second, its citation and its feeds.
+// of the second, its citation and its feeds; then the answer-time
+// statistics (the chart) and a person page.
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser test skipped: %s not found (apt-get install chromium)", chromiumPath)
@@ -55,6 +56,8 @@ func TestBrowser(t *testing.T) {
 		{"search", "/" + query("q", "ville intelligente"), "ville intelligente — parlq"},
 		{"question", "/q/brussels/prb/1003", "Sonde &lt;script&gt;"},
 		{"versions", "/q/brussels/prb/1002", "Schriftelijke vraag over de slimme stad"},
+		{"stats", "/stats?by=minister", "Answer times — parlq"},
+		{"person", "/people/brussels/Alain%20Maron", "Alain Maron — parlq"},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
@@ -101,6 +104,20 @@ func TestBrowser(t *testing.T) {
 				if !strings.Contains(dom, `<h2 id="results-h">4 questions</h2>`) {
 					t.Errorf("result count missing: want 4 questions (fr, nl, en and the probe)")
 				}
+			}
+
+			if p.name == "stats" {
+				// The chart is inline SVG the browser built, and the table
+				// groups by minister with a link to the person's page.
+				if !strings.Contains(dom, `<svg viewBox="0 0 560 240" role="img"`) || !strings.Contains(dom, `class="km"`) {
+					t.Errorf("the survival chart is missing")
+				}
+				if !strings.Contains(dom, `href="/people/brussels/Alain%20Maron"`) {
+					t.Errorf("the minister table does not link the person page")
+				}
+			}
+			if p.name == "person" && !strings.Contains(dom, "Questions put to Alain Maron: 2") {
+				t.Errorf("the person page does not count the questions put to Alain Maron")
 			}
 
 			shot := filepath.Join(t.TempDir(), p.name+".png")

@@ -41,6 +41,7 @@ func (s *Server) StartHarvest(trigger string) error {
 // A panic in the harvest is logged as a failure, not a crash of the server.
 func (s *Server) runHarvest(trigger string) {
 	start := time.Now()
+	defer s.dataChanged() // the statistics read the new records
 	s.metrics.harvestStarted.Add(1)
 	s.log.Info("harvest started", "trigger", trigger)
 	err := func() (err error) {

@@ -26,7 +26,7 @@ var staticEmbed embed.FS
 
 // pages are the page templates, each parsed with the layout and the
 // shared blocks (templates/blocks.html).
-var pages = []string{"search", "question", "error", "archive"}
+var pages = []string{"search", "question", "error", "archive", "stats", "method", "person"}
 
 // parseTemplates parses the embedded templates; they are part of the
 // binary, so a parse error is a bug caught by every test.
@@ -181,6 +181,10 @@ type hitView struct {
 	Fragments                         []template.HTML
 	// Revision marks an answer corrected or a holding answer replaced.
 	Revision *revisionView
+	// AuthorPage and AddresseePage are the person pages of the names.
+	AuthorPage, AddresseePage string
+	// Clock is the answer-time fact of the record (waiting, overdue).
+	Clock *clockView
 }
 
 type pageLink struct {
@@ -214,6 +218,8 @@ type searchView struct {
 	ExportJSONL string
 	// Feed is the Atom feed of the search.
 	Feed string
+	// Stats is the answer-time statistics of the same search.
+	Stats string
 }
 
 // handlePage is the search page: the form, and the results of the query in
@@ -357,6 +363,7 @@ func (s *Server) fillResults(view *searchView, req index.Request, res *index.Res
 	view.ExportCSV = "/api/export?" + exp.Encode()
 	exp.Set("format", "jsonl")
 	view.ExportJSONL = "/api/export?" + exp.Encode()
+	view.Stats = statsLink(req)
 }
 
 // hitView prepares one result for the template; fragments are sanitised.
@@ -368,7 +375,13 @@ func (s *Server) hitView(h index.Hit) hitView {
 		Author: q.Author.Name, AuthorParty: q.Author.Party,
 		Received: q.Received, Answered: q.Answered, Status: string(q.Status),
 		Legislature: q.Legislature, Source: q.Source, Type: typeLabel(q.Type), Language: q.Language,
-		DaysToAnswer: q.DaysToAnswer(),
+		DaysToAnswer: q.DaysToAnswer(), Clock: s.clockOf(q),
+	}
+	if q.Author.Name != "" {
+		hv.AuthorPage = personPath(q.Source, q.Author.Name)
+	}
+	if q.Addressee.Name != "" {
+		hv.AddresseePage = personPath(q.Source, q.Addressee.Name)
 	}
 	if hv.Title == "" {
 		hv.Title = h.ID

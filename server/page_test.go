@@ -136,7 +136,7 @@ func TestSearchPageNamesParliamentAndDepartment(t *testing.T) {
 	_, _, body := get(t, ts, "/"+query("q", "smart city", "source", "ukparl"))
 	for _, want := range []string{
 		`<dd>House of Commons — commons</dd>`,
-		`Secretary of State for Science <span class="role" lang="en">(Department for Science)</span>`,
+		`Secretary of State for Science</a> <span class="role" lang="en">(Department for Science)</span>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("UK hit lacks %s", want)

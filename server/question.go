@@ -40,6 +40,10 @@ type questionView struct {
 	Feeds     []feedLink
 	// Captured is when the version shown was fetched, as text.
 	Captured string
+	// AuthorPage and AddresseePage are the person pages of the names;
+	// Clock is the answer-time fact of the latest version.
+	AuthorPage, AddresseePage string
+	Clock                     *clockView
 }
 
 func (v questionView) feedLinks() []feedLink { return v.Feeds }
@@ -148,6 +152,14 @@ func (s *Server) handleQuestionPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if shown != latest {
 		view.Title = fmt.Sprintf("%s (version %d of %d)", view.Title, shown, latest)
+	} else {
+		view.Clock = s.clockOf(q)
+	}
+	if q.Author.Name != "" {
+		view.AuthorPage = personPath(q.Source, q.Author.Name)
+	}
+	if q.Addressee.Name != "" {
+		view.AddresseePage = personPath(q.Source, q.Addressee.Name)
 	}
 	if q.Capture != nil {
 		view.Archive = archivePath(q.ID, shown)

@@ -133,6 +133,10 @@ type Server struct {
 	tmpl    map[string]*template.Template
 	static  fs.FS
 	metrics *metrics
+	// now is the clock of the answer-time figures (time.Now; tests fix it).
+	now func() time.Time
+	// table is the catalog digested for the statistics (records.go).
+	table recordTable
 
 	// ctx is the parent of every harvest; Close cancels it.
 	ctx    context.Context
@@ -177,6 +181,7 @@ func New(cfg Config, store Store) *Server {
 		tmpl:    parseTemplates(),
 		static:  staticFS(),
 		metrics: newMetrics(),
+		now:     time.Now,
 		ctx:     ctx,
 		cancel:  cancel,
 	}
@@ -259,8 +264,8 @@ func (s *Server) Close() error {
 }
 
 // Handler returns the server's routes: the JSON API under /api/, the search
-// page, question pages, archived copies, Atom feeds, static files, /healthz
-// and /metrics.
+// page, question pages, archived copies, Atom feeds, the answer-time
+// statistics and person pages, static files, /healthz and /metrics.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	short, long := s.cfg.RequestTimeout, s.cfg.ExportTimeout
@@ -270,6 +275,7 @@ func (s *Server) Handler() http.Handler {
 	handle("GET /api/search", s.handleSearch, short)
 	handle("GET /api/questions/{id...}", s.handleQuestion, short)
 	handle("GET /api/export", s.handleExport, long)
+	handle("GET /api/stats", s.handleStatsAPI, short)
 	handle("POST /api/harvest", s.handleHarvest, short)
 	handle("/api/", s.handleAPINotFound, short)
 	handle("GET /healthz", s.handleHealth, short)
@@ -283,6 +289,9 @@ func (s *Server) Handler() http.Handler {
 	handle("GET /feeds/q/{id...}", s.handleQuestionFeed, short)
 	handle("GET /feeds/author/{name...}", s.handlePersonFeed("author"), short)
 	handle("GET /feeds/minister/{name...}", s.handlePersonFeed("minister"), short)
+	handle("GET /stats", s.handleStatsPage, short)
+	handle("GET /stats/method", s.handleMethod, short)
+	handle("GET /people/{source}/{name}", s.handlePerson, short)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(s.static)))
 	handle("/", s.handlePageNotFound, short)
 	return securityHeaders(mux)

@@ -42,6 +42,7 @@ var commands = map[string]command{
 	"serve":   {summary: "serve search over HTTP, with scheduled harvests", run: runServe},
 	"search":  {summary: "search from the terminal (text or --json)", run: runSearch},
 	"export":  {summary: "export a query or everything as CSV or JSON Lines", run: runExport},
+	"stats":   {summary: "how long ministers take to answer, over any search", run: runStats},
 	"reparse": {summary: "rebuild records from the archive with the current parsers", run: runReparse},
 	"reindex": {summary: "rebuild the search index from the catalog", run: runReindex},
 	"version": {summary: "print the version, VCS revision and Go version", run: runVersion},

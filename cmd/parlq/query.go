@@ -111,6 +111,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 // queryTarget is where a query goes: the local index, or the server that
 // holds the data directory.
 type queryTarget struct {
+	ds     *dataset.Dataset // the local data directory, with ix its index
 	ix     *index.Index
 	cat    *catalog.Catalog
 	server string // base URL
@@ -138,7 +139,7 @@ func openQueryTarget(ctx context.Context, env *Env, data, serverURL string) (*qu
 	if err != nil {
 		return nil, nil, err
 	}
-	return &queryTarget{ix: ds.Index(), cat: ds.Catalog()}, func() { ds.Close() }, nil
+	return &queryTarget{ds: ds, ix: ds.Index(), cat: ds.Catalog()}, func() { ds.Close() }, nil
 }
 
 // get sends an API request to the server and returns the body of a 200.

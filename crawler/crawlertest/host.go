@@ -12,6 +12,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -443,4 +444,51 @@ func FixturesDir(name string) (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// NotModified says whether a request's validators match a document's:
+// If-None-Match against etag (or "*"), else If-Modified-Since against
+// modified (to the second, as HTTP dates go).
+func NotModified(r *http.Request, etag string, modified time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		return inm == etag || inm == "*"
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !modified.Truncate(time.Second).After(t)
+	}
+	return false
+}
+
+// Send answers a GET of a document with its validators (ETag and
+// Last-Modified), or 304 Not Modified when the request's match them.
+func Send(w http.ResponseWriter, r *http.Request, contentType string, body []byte, etag string, modified time.Time) {
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+	if NotModified(r, etag, modified) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	write(w, http.StatusOK, contentType, body)
+}
+
+// Get fetches url with the request headers hdr, following redirects (a
+// loop is an error), and returns the response with its whole body. Tests of
+// stand-in sites use it as their client.
+func Get(url string, hdr map[string]string) (*http.Response, []byte, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp, body, err
 }

@@ -325,22 +325,12 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 }
 
 // send writes an answer with its validators, or 304 when the request's
-// validators match.
+// validators match (crawlertest.Send), or without validators when the site
+// has none.
 func (s *Site) send(w http.ResponseWriter, r *http.Request, a answer) {
 	if !s.opts.NoValidators {
-		w.Header().Set("ETag", a.etag)
-		w.Header().Set("Last-Modified", a.modified.UTC().Format(http.TimeFormat))
-		if inm := r.Header.Get("If-None-Match"); inm != "" {
-			if inm == a.etag || inm == "*" {
-				w.WriteHeader(http.StatusNotModified)
-				return
-			}
-		} else if ims := r.Header.Get("If-Modified-Since"); ims != "" {
-			if t, err := http.ParseTime(ims); err == nil && !a.modified.After(t) {
-				w.WriteHeader(http.StatusNotModified)
-				return
-			}
-		}
+		crawlertest.Send(w, r, a.contentType, a.body, a.etag, a.modified)
+		return
 	}
 	send(w, http.StatusOK, a.contentType, a.body)
 }

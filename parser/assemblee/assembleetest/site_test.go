@@ -3,7 +3,6 @@ package assembleetest_test
 import (
 	"bytes"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,28 +14,9 @@ import (
 	"github.com/parlq/parlq/parser/assemblee/assembleetest"
 )
 
-func get(t *testing.T, url string, hdr map[string]string) (*http.Response, []byte, error) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	client := &http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	return resp, body, err
-}
-
 func must(t *testing.T, url string, hdr map[string]string) (*http.Response, []byte) {
 	t.Helper()
-	resp, body, err := get(t, url, hdr)
+	resp, body, err := crawlertest.Get(url, hdr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +284,7 @@ func TestSiteFaults(t *testing.T) {
 		for _, k := range []crawlertest.FaultKind{crawlertest.Reset, crawlertest.Truncate, crawlertest.RedirectLoop} {
 			// Every request: the client retries a reset connection once.
 			s.SetFault(c.target, crawlertest.Fault{Kind: k})
-			if _, _, err := get(t, c.url, nil); err == nil {
+			if _, _, err := crawlertest.Get(c.url, nil); err == nil {
 				t.Errorf("%s fault %d: no client error", c.target, k)
 			}
 			s.ClearFaults()

@@ -277,7 +277,7 @@ func (s *Site) serve(rw http.ResponseWriter, r *http.Request) {
 	if validated && !s.opts.NoValidators {
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
-		if notModified(r, etag, modified) {
+		if crawlertest.NotModified(r, etag, modified) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -295,18 +295,6 @@ const (
 	jsonType = "application/json;charset=UTF-8"
 	xmlType  = "application/xml;charset=UTF-8"
 )
-
-// notModified says whether the request's validators match.
-func notModified(r *http.Request, etag string, modified time.Time) bool {
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		return inm == etag || inm == "*"
-	}
-	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
-		t, err := http.ParseTime(ims)
-		return err == nil && !modified.Truncate(time.Second).After(t)
-	}
-	return false
-}
 
 // prefersXML says whether an Accept header ranks XML above JSON. How the
 // real service chooses is not known; this is the usual content negotiation

@@ -411,22 +411,12 @@ func (s *Site) legislatureOf(path string) string {
 	return ""
 }
 
-// send writes a body with validators, or 304 when the request's validators match.
+// send writes a body with validators, or 304 when the request's validators
+// match (crawlertest.Send), or without validators when the site has none.
 func (s *Site) send(w http.ResponseWriter, r *http.Request, ct string, body []byte, etag string, mod time.Time) {
 	if !s.opts.NoValidators {
-		w.Header().Set("ETag", etag)
-		w.Header().Set("Last-Modified", mod.UTC().Format(http.TimeFormat))
-		if inm := r.Header.Get("If-None-Match"); inm != "" {
-			if inm == etag || inm == "*" {
-				w.WriteHeader(http.StatusNotModified)
-				return
-			}
-		} else if ims := r.Header.Get("If-Modified-Since"); ims != "" {
-			if t, err := http.ParseTime(ims); err == nil && !mod.Truncate(time.Second).After(t) {
-				w.WriteHeader(http.StatusNotModified)
-				return
-			}
-		}
+		crawlertest.Send(w, r, ct, body, etag, mod)
+		return
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/parlq/parlq/crawler/crawlertest"
-	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -12,30 +11,11 @@ import (
 	"time"
 )
 
-func get(t *testing.T, url string, hdr map[string]string) (*http.Response, []byte, error) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	client := &http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	return resp, body, err
-}
-
 func TestIndexLinksEveryQuestion(t *testing.T) {
 	qs := Generate(30, time.Now())
 	s := New(Options{Questions: qs})
 	defer s.Close()
-	resp, body, err := get(t, s.IndexURL(), nil)
+	resp, body, err := crawlertest.Get(s.IndexURL(), nil)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("index: %v %v", resp, err)
 	}
@@ -57,7 +37,7 @@ func TestIndexLinksEveryQuestion(t *testing.T) {
 		if (q.Base == 2) != (row[0] == "ARCCC") {
 			t.Errorf("row %d assembly %q for base %d", i, row[0], q.Base)
 		}
-		resp, _, err := get(t, s.URL()+DetailPath(q.Moncode, q.Base), nil)
+		resp, _, err := crawlertest.Get(s.URL()+DetailPath(q.Moncode, q.Base), nil)
 		if err != nil || resp.StatusCode != 200 {
 			t.Errorf("detail %d: %v, %v", q.Moncode, resp.Status, err)
 		}
@@ -69,7 +49,7 @@ func TestValidatorsAndStateChange(t *testing.T) {
 	s := New(Options{Questions: qs})
 	defer s.Close()
 	u := s.URL() + DetailPath(qs[0].Moncode, qs[0].Base)
-	r1, b1, err := get(t, u, nil)
+	r1, b1, err := crawlertest.Get(u, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,18 +57,18 @@ func TestValidatorsAndStateChange(t *testing.T) {
 	if etag == "" || lm == "" {
 		t.Fatalf("validators %q %q; want both", etag, lm)
 	}
-	_, b2, _ := get(t, u, nil)
+	_, b2, _ := crawlertest.Get(u, nil)
 	if string(b1) == string(b2) {
 		t.Error("two responses are byte-identical; want a per-request token like the live site")
 	}
-	if r, _, _ := get(t, u, map[string]string{"If-None-Match": etag}); r.StatusCode != http.StatusNotModified {
+	if r, _, _ := crawlertest.Get(u, map[string]string{"If-None-Match": etag}); r.StatusCode != http.StatusNotModified {
 		t.Errorf("If-None-Match: status %d; want 304", r.StatusCode)
 	}
-	if r, _, _ := get(t, u, map[string]string{"If-Modified-Since": lm}); r.StatusCode != http.StatusNotModified {
+	if r, _, _ := crawlertest.Get(u, map[string]string{"If-Modified-Since": lm}); r.StatusCode != http.StatusNotModified {
 		t.Errorf("If-Modified-Since: status %d; want 304", r.StatusCode)
 	}
 	s.SetQuestion(Answer(qs[0], time.Now(), "Oui."))
-	r3, b3, _ := get(t, u, map[string]string{"If-None-Match": etag})
+	r3, b3, _ := crawlertest.Get(u, map[string]string{"If-None-Match": etag})
 	if r3.StatusCode != 200 || r3.Header.Get("ETag") == etag {
 		t.Errorf("after the answer: status %d etag %q; want 200 and a new etag", r3.StatusCode, r3.Header.Get("ETag"))
 	}
@@ -100,7 +80,7 @@ func TestValidatorsAndStateChange(t *testing.T) {
 	if !lm3.After(lm1) {
 		t.Errorf("Last-Modified %v not after %v", lm3, lm1)
 	}
-	if r, _, _ := get(t, u, map[string]string{"If-Modified-Since": lm}); r.StatusCode != 200 {
+	if r, _, _ := crawlertest.Get(u, map[string]string{"If-Modified-Since": lm}); r.StatusCode != 200 {
 		t.Errorf("If-Modified-Since before the change: status %d; want 200", r.StatusCode)
 	}
 	if got := s.Requests(Detail(qs[0].Moncode, qs[0].Base)); got != 6 {
@@ -117,28 +97,28 @@ func TestFaults(t *testing.T) {
 
 	s.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.ServerError, Times: 2, RetryAfter: "7"})
 	for i := 0; i < 2; i++ {
-		r, _, _ := get(t, u, nil)
+		r, _, _ := crawlertest.Get(u, nil)
 		if r.StatusCode != 503 || r.Header.Get("Retry-After") != "7" {
 			t.Errorf("burst %d: %d %q; want 503 with Retry-After", i, r.StatusCode, r.Header.Get("Retry-After"))
 		}
 	}
-	if r, _, _ := get(t, u, nil); r.StatusCode != 200 {
+	if r, _, _ := crawlertest.Get(u, nil); r.StatusCode != 200 {
 		t.Errorf("after the burst: %d; want 200", r.StatusCode)
 	}
 
 	s.SetFault(crawlertest.TargetAll, crawlertest.Fault{Kind: crawlertest.TooManyRequests})
-	if r, _, _ := get(t, s.IndexURL(), nil); r.StatusCode != 429 || r.Header.Get("Retry-After") == "" {
+	if r, _, _ := crawlertest.Get(s.IndexURL(), nil); r.StatusCode != 429 || r.Header.Get("Retry-After") == "" {
 		t.Errorf("global 429: %d; want 429 with Retry-After", r.StatusCode)
 	}
 	s.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.NotFound})
-	if r, _, _ := get(t, u, nil); r.StatusCode != 404 {
+	if r, _, _ := crawlertest.Get(u, nil); r.StatusCode != 404 {
 		t.Errorf("target fault over global: %d; want 404", r.StatusCode)
 	}
 	s.ClearFaults()
 
 	for _, k := range []crawlertest.FaultKind{crawlertest.Reset, crawlertest.Truncate, crawlertest.RedirectLoop} {
 		s.SetFault(tgt, crawlertest.Fault{Kind: k})
-		if _, _, err := get(t, u, nil); err == nil {
+		if _, _, err := crawlertest.Get(u, nil); err == nil {
 			t.Errorf("fault %d: no client error", k)
 		}
 		s.ClearFaults()
@@ -146,13 +126,13 @@ func TestFaults(t *testing.T) {
 
 	s.SetFault(tgt, crawlertest.Fault{Kind: crawlertest.Slow, Delay: 300 * time.Millisecond, Times: 1})
 	start := time.Now()
-	if r, _, _ := get(t, u, nil); r.StatusCode != 200 || time.Since(start) < 300*time.Millisecond {
+	if r, _, _ := crawlertest.Get(u, nil); r.StatusCode != 200 || time.Since(start) < 300*time.Millisecond {
 		t.Errorf("slow: %d after %v", r.StatusCode, time.Since(start))
 	}
 
 	for _, k := range []crawlertest.FaultKind{crawlertest.SoftError, crawlertest.Layout} {
 		s.SetFault(tgt, crawlertest.Fault{Kind: k, Times: 1})
-		r, b, _ := get(t, u, nil)
+		r, b, _ := crawlertest.Get(u, nil)
 		if r.StatusCode != 200 || strings.Contains(string(b), "<h3>") == (k == crawlertest.SoftError) {
 			t.Errorf("fault %d: status %d", k, r.StatusCode)
 		}
@@ -166,7 +146,7 @@ func TestRobotsAndLog(t *testing.T) {
 	s := New(Options{})
 	defer s.Close()
 	s.SetRobots("User-agent: *\nDisallow: /\n")
-	_, b, _ := get(t, s.URL()+"/robots.txt", map[string]string{"User-Agent": "parlq-test"})
+	_, b, _ := crawlertest.Get(s.URL()+"/robots.txt", map[string]string{"User-Agent": "parlq-test"})
 	if string(b) != "User-agent: *\nDisallow: /\n" {
 		t.Errorf("robots.txt = %q", b)
 	}
@@ -221,7 +201,7 @@ func TestFixtureQuestions(t *testing.T) {
 	s := New(Options{Questions: qs})
 	defer s.Close()
 	for _, q := range qs {
-		_, b, err := get(t, s.URL()+DetailPath(q.Moncode, q.Base), nil)
+		_, b, err := crawlertest.Get(s.URL()+DetailPath(q.Moncode, q.Base), nil)
 		if err != nil || string(b) != string(q.Page) {
 			t.Errorf("%d: not served verbatim (%v)", q.Moncode, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/parlq/parlq/crawler/crawlertest"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -48,7 +47,7 @@ type listBody struct {
 
 func getList(t *testing.T, url string) listBody {
 	t.Helper()
-	resp, body, err := get(t, url, nil)
+	resp, body, err := crawlertest.Get(url, nil)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %v %v %s", url, resp, err, body)
 	}
@@ -127,7 +126,7 @@ func TestUKSourceReadsTheReplay(t *testing.T) {
 	refs := map[string]parlq.Ref{}
 	pages := 0
 	for queue := seeds; len(queue) > 0; queue = queue[1:] {
-		_, body, err := get(t, queue[0], nil)
+		_, body, err := crawlertest.Get(queue[0], nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +157,7 @@ func TestUKSourceReadsTheReplay(t *testing.T) {
 		if !ok {
 			t.Fatalf("ref %s is not a served question", id)
 		}
-		_, body, err := get(t, ref.URL, nil)
+		_, body, err := crawlertest.Get(ref.URL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,12 +252,12 @@ func TestUKListFilters(t *testing.T) {
 		t.Errorf("askingMember without expandMember = %v; want null", m)
 	}
 	for _, bad := range []string{"take=0", "skip=-1", "house=Both", "tabledWhenFrom=yesterday", "expandMember=perhaps", "questionStatus=Some"} {
-		resp, body, err := get(t, s.URL()+ListPath+"?"+bad, nil)
+		resp, body, err := crawlertest.Get(s.URL()+ListPath+"?"+bad, nil)
 		if err != nil || resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"status":400`) {
 			t.Errorf("%q: %v %v %s; want a 400 problem", bad, resp, err, body)
 		}
 	}
-	if resp, _, _ := get(t, s.URL()+ListPath+"/999", nil); resp.StatusCode != http.StatusNotFound {
+	if resp, _, _ := crawlertest.Get(s.URL()+ListPath+"/999", nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown question: status %d; want 404", resp.StatusCode)
 	}
 	if n := s.Requests(TargetList); n != 14+2+6 {
@@ -282,7 +281,7 @@ func TestUKDetailIsCompleteAndListIsCut(t *testing.T) {
 	s := New(Options{Questions: qs})
 	defer s.Close()
 	s.SetQuestion(q)
-	_, body, err := get(t, s.URL()+ListPath+"/"+jsonNumber(q.ID)+"?expandMember=true", nil)
+	_, body, err := crawlertest.Get(s.URL()+ListPath+"/"+jsonNumber(q.ID)+"?expandMember=true", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +405,7 @@ func TestUKGeneratedParse(t *testing.T) {
 	statuses := map[parlq.Status]int{}
 	for _, q := range qs {
 		u := s.URL() + ListPath + "/" + jsonNumber(q.ID) + "?expandMember=true"
-		_, body, err := get(t, u, nil)
+		_, body, err := crawlertest.Get(u, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -436,47 +435,47 @@ func TestUKFaults(t *testing.T) {
 	list := s.URL() + ListPath + "?take=5"
 
 	s.SetFault(QuestionTarget(qs[0].ID), crawlertest.Fault{Kind: crawlertest.Malformed, Times: 1})
-	resp, body, err := get(t, detail, nil)
+	resp, body, err := crawlertest.Get(detail, nil)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("malformed: %v %v", resp, err)
 	}
 	if _, err := src.Parse(detail, body); !errors.Is(err, ukparl.ErrMalformed) {
 		t.Errorf("malformed detail: Parse error %v; want ErrMalformed", err)
 	}
-	if _, body, _ := get(t, detail, nil); !json.Valid(body) {
+	if _, body, _ := crawlertest.Get(detail, nil); !json.Valid(body) {
 		t.Error("the fault outlived its Times")
 	}
 
 	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.Malformed})
-	_, body, _ = get(t, list, nil)
+	_, body, _ = crawlertest.Get(list, nil)
 	if _, err := src.Discover(list, body); !errors.Is(err, ukparl.ErrMalformed) {
 		t.Errorf("malformed list: Discover error %v; want ErrMalformed", err)
 	}
 	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.Layout})
-	_, body, _ = get(t, list, nil)
+	_, body, _ = crawlertest.Get(list, nil)
 	var le *parlq.LayoutError
 	if _, err := src.Discover(list, body); !errors.As(err, &le) {
 		t.Errorf("changed layout: Discover error %v; want a LayoutError", err)
 	}
 	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.SoftError})
-	_, body, _ = get(t, list, nil)
+	_, body, _ = crawlertest.Get(list, nil)
 	if _, err := src.Discover(list, body); !errors.Is(err, parlq.ErrSoftError) {
 		t.Errorf("problem body: Discover error %v; want ErrSoftError", err)
 	}
 	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.Truncate})
-	if _, _, err := get(t, list, nil); err == nil {
+	if _, _, err := crawlertest.Get(list, nil); err == nil {
 		t.Error("truncated body read without error")
 	}
 	s.SetFault(crawlertest.TargetAll, crawlertest.Fault{Kind: crawlertest.TooManyRequests, RetryAfter: "7"})
 	s.SetFault(TargetList, crawlertest.Fault{Kind: crawlertest.ServerError, Status: 502})
-	if resp, _, _ := get(t, list, nil); resp.StatusCode != 502 {
+	if resp, _, _ := crawlertest.Get(list, nil); resp.StatusCode != 502 {
 		t.Errorf("server error: status %d; want 502", resp.StatusCode)
 	}
-	if resp, _, _ := get(t, detail, nil); resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "7" {
+	if resp, _, _ := crawlertest.Get(detail, nil); resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "7" {
 		t.Errorf("global fault: status %d Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 	s.ClearFaults()
-	if resp, _, _ := get(t, s.URL()+"/robots.txt", nil); resp.StatusCode != 200 {
+	if resp, _, _ := crawlertest.Get(s.URL()+"/robots.txt", nil); resp.StatusCode != 200 {
 		t.Errorf("robots.txt: status %d", resp.StatusCode)
 	}
 	if n := s.Requests(crawlertest.Target("question/")); n != 3 {
@@ -485,25 +484,6 @@ func TestUKFaults(t *testing.T) {
 	if s.MaxInFlight() != 1 {
 		t.Errorf("max in flight %d; want 1", s.MaxInFlight())
 	}
-}
-
-func get(t *testing.T, url string, hdr map[string]string) (*http.Response, []byte, error) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	client := &http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	return resp, body, err
 }
 
 // TestUKWorseAnswers: the faults that make a response worse than the
@@ -517,7 +497,7 @@ func TestUKWorseAnswers(t *testing.T) {
 	detail := s.URL() + ListPath + "/" + jsonNumber(qs[0].ID) + "?expandMember=true"
 
 	// The answer's table is served in the API's markup and read back as rows.
-	_, body, _ := get(t, detail, nil)
+	_, body, _ := crawlertest.Get(detail, nil)
 	if !strings.Contains(string(body), "<tr><td><p>North</p></td>") {
 		t.Errorf("answer markup: %s; want the API's <td><p> cells", body)
 	}
@@ -534,22 +514,22 @@ func TestUKWorseAnswers(t *testing.T) {
 	if len(env.Links) != 1 || env.Links[0].Href != want {
 		t.Errorf("detail links %+v; want %s", env.Links, want)
 	}
-	_, byUIN, _ := get(t, s.URL()+ListPath+"/"+qs[0].Tabled.Format("2006-01-02")+"/"+qs[0].UIN+"?expandMember=true", nil)
+	_, byUIN, _ := crawlertest.Get(s.URL()+ListPath+"/"+qs[0].Tabled.Format("2006-01-02")+"/"+qs[0].UIN+"?expandMember=true", nil)
 	if string(byUIN) != string(body) {
 		t.Errorf("/{date}/{uin} serves %s; want the question's detail", byUIN)
 	}
-	if resp, _, _ := get(t, s.URL()+ListPath+"/2021-01-01/99999", nil); resp.StatusCode != http.StatusNotFound {
+	if resp, _, _ := crawlertest.Get(s.URL()+ListPath+"/2021-01-01/99999", nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown date/uin: status %d; want 404", resp.StatusCode)
 	}
 
 	s.SetFault(QuestionTarget(qs[0].ID), crawlertest.Fault{Kind: crawlertest.Degraded, Times: 1})
-	_, body, _ = get(t, detail, nil)
+	_, body, _ = crawlertest.Get(detail, nil)
 	rec, err = src.Parse(detail, body)
 	if err != nil || rec.Question != "" || rec.Answer != "" {
 		t.Errorf("degraded detail: %+v, %v; want a well-formed record without texts", rec, err)
 	}
 	s.SetFault(QuestionTarget(qs[0].ID), crawlertest.Fault{Kind: crawlertest.Cut, Times: 1})
-	_, body, _ = get(t, detail, nil)
+	_, body, _ = crawlertest.Get(detail, nil)
 	if _, err := src.Parse(detail, body); !errors.Is(err, ukparl.ErrMalformed) {
 		t.Errorf("cut detail: %v; want ErrMalformed", err)
 	}

@@ -327,13 +327,22 @@ func TestConcurrentWrites(t *testing.T) {
 // while writing) or appends garbage, and checks that OpenWriter brings the
 // file and the index back to the complete records.
 func TestTornTail(t *testing.T) {
+	checkTornTail(t, func(w *Writer) []Record {
+		var recs []Record
+		for i := range 8 {
+			body := bytes.Repeat([]byte(fmt.Sprintf("record %d ", i)), 50+i*40)
+			recs = append(recs, mustWrite(t, w, exchange(t, fmt.Sprintf("https://example.org/t/%d", i), 200, nil, body, t0.Add(time.Duration(i)*time.Second))))
+		}
+		return recs
+	})
+}
+
+// checkTornTail writes the records of write into one file, then cuts the
+// file and appends garbage in every way of TestTornTail.
+func checkTornTail(t *testing.T, write func(*Writer) []Record) {
 	src := t.TempDir()
 	w := openTest(t, src, 0)
-	var recs []Record
-	for i := range 8 {
-		body := bytes.Repeat([]byte(fmt.Sprintf("record %d ", i)), 50+i*40)
-		recs = append(recs, mustWrite(t, w, exchange(t, fmt.Sprintf("https://example.org/t/%d", i), 200, nil, body, t0.Add(time.Duration(i)*time.Second))))
-	}
+	recs := write(w)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -589,18 +598,7 @@ func TestFullDisk(t *testing.T) {
 		t.Run(target, func(t *testing.T) {
 			dir := t.TempDir()
 			budget := int64(-1)
-			opts := DefaultOptions(dir)
-			opts.openFile = func(name string, flag int, perm os.FileMode) (file, error) {
-				f, err := os.OpenFile(name, flag, perm)
-				if err != nil || !strings.HasSuffix(name, target) {
-					return f, err
-				}
-				return &failingFile{file: f, budget: &budget, err: syscall.ENOSPC}, nil
-			}
-			w, err := OpenWriter(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
+			w := openFailing(t, dir, target, &budget)
 			defer w.Close()
 			var ok []Record
 			ok = append(ok, mustWrite(t, w, exchange(t, "https://example.org/1", 200, nil, []byte("first"), t0)))
@@ -643,18 +641,7 @@ func TestFullDisk(t *testing.T) {
 func TestFullDiskOnNewFile(t *testing.T) {
 	dir := t.TempDir()
 	budget := int64(50) // not even room for the warcinfo record
-	opts := DefaultOptions(dir)
-	opts.openFile = func(name string, flag int, perm os.FileMode) (file, error) {
-		f, err := os.OpenFile(name, flag, perm)
-		if err != nil || !strings.HasSuffix(name, ".warc.gz") {
-			return f, err
-		}
-		return &failingFile{file: f, budget: &budget, err: syscall.ENOSPC}, nil
-	}
-	w, err := OpenWriter(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := openFailing(t, dir, ".warc.gz", &budget)
 	defer w.Close()
 	if _, err := w.Write(context.Background(), exchange(t, "https://example.org/1", 200, nil, []byte("x"), t0)); !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("Write: %v; want ENOSPC", err)

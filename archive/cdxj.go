@@ -22,17 +22,20 @@ import (
 const indexName = "index.cdxj"
 
 // cdxjFields is the JSON part of an index line. Numbers are strings, as in
-// pywb's CDXJ.
+// pywb's CDXJ. A response line has a status and no type; a line of another
+// content record has its type, no status, and the record it refers to.
 type cdxjFields struct {
 	URL      string `json:"url"`
 	MIME     string `json:"mime,omitempty"`
-	Status   string `json:"status"`
+	Status   string `json:"status,omitempty"`
 	Digest   string `json:"digest"`
 	Length   string `json:"length"`
 	Offset   string `json:"offset"`
 	Filename string `json:"filename"`
 	RecordID string `json:"record_id"`
 	Date     string `json:"date,omitempty"` // WARC-Date with sub-second precision
+	Type     string `json:"type,omitempty"`
+	RefersTo string `json:"refers_to,omitempty"`
 }
 
 // indexLine formats the CDXJ line of rec, newline included.
@@ -44,17 +47,22 @@ func indexLine(rec Record) ([]byte, error) {
 	b.WriteByte(' ')
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	err := enc.Encode(cdxjFields{
+	f := cdxjFields{
 		URL:      rec.URL,
 		MIME:     rec.MIME,
-		Status:   strconv.Itoa(rec.Status),
 		Digest:   rec.PayloadDigest,
 		Length:   strconv.FormatInt(rec.Length, 10),
 		Offset:   strconv.FormatInt(rec.Offset, 10),
 		Filename: rec.File,
 		RecordID: rec.RecordID,
 		Date:     rec.Time.UTC().Format(warcDateFormat),
-	})
+	}
+	if rec.Type == "" || rec.Type == TypeResponse {
+		f.Status = strconv.Itoa(rec.Status)
+	} else {
+		f.Type, f.RefersTo = rec.Type, rec.RefersTo
+	}
+	err := enc.Encode(f)
 	if err != nil {
 		return nil, fmt.Errorf("index line: %w", err)
 	}
@@ -85,7 +93,12 @@ func parseIndexLine(line []byte) (indexEntry, error) {
 			return indexEntry{}, fmt.Errorf("cdxj timestamp %q", stamp)
 		}
 	}
-	status, err1 := strconv.Atoi(f.Status)
+	var status int
+	var err1 error
+	if f.Type == "" {
+		f.Type = TypeResponse
+		status, err1 = strconv.Atoi(f.Status)
+	}
 	offset, err2 := strconv.ParseInt(f.Offset, 10, 64)
 	length, err3 := strconv.ParseInt(f.Length, 10, 64)
 	if err := errors.Join(err1, err2, err3); err != nil || f.Filename == "" || offset < 0 || length <= 0 {
@@ -94,6 +107,7 @@ func parseIndexLine(line []byte) (indexEntry, error) {
 	return indexEntry{key: string(key), line: line, rec: Record{
 		RecordID: f.RecordID, PayloadDigest: f.Digest, URL: f.URL, Time: t.UTC(),
 		Status: status, MIME: f.MIME, File: f.Filename, Offset: offset, Length: length,
+		Type: f.Type, RefersTo: f.RefersTo,
 	}}, nil
 }
 
@@ -129,10 +143,11 @@ func readIndex(dir string) (entries []indexEntry, bad int, torn int64, exists bo
 	}
 }
 
-// Lookup returns the captures of a URL from the index, oldest first. URLs
-// are matched by their SURT-style key, so scheme, a leading "www.", a
-// default port, letter case and the order of query parameters do not
-// matter. Each Record can be read with ReadResponse.
+// Lookup returns the captures of a URL from the index, oldest first:
+// responses and the documents written with WriteResource (Record.Type
+// tells them apart). URLs are matched by their SURT-style key, so scheme, a
+// leading "www.", a default port, letter case and the order of query
+// parameters do not matter. Each Record can be read with ReadResponse.
 func Lookup(dir, rawURL string) ([]Record, error) {
 	entries, _, _, _, err := readIndex(dir)
 	if err != nil {
@@ -151,7 +166,8 @@ func Lookup(dir, rawURL string) ([]Record, error) {
 
 // RebuildIndex rewrites dir's index from the WARC files, replacing it
 // atomically. It takes the directory's writer lock, so it fails with
-// ErrLocked while a Writer is open.
+// ErrLocked while a Writer is open. Damaged records are left out of the
+// index, which is written all the same, and reported with a *DamageError.
 func RebuildIndex(dir string) error {
 	lock, err := lockDir(dir)
 	if err != nil {
@@ -164,7 +180,9 @@ func RebuildIndex(dir string) error {
 	return nil
 }
 
-// rebuildIndex rewrites the index from every response record in dir.
+// rebuildIndex rewrites the index from every readable content record in
+// dir; the error of a walk that met damage (a *DamageError) is returned
+// after the index is written.
 func rebuildIndex(dir string) error {
 	var buf bytes.Buffer
 	err := Walk(context.Background(), dir, func(r *Response) error {
@@ -175,10 +193,14 @@ func rebuildIndex(dir string) error {
 		buf.Write(line)
 		return nil
 	})
-	if err != nil {
+	var damage *DamageError
+	if err != nil && !errors.As(err, &damage) {
 		return err
 	}
-	return replaceFile(dir, indexName, buf.Bytes())
+	if werr := replaceFile(dir, indexName, buf.Bytes()); werr != nil {
+		return werr
+	}
+	return err
 }
 
 // replaceFile atomically replaces dir/name with data.

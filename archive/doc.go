@@ -4,14 +4,18 @@
 // A Writer appends each exchange as a response record followed by a request
 // record (WARC-Concurrent-To the response), each record its own gzip member,
 // to files named <prefix>-<YYYYMMDDhhmmss>-<serial>.warc.gz that rotate by
-// size. Write returns only after both records and the index line are fsynced,
-// so a Record it returns survives a crash. The index, index.cdxj in the same
-// directory, holds one CDXJ line per response:
+// size. A document that did not come as a response of its own (an entry of
+// a bulk dump) is written with WriteResource as a 'conversion' record whose
+// WARC-Refers-To names the response it was taken from. Write and
+// WriteResource return only after the records and the index line are
+// fsynced, so a Record they return survives a crash. The index, index.cdxj
+// in the same directory, holds one CDXJ line per content record:
 //
 //	<SURT-style key> <YYYYMMDDhhmmss> {"url":…,"mime":…,"status":"200","digest":"sha1:…","length":"…","offset":"…","filename":"…","record_id":"<urn:uuid:…>","date":"…"}
 //
-// Numbers are JSON strings, as pywb writes them. The index can always be
-// rebuilt from the WARC files with RebuildIndex.
+// Numbers are JSON strings, as pywb writes them; the line of a conversion
+// has "type":"conversion" and "refers_to" instead of a status. The index can
+// always be rebuilt from the WARC files with RebuildIndex.
 //
 // Crash safety: one Writer at a time owns a directory (an advisory lock on
 // writer.lock). OpenWriter cuts a torn tail (a record cut short by a kill or
@@ -19,8 +23,11 @@
 // index lines that point past the end of a file, and indexes complete records
 // the index missed. A Writer never appends to a file it did not create.
 //
-// Records are written with the record writer of
-// github.com/internetarchive/gowarc; reading uses this package's own reader
-// (records are small and one per gzip member), and the tests check the files
-// with the independent github.com/nlnwa/gowarc reader.
+// Damage: ReadResponse of a capture that cannot be read returns an error
+// wrapping ErrMalformed. Walk reads past damaged records to every readable
+// one and reports the damaged ones at the end (DamageError).
+//
+// Records are written and read by this package with the standard library
+// (compress/gzip: one member per record); the tests check every file with
+// the independent reader of github.com/nlnwa/gowarc under strict validation.
 package archive

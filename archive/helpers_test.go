@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -66,11 +67,12 @@ func mustWrite(t testing.TB, w *Writer, ex Exchange) Record {
 
 // nlnwaRecord is what the independent reader saw of one record.
 type nlnwaRecord struct {
-	typ, id, concurrentTo, warcinfoID, target, payloadDigest string
-	offset, size                                             int64
-	status                                                   int
-	payload                                                  []byte
-	httpHeader                                               http.Header
+	typ, id, concurrentTo, refersTo, warcinfoID, target, payloadDigest, contentType string
+	ipAddress                                                                       string
+	offset, size                                                                    int64
+	status                                                                          int
+	payload                                                                         []byte
+	httpHeader                                                                      http.Header
 }
 
 // readNlnwa reads a WARC file with github.com/nlnwa/gowarc under strict
@@ -102,8 +104,18 @@ func readNlnwa(t testing.TB, path string) []nlnwaRecord {
 		}
 		nr := nlnwaRecord{
 			typ: wr.Type().String(), id: h.Get(gowarc.WarcRecordID), concurrentTo: h.Get(gowarc.WarcConcurrentTo),
-			warcinfoID: h.Get(gowarc.WarcWarcinfoID), target: h.Get(gowarc.WarcTargetURI),
-			payloadDigest: h.Get(gowarc.WarcPayloadDigest), offset: rec.Offset, size: rec.Size,
+			refersTo: h.Get(gowarc.WarcRefersTo), warcinfoID: h.Get(gowarc.WarcWarcinfoID), target: h.Get(gowarc.WarcTargetURI),
+			payloadDigest: h.Get(gowarc.WarcPayloadDigest), contentType: h.Get(gowarc.ContentType),
+			ipAddress: h.Get(gowarc.WarcIPAddress), offset: rec.Offset, size: rec.Size,
+		}
+		if wr.Type() == gowarc.Conversion {
+			br, err := wr.Block().RawBytes()
+			if err != nil {
+				t.Fatalf("nlnwa block: %v", err)
+			}
+			if nr.payload, err = io.ReadAll(br); err != nil {
+				t.Fatalf("nlnwa block: %v", err)
+			}
 		}
 		if rb, ok := wr.Block().(gowarc.HttpResponseBlock); ok {
 			nr.status = rb.HttpStatusCode()
@@ -136,11 +148,14 @@ func warcFiles(t testing.TB, dir string) []string {
 
 // checkDir validates every WARC file of dir with the independent reader and
 // with Verify, checks each starts with a warcinfo record that the other
-// records point to and that requests point at the response before them, and
-// returns the response records in file order.
+// records point to, that requests point at the response before them and
+// conversions at a response of the directory, and returns the content
+// records (responses and conversions) in file order.
 func checkDir(t testing.TB, dir string) []nlnwaRecord {
 	t.Helper()
 	var resps []nlnwaRecord
+	responseIDs := map[string]bool{}
+	var conversions []nlnwaRecord
 	for _, path := range warcFiles(t, dir) {
 		if err := Verify(path); err != nil {
 			t.Fatalf("Verify: %v", err)
@@ -157,6 +172,14 @@ func checkDir(t testing.TB, dir string) []nlnwaRecord {
 			switch r.typ {
 			case "response":
 				resps = append(resps, r)
+				responseIDs[r.id] = true
+			case "conversion":
+				resps = append(resps, r)
+				conversions = append(conversions, r)
+				if r.concurrentTo != "" || r.ipAddress != "" {
+					t.Errorf("%s offset %d: conversion with WARC-Concurrent-To %q or WARC-IP-Address %q",
+						filepath.Base(path), r.offset, r.concurrentTo, r.ipAddress)
+				}
 			case "request":
 				prev := recs[i] // recs[1:][i-1] is recs[i]
 				if prev.typ != "response" || r.concurrentTo != prev.id {
@@ -166,6 +189,11 @@ func checkDir(t testing.TB, dir string) []nlnwaRecord {
 			default:
 				t.Errorf("%s offset %d: unexpected record type %s", filepath.Base(path), r.offset, r.typ)
 			}
+		}
+	}
+	for _, c := range conversions {
+		if !responseIDs[c.refersTo] {
+			t.Errorf("conversion %s: WARC-Refers-To %q names no response of the directory", c.id, c.refersTo)
 		}
 	}
 	return resps
@@ -216,6 +244,26 @@ func checkReadBack(t testing.TB, dir string, recs []Record) {
 			t.Errorf("Lookup(%s) = %d captures without %s@%d", want.URL, len(caps), want.File, want.Offset)
 		}
 	}
+}
+
+// openFailing opens a Writer on dir whose files with a name ending in
+// suffix fail writes with ENOSPC once *budget bytes are used up (a negative
+// budget is unlimited).
+func openFailing(t testing.TB, dir, suffix string, budget *int64) *Writer {
+	t.Helper()
+	opts := DefaultOptions(dir)
+	opts.openFile = func(name string, flag int, perm os.FileMode) (file, error) {
+		f, err := os.OpenFile(name, flag, perm)
+		if err != nil || !strings.HasSuffix(name, suffix) {
+			return f, err
+		}
+		return &failingFile{file: f, budget: budget, err: syscall.ENOSPC}, nil
+	}
+	w, err := OpenWriter(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
 }
 
 // failingFile wraps a file and fails writes once budget bytes are used up,

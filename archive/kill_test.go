@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -15,7 +16,9 @@ import (
 const killChildEnv = "PARLQ_ARCHIVE_KILL_CHILD"
 
 // TestKillChild is the writer process of TestKillWhileWriting: it writes
-// exchanges until killed and prints "file offset" for each acknowledged one.
+// exchanges, and after every other one a document taken from it
+// (WriteResource), until killed, and prints "file offset" for each
+// acknowledged record.
 func TestKillChild(t *testing.T) {
 	dir := os.Getenv(killChildEnv)
 	if dir == "" {
@@ -25,6 +28,14 @@ func TestKillChild(t *testing.T) {
 	for i := 0; ; i++ {
 		rec := mustWrite(t, w, exchange(t, fmt.Sprintf("https://example.org/k/%d", i), 200, nil, randomBytes(int64(i), 2000+i%7*1500), time.Now()))
 		fmt.Printf("%s %d\n", rec.File, rec.Offset)
+		if i%2 == 1 {
+			doc, err := w.WriteResource(context.Background(), Resource{TargetURI: fmt.Sprintf("https://example.org/k/%d.json", i),
+				ContentType: "application/json", Body: randomBytes(int64(-i), 1500), Date: rec.Time, RefersTo: rec.RecordID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Printf("%s %d\n", doc.File, doc.Offset)
+		}
 	}
 }
 

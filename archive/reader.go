@@ -3,6 +3,7 @@ package archive
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -15,19 +16,28 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/klauspost/compress/gzip"
 )
 
-// Response is an archived response record read back.
+// Response is an archived content record read back: an HTTP response
+// (Type TypeResponse, with its status and header), or a document that did
+// not come as a response of its own (TypeConversion, written by
+// WriteResource, or TypeResource), which has no HTTP header.
 type Response struct {
 	Record
-	Header http.Header // response headers as archived
-	Body   []byte      // the payload
+	// ContentType is the payload's Content-Type with its parameters: the
+	// HTTP header's for a response, the WARC record's for other records.
+	ContentType string
+	Header      http.Header // response headers as archived; nil for other records
+	Body        []byte      // the payload
 }
 
 // ErrMalformed is wrapped by every error about WARC data that cannot be
-// read; the error is a *FormatError telling where.
+// read; the error is a *FormatError telling where. It is this package's
+// "damaged" error: a record cut short, a bad gzip member, a bad WARC or HTTP
+// header, a digest that does not match, or an offset that does not start a
+// content record all wrap it, so callers can answer "this archived copy is
+// damaged" for errors.Is(err, ErrMalformed). A missing file is not
+// malformed data: its error wraps fs.ErrNotExist.
 var ErrMalformed = errors.New("malformed warc data")
 
 // FormatError tells which record of which file cannot be read.
@@ -112,6 +122,9 @@ type recordReader struct {
 	cr   *countReader
 	br   *bufio.Reader
 	zr   *gzip.Reader
+	// intact tells, after next returned an error, whether the gzip member
+	// itself was whole (the record in it is bad): reading can go on at pos.
+	intact bool
 }
 
 func newRecordReader(r io.Reader, name string, base int64) *recordReader {
@@ -126,6 +139,7 @@ func (rr *recordReader) pos() int64 { return rr.base + rr.cr.n - int64(rr.br.Buf
 // returns io.EOF; any other error is a *FormatError.
 func (rr *recordReader) next() (*rawRecord, error) {
 	start := rr.pos()
+	rr.intact = false
 	if _, err := rr.br.Peek(1); err == io.EOF {
 		return nil, io.EOF
 	}
@@ -152,6 +166,7 @@ func (rr *recordReader) next() (*rawRecord, error) {
 		}
 		return fail(fmt.Errorf("gzip member: %w", err))
 	}
+	rr.intact = true
 	rec, err := parseRecord(data)
 	if err != nil {
 		return fail(err)
@@ -220,12 +235,8 @@ func (rec *rawRecord) check() error {
 			return fmt.Errorf("block digest %s; computed %s", d, got)
 		}
 	}
-	ct := strings.ToLower(rec.header.get("Content-Type"))
-	if !strings.HasPrefix(ct, "application/http") {
-		return nil
-	}
-	_, payload, err := splitHTTP(rec.block)
-	if err != nil {
+	payload, err := rec.payload()
+	if err != nil || payload == nil {
 		return err
 	}
 	if d := rec.header.get("WARC-Payload-Digest"); strings.HasPrefix(strings.ToLower(d), "sha1:") {
@@ -255,45 +266,83 @@ func splitHTTP(block []byte) (head, payload []byte, err error) {
 	return block[:i+4], block[i+4:], nil
 }
 
-// response converts a response record read from file.
-func (rec *rawRecord) response(file string) (*Response, error) {
-	head, payload, err := splitHTTP(rec.block)
-	if err != nil {
-		return nil, err
+// typ returns the record's WARC-Type, lowercased.
+func (rec *rawRecord) typ() string { return strings.ToLower(rec.header.get("WARC-Type")) }
+
+// isHTTP reports whether the block is an HTTP message.
+func (rec *rawRecord) isHTTP() bool {
+	return strings.HasPrefix(strings.ToLower(rec.header.get("Content-Type")), "application/http")
+}
+
+// isContent reports whether rec is a content record: an HTTP response, or
+// a resource or conversion record.
+func (rec *rawRecord) isContent() bool {
+	switch rec.typ() {
+	case TypeResponse:
+		return rec.isHTTP()
+	case TypeResource, TypeConversion:
+		return true
 	}
-	hr, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
-	if err != nil {
-		return nil, fmt.Errorf("http response head: %w", err)
+	return false
+}
+
+// payload returns the record's payload: the entity body of an HTTP block,
+// the block of a resource or conversion record, nil for other records.
+func (rec *rawRecord) payload() ([]byte, error) {
+	switch t := rec.typ(); {
+	case rec.isHTTP() && t != TypeResource && t != TypeConversion:
+		_, payload, err := splitHTTP(rec.block)
+		return payload, err
+	case t == TypeResource || t == TypeConversion:
+		return rec.block, nil
 	}
+	return nil, nil
+}
+
+// content converts a content record read from file.
+func (rec *rawRecord) content(file string) (*Response, error) {
 	t, err := parseWARCDate(rec.header.get("WARC-Date"))
 	if err != nil {
 		return nil, err
 	}
-	return &Response{
-		Record: Record{
-			RecordID:      rec.header.get("WARC-Record-ID"),
-			PayloadDigest: rec.header.get("WARC-Payload-Digest"),
-			URL:           rec.header.get("WARC-Target-URI"),
-			Time:          t,
-			Status:        hr.StatusCode,
-			MIME:          mediaType(hr.Header.Get("Content-Type")),
-			File:          file,
-			Offset:        rec.offset,
-			Length:        rec.length,
-		},
-		Header: hr.Header,
-		Body:   payload,
-	}, nil
+	r := &Response{Record: Record{
+		RecordID:      rec.header.get("WARC-Record-ID"),
+		PayloadDigest: rec.header.get("WARC-Payload-Digest"),
+		URL:           strings.TrimSuffix(strings.TrimPrefix(rec.header.get("WARC-Target-URI"), "<"), ">"),
+		Time:          t,
+		File:          file,
+		Offset:        rec.offset,
+		Length:        rec.length,
+		Type:          rec.typ(),
+		RefersTo:      rec.header.get("WARC-Refers-To"),
+	}}
+	if r.Type == TypeResponse {
+		head, payload, err := splitHTTP(rec.block)
+		if err != nil {
+			return nil, err
+		}
+		hr, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
+		if err != nil {
+			return nil, fmt.Errorf("http response head: %w", err)
+		}
+		r.Status, r.Header, r.Body = hr.StatusCode, hr.Header, payload
+		r.ContentType = hr.Header.Get("Content-Type")
+	} else {
+		r.Body = rec.block
+		r.ContentType = rec.header.get("Content-Type")
+	}
+	r.MIME = mediaType(r.ContentType)
+	if r.PayloadDigest == "" {
+		r.PayloadDigest = sha1Digest(r.Body)
+	}
+	return r, nil
 }
 
-// isResponse reports whether rec is an HTTP response record.
-func (rec *rawRecord) isResponse() bool {
-	return strings.EqualFold(rec.header.get("WARC-Type"), "response") &&
-		strings.HasPrefix(strings.ToLower(rec.header.get("Content-Type")), "application/http")
-}
-
-// ReadResponse reads the response record whose gzip member starts at offset
-// in dir/file.
+// ReadResponse reads the content record (see Response) whose gzip member
+// starts at offset in dir/file. Damage — a member cut short or unreadable,
+// a bad header, a digest that does not match, or an offset where no content
+// record starts — is an error wrapping ErrMalformed (a *FormatError); a
+// missing file is an error wrapping fs.ErrNotExist.
 func ReadResponse(dir, file string, offset int64) (*Response, error) {
 	if file != filepath.Base(file) {
 		return nil, fmt.Errorf("read response: %q is not a file name", file)
@@ -313,71 +362,148 @@ func ReadResponse(dir, file string, offset int64) (*Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read response: %w", err)
 	}
-	if !rec.isResponse() {
+	if !rec.isContent() {
 		return nil, fmt.Errorf("read response: %w", &FormatError{File: file, Offset: offset,
-			Err: fmt.Errorf("%s record, not an http response", rec.header.get("WARC-Type"))})
+			Err: fmt.Errorf("%s record, not a content record", rec.header.get("WARC-Type"))})
 	}
 	if err := rec.check(); err != nil {
 		return nil, fmt.Errorf("read response: %w", &FormatError{File: file, Offset: offset, Err: err})
 	}
-	resp, err := rec.response(file)
+	resp, err := rec.content(file)
 	if err != nil {
 		return nil, fmt.Errorf("read response: %w", &FormatError{File: file, Offset: offset, Err: err})
 	}
 	return resp, nil
 }
 
-// Walk calls fn for every response record of every WARC file in dir, oldest
-// file first, in file order; it stops at ctx cancellation or fn's error,
-// and returns that error. A file that ends in the middle of a record (one
-// being written, or torn by a crash and not yet repaired) is read up to its
-// last complete record; any other damage is an error wrapping ErrMalformed.
+// DamageError is returned by Walk after it has read every readable record
+// when it met damaged ones: each damaged record, or each unreadable stretch
+// of a file, in the order met, with its file, offset and error.
+type DamageError struct {
+	Damaged []*FormatError
+}
+
+func (e *DamageError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d damaged warc records", len(e.Damaged))
+	for i, d := range e.Damaged {
+		if i == 3 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Damaged)-i)
+			break
+		}
+		sep := ": "
+		if i > 0 {
+			sep = "; "
+		}
+		b.WriteString(sep + d.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the damaged records' errors, so that errors.Is(err,
+// ErrMalformed) holds.
+func (e *DamageError) Unwrap() []error {
+	errs := make([]error, len(e.Damaged))
+	for i, d := range e.Damaged {
+		errs[i] = d
+	}
+	return errs
+}
+
+// Walk calls fn for every content record (see Response) of every WARC file
+// in dir, oldest file first, in file order. It reads every readable record:
+// a damaged one (a bad gzip member, a bad header, a wrong digest, a record
+// cut short) is skipped, reading goes on at the next whole gzip member, and
+// when the walk is over Walk returns a *DamageError listing every damaged
+// record (it wraps ErrMalformed). The newest file of each prefix may be
+// being written, or torn by a crash that the next OpenWriter repairs: a
+// record cut short by its end is not damage. fn's error or ctx's
+// cancellation stops the walk at once and is returned.
 func Walk(ctx context.Context, dir string, fn func(*Response) error) error {
 	files, err := listWARCs(dir)
 	if err != nil {
 		return fmt.Errorf("walk: %w", err)
 	}
+	newest := map[string]string{}
 	for _, fi := range files {
-		if err := walkFile(ctx, dir, fi.name, func(rec *rawRecord) error {
-			if !rec.isResponse() {
+		if fi.prefix != "" {
+			newest[fi.prefix] = fi.name // files are sorted oldest first
+		}
+	}
+	var damaged []*FormatError
+	for _, fi := range files {
+		err := walkFile(ctx, dir, fi.name, newest[fi.prefix] == fi.name, func(rec *rawRecord) error {
+			if !rec.isContent() {
 				return nil
 			}
-			if err := rec.check(); err != nil {
-				return &FormatError{File: fi.name, Offset: rec.offset, Err: err}
-			}
-			resp, err := rec.response(fi.name)
+			resp, err := rec.content(fi.name)
 			if err != nil {
-				return &FormatError{File: fi.name, Offset: rec.offset, Err: err}
+				damaged = append(damaged, &FormatError{File: fi.name, Offset: rec.offset, Err: err})
+				return nil
 			}
 			return fn(resp)
-		}); err != nil {
+		}, func(fe *FormatError) { damaged = append(damaged, fe) })
+		if err != nil {
 			return fmt.Errorf("walk: %w", err)
 		}
+	}
+	if len(damaged) > 0 {
+		return fmt.Errorf("walk: %w", &DamageError{Damaged: damaged})
 	}
 	return nil
 }
 
-// walkFile calls fn for each record of dir/name, stopping quietly at a
-// record cut short by the end of the file.
-func walkFile(ctx context.Context, dir, name string, fn func(*rawRecord) error) error {
+// walkFile calls visit for each record of dir/name that reads back and
+// passes check, and damage for each that does not, then goes on at the next
+// whole member. When growing, a record cut short by the end of the file is
+// not reported.
+func walkFile(ctx context.Context, dir, name string, growing bool, visit func(*rawRecord) error, damage func(*FormatError)) error {
 	f, err := os.Open(filepath.Join(dir, name))
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
 	rr := newRecordReader(f, name, 0)
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		rec, err := rr.next()
-		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return err
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				return err
+			}
+			if rr.intact { // the member was whole: the next one starts where it ended
+				damage(fe)
+				continue
+			}
+			off, ok := nextRecordAt(f, name, fe.Offset+1, fi.Size())
+			if !ok {
+				if !growing || !errors.Is(err, io.ErrUnexpectedEOF) {
+					damage(fe)
+				}
+				return nil
+			}
+			damage(fe)
+			if _, err := f.Seek(off, io.SeekStart); err != nil {
+				return err
+			}
+			rr = newRecordReader(f, name, off)
+			continue
 		}
-		if err := fn(rec); err != nil {
+		if err := rec.check(); err != nil {
+			damage(&FormatError{File: name, Offset: rec.offset, Err: err})
+			continue
+		}
+		if err := visit(rec); err != nil {
 			return err
 		}
 	}

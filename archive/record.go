@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -34,22 +35,59 @@ type Exchange struct {
 	RemoteAddr string
 }
 
-// Record locates an archived response record.
+// Resource is a document that did not come as an HTTP response of its own:
+// an entry of a bulk dump (a zip of one JSON per question) taken out of
+// the archived response that delivered it. See Writer.WriteResource.
+type Resource struct {
+	// TargetURI is the address of the document the entry is: for a dump
+	// entry, the question's own document URL (parlq.Ref.URL), under which
+	// the record is indexed, looked up and reparsed. Absolute.
+	TargetURI string
+	// ContentType is the media type of Body, with parameters
+	// ("application/json; charset=utf-8").
+	ContentType string
+	Body        []byte
+	// Date is when the entry was taken out of the response, normally the
+	// Time of that response (both come from one fetch); zero means now.
+	Date time.Time
+	// RefersTo is the RecordID of the archived response the entry came
+	// from ("<urn:uuid:…>"). Required.
+	RefersTo string
+}
+
+// Record types of the content records this package writes and reads back.
+const (
+	TypeResponse   = "response"   // an HTTP response as received
+	TypeResource   = "resource"   // a document without protocol information (read back, never written)
+	TypeConversion = "conversion" // a document taken out of another record (see WriteResource)
+)
+
+// Record locates an archived content record: an HTTP response, or a
+// document written with WriteResource.
 type Record struct {
 	RecordID      string    // "<urn:uuid:…>"
-	PayloadDigest string    // "sha1:BASE32" of the response payload
+	PayloadDigest string    // "sha1:BASE32" of the payload (the response body, or the document)
 	URL           string    // WARC-Target-URI
 	Time          time.Time // WARC-Date (UTC)
-	Status        int
-	MIME          string // media type of the payload, without parameters
-	File          string // base name inside the directory
-	Offset        int64  // of the gzip member of the response record
-	Length        int64  // compressed length of that member
+	Status        int       // HTTP status; 0 for a record that is not an HTTP response
+	MIME          string    // media type of the payload, without parameters
+	File          string    // base name inside the directory
+	Offset        int64     // of the gzip member of the record
+	Length        int64     // compressed length of that member
+	// Type is the WARC-Type: TypeResponse, TypeConversion or TypeResource.
+	Type string
+	// RefersTo is the WARC-Refers-To of a conversion record: the RecordID
+	// of the response it was taken from.
+	RefersTo string
 }
 
 // ErrInvalidExchange is wrapped when an Exchange lacks its request, URL or
 // response.
 var ErrInvalidExchange = errors.New("invalid exchange")
+
+// ErrInvalidResource is wrapped when a Resource lacks an absolute target
+// URI, a valid content type or the record it refers to.
+var ErrInvalidResource = errors.New("invalid resource")
 
 // warcDateFormat is the WARC 1.1 date with microseconds.
 const warcDateFormat = "2006-01-02T15:04:05.000000Z"
@@ -70,12 +108,19 @@ func (fs fields) get(name string) string {
 	return ""
 }
 
-// exchangeRecords are the two serialized blocks of an exchange and the
-// WARC headers that do not depend on the file they are written to.
-type exchangeRecords struct {
-	resp, req             []byte
-	respHeader, reqHeader fields
-	record                Record
+// block is one record ready to write: its WARC header without the fields
+// that depend on the file (WARC-Warcinfo-ID), and its block.
+type block struct {
+	header fields
+	data   []byte
+}
+
+// capture is what one call of Write or WriteResource appends: the records,
+// the first of which is indexed, and the Record describing it (File, Offset
+// and Length are set when written).
+type capture struct {
+	blocks []block
+	record Record
 }
 
 // newUUID returns a random (version 4) UUID URN in angle brackets.
@@ -136,10 +181,8 @@ func ipOf(addr string) string {
 	return ""
 }
 
-// buildExchange serializes the response and request blocks of ex and the
-// WARC headers that do not depend on the file (WARC-Warcinfo-ID is added at
-// write time).
-func buildExchange(ex Exchange) (*exchangeRecords, error) {
+// buildExchange serializes the response and request records of ex.
+func buildExchange(ex Exchange) (*capture, error) {
 	if ex.Request == nil || ex.Request.URL == nil || ex.Response == nil {
 		return nil, fmt.Errorf("%w: request, request URL and response are required", ErrInvalidExchange)
 	}
@@ -244,11 +287,8 @@ func buildExchange(ex Exchange) (*exchangeRecords, error) {
 		field{"WARC-Payload-Digest", sha1Digest(ex.RequestBody)},
 		field{"Content-Length", strconv.Itoa(qb.Len())},
 	)
-	return &exchangeRecords{
-		resp:       rb.Bytes(),
-		req:        qb.Bytes(),
-		respHeader: respHeader,
-		reqHeader:  reqHeader,
+	return &capture{
+		blocks: []block{{respHeader, rb.Bytes()}, {reqHeader, qb.Bytes()}},
 		record: Record{
 			RecordID:      respID,
 			PayloadDigest: payloadDigest,
@@ -256,6 +296,61 @@ func buildExchange(ex Exchange) (*exchangeRecords, error) {
 			Time:          fetched.Truncate(time.Microsecond),
 			Status:        resp.StatusCode,
 			MIME:          mediaType(resp.Header.Get("Content-Type")),
+			Type:          TypeResponse,
 		},
 	}, nil
+}
+
+// buildResource makes the conversion record of r (see WriteResource).
+func buildResource(r Resource) (*capture, error) {
+	u, err := url.Parse(r.TargetURI)
+	if err != nil || !u.IsAbs() || u.Host == "" || strings.ContainsAny(r.TargetURI, " \t\r\n") {
+		return nil, fmt.Errorf("%w: target URI %q is not an absolute URL", ErrInvalidResource, r.TargetURI)
+	}
+	mt, _, err := mime.ParseMediaType(r.ContentType)
+	if typ, sub, ok := strings.Cut(mt, "/"); err != nil || !ok || typ == "" || sub == "" || strings.ContainsAny(r.ContentType, "\r\n") {
+		return nil, fmt.Errorf("%w: content type %q", ErrInvalidResource, r.ContentType)
+	}
+	if !isRecordID(r.RefersTo) {
+		return nil, fmt.Errorf("%w: refers-to %q is not a record id", ErrInvalidResource, r.RefersTo)
+	}
+	date := r.Date.UTC()
+	if r.Date.IsZero() {
+		date = time.Now().UTC()
+	}
+	id := newUUID()
+	digest := sha1Digest(r.Body)
+	h := fields{
+		{"WARC-Type", TypeConversion},
+		{"WARC-Record-ID", id},
+		{"WARC-Date", date.Format(warcDateFormat)},
+		{"WARC-Target-URI", r.TargetURI},
+		{"WARC-Refers-To", r.RefersTo},
+		{"Content-Type", r.ContentType},
+		{"WARC-Block-Digest", digest},
+		{"WARC-Payload-Digest", digest}, // the payload of a conversion is its block
+		{"Content-Length", strconv.Itoa(len(r.Body))},
+	}
+	return &capture{
+		blocks: []block{{h, r.Body}},
+		record: Record{
+			RecordID:      id,
+			PayloadDigest: digest,
+			URL:           r.TargetURI,
+			Time:          date.Truncate(time.Microsecond),
+			MIME:          mt,
+			Type:          TypeConversion,
+			RefersTo:      r.RefersTo,
+		},
+	}, nil
+}
+
+// isRecordID reports whether s is a WARC record id: a URI in angle
+// brackets, without white space.
+func isRecordID(s string) bool {
+	if len(s) < 3 || s[0] != '<' || s[len(s)-1] != '>' || strings.ContainsAny(s, " \t\r\n") {
+		return false
+	}
+	u, err := url.Parse(s[1 : len(s)-1])
+	return err == nil && u.Scheme != ""
 }

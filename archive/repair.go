@@ -14,7 +14,7 @@ import (
 // recover repairs what a crashed writer may have left in the directory: a
 // torn tail on the newest file of each prefix (cut off), index lines that
 // point past the end of a file (dropped), a torn last index line (dropped),
-// complete response records missing from the index (added), and a missing
+// complete content records missing from the index (added), and a missing
 // index (rebuilt). It is called with the directory lock held.
 func (w *Writer) recover() error {
 	dir := w.opts.Dir
@@ -51,7 +51,10 @@ func (w *Writer) recover() error {
 			return nil
 		}
 		w.log.Warn("archive: index missing; rebuilding it from the warc files", "dir", dir)
-		if err := rebuildIndex(dir); err != nil {
+		var damage *DamageError
+		if err := rebuildIndex(dir); errors.As(err, &damage) {
+			w.log.Error("archive: damaged records left out of the rebuilt index", "records", len(damage.Damaged), "err", err)
+		} else if err != nil {
 			return fmt.Errorf("rebuild index: %w", err)
 		}
 		return nil
@@ -125,7 +128,7 @@ func (w *Writer) recover() error {
 
 // repairFile checks the tail of dir/name and cuts off a torn last record or
 // trailing garbage. It starts after the last indexed response that reads
-// back (or at 0) and returns the complete response records it read from
+// back (or at 0) and returns the complete content records it read from
 // there. Damage followed by readable records is not a torn tail: the file
 // is then left alone and the damage logged.
 func (w *Writer) repairFile(name string, indexed []indexEntry) ([]Record, error) {
@@ -175,8 +178,8 @@ func (w *Writer) repairFile(name string, indexed []indexEntry) ([]Record, error)
 			break
 		}
 		good = rr.pos()
-		if rec.isResponse() {
-			if resp, err := rec.response(name); err == nil {
+		if rec.isContent() {
+			if resp, err := rec.content(name); err == nil {
 				found = append(found, resp.Record)
 			}
 		}
@@ -191,7 +194,7 @@ func (w *Writer) repairFile(name string, indexed []indexEntry) ([]Record, error)
 		}
 		return found, nil
 	}
-	if off, ok := validRecordAfter(f, name, good+1, size); ok {
+	if off, ok := nextRecordAt(f, name, good+1, size); ok {
 		w.log.Error("archive: damaged record followed by readable ones; leaving the file as it is",
 			"file", name, "damage", damage, "next_readable_offset", off)
 		return found, nil
@@ -214,21 +217,21 @@ func (w *Writer) repairFile(name string, indexed []indexEntry) ([]Record, error)
 }
 
 // readRawAt reads the record whose gzip member starts at offset.
-func readRawAt(f *os.File, name string, offset int64) (*rawRecord, error) {
-	rec, err := newRecordReader(io.NewSectionReader(f, offset, 1<<62), name, offset).next()
+func readRawAt(r io.ReaderAt, name string, offset int64) (*rawRecord, error) {
+	rec, err := newRecordReader(io.NewSectionReader(r, offset, 1<<62), name, offset).next()
 	if err == io.EOF {
 		err = io.ErrUnexpectedEOF
 	}
 	return rec, err
 }
 
-// validRecordAfter reports the offset of the first gzip member at or after
-// from that holds a complete, valid record.
-func validRecordAfter(f *os.File, name string, from, size int64) (int64, bool) {
+// nextRecordAt returns the offset of the first gzip member at or after from
+// that holds one whole WARC record: where reading resumes after damage.
+func nextRecordAt(r io.ReaderAt, name string, from, size int64) (int64, bool) {
 	magic := []byte{0x1f, 0x8b, 0x08}
 	buf := make([]byte, 256<<10)
 	for pos := from; pos < size; {
-		n, err := f.ReadAt(buf, pos)
+		n, err := r.ReadAt(buf, pos)
 		if n < len(magic) {
 			return 0, false
 		}
@@ -239,7 +242,7 @@ func validRecordAfter(f *os.File, name string, from, size int64) (int64, bool) {
 				break
 			}
 			off := pos + int64(i+j)
-			if rec, err := readRawAt(f, name, off); err == nil && rec.check() == nil {
+			if _, err := readRawAt(r, name, off); err == nil {
 				return off, true
 			}
 			i += j + 1

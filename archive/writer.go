@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -14,8 +15,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	warc "github.com/internetarchive/gowarc"
 )
 
 // Options configure a Writer. DefaultOptions fills the defaults.
@@ -61,12 +60,12 @@ type Writer struct {
 
 	mu      sync.Mutex
 	closed  bool
-	broken  error     // set when a failed write could not be undone
-	serial  int       // of the last file created
-	cur     *warcFile // nil until the first Write and after a rotation
-	index   file      // index.cdxj, opened for appending
-	idxSize int64     // bytes of index.cdxj
-	rw      *warc.Writer
+	broken  error        // set when a failed write could not be undone
+	serial  int          // of the last file created
+	cur     *warcFile    // nil until the first Write and after a rotation
+	index   file         // index.cdxj, opened for appending
+	idxSize int64        // bytes of index.cdxj
+	zw      *gzip.Writer // reused for every member
 }
 
 // warcFile is the WARC file being written.
@@ -75,10 +74,10 @@ type warcFile struct {
 	f          file
 	size       int64 // bytes written and not rolled back
 	warcinfoID string
-	records    int // exchanges written
+	records    int // captures written
 }
 
-// Write implements io.Writer for gowarc's compressor: it counts bytes.
+// Write implements io.Writer for the compressor: it counts bytes.
 func (c *warcFile) Write(p []byte) (int, error) {
 	n, err := c.f.Write(p)
 	c.size += int64(n)
@@ -166,10 +165,47 @@ func (w *Writer) Write(ctx context.Context, ex Exchange) (Record, error) {
 	if err := ctx.Err(); err != nil {
 		return Record{}, fmt.Errorf("archive write: %w", err)
 	}
-	recs, err := buildExchange(ex)
+	c, err := buildExchange(ex)
 	if err != nil {
 		return Record{}, fmt.Errorf("archive write: %w", err)
 	}
+	return w.append(ctx, c)
+}
+
+// WriteResource archives a document that did not come as an HTTP response
+// of its own — an entry of a bulk dump whose response is already archived —
+// as one record, with the durability, index line and rollback of Write.
+//
+// The record is a WARC 1.1 'conversion' record: "an alternative version of
+// another record's content that was created as the result of an archival
+// process", which "should result in a freestanding, complete record" and
+// "should contain a WARC-Refers-To field to identify the prior material
+// converted". That is what the entry is: the bytes of one document taken out
+// of the archived dump response, stored on their own so that a record
+// version can point at a small readable capture that needs neither the zip
+// nor the response. A 'resource' record would claim that its block is what
+// an HTTP retrieval of its target URI returned, which never happened, and
+// the standard forbids WARC-Refers-To on it; WARC-Refers-To-Target-URI and
+// WARC-Refers-To-Date are for 'revisit' records only. So the record carries
+// WARC-Refers-To (r.RefersTo) and no IP address or WARC-Concurrent-To, which
+// a conversion must not have. Its WARC-Target-URI is r.TargetURI, the
+// document's own address, where the standard describes a copy of the source
+// record's target URI: the source stays named by WARC-Refers-To, and the
+// document's address is what the catalog and reparse know it by.
+func (w *Writer) WriteResource(ctx context.Context, r Resource) (Record, error) {
+	if err := ctx.Err(); err != nil {
+		return Record{}, fmt.Errorf("archive write: %w", err)
+	}
+	c, err := buildResource(r)
+	if err != nil {
+		return Record{}, fmt.Errorf("archive write: %w", err)
+	}
+	return w.append(ctx, c)
+}
+
+// append writes a capture to the current file, rotating or starting a file
+// first when needed.
+func (w *Writer) append(ctx context.Context, c *capture) (Record, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
@@ -191,40 +227,42 @@ func (w *Writer) Write(ctx context.Context, ex Exchange) (Record, error) {
 			return Record{}, fmt.Errorf("archive write: %w", err)
 		}
 	}
-	rec, err := w.writeExchange(recs)
+	rec, err := w.writeCapture(c)
 	if err != nil {
-		return Record{}, fmt.Errorf("archive write %s: %w", recs.record.URL, err)
+		return Record{}, fmt.Errorf("archive write %s: %w", c.record.URL, err)
 	}
 	return rec, nil
 }
 
-// writeExchange appends both records and the index line, undoing all of it
-// when any step fails.
-func (w *Writer) writeExchange(recs *exchangeRecords) (Record, error) {
-	c := w.cur
-	start, idxStart := c.size, w.idxSize
+// writeCapture appends the records of c and the index line of the first,
+// undoing all of it when any step fails.
+func (w *Writer) writeCapture(c *capture) (Record, error) {
+	f := w.cur
+	start, idxStart := f.size, w.idxSize
 	fail := func(err error) (Record, error) {
 		if rerr := w.rollback(start, idxStart); rerr != nil {
 			w.broken = errors.Join(err, rerr)
 			w.log.Error("archive: cannot undo a failed write; the next OpenWriter repairs the file",
-				"file", c.name, "offset", start, "err", w.broken)
+				"file", f.name, "offset", start, "err", w.broken)
 			return Record{}, w.broken
 		}
 		return Record{}, err
 	}
-	wid := field{"WARC-Warcinfo-ID", c.warcinfoID}
-	if err := w.writeRecord(append(recs.respHeader, wid), recs.resp); err != nil {
-		return fail(err)
+	wid := field{"WARC-Warcinfo-ID", f.warcinfoID}
+	var firstEnd int64
+	for i, b := range c.blocks {
+		if err := w.writeRecord(append(b.header, wid), b.data); err != nil {
+			return fail(err)
+		}
+		if i == 0 {
+			firstEnd = f.size
+		}
 	}
-	respEnd := c.size
-	if err := w.writeRecord(append(recs.reqHeader, wid), recs.req); err != nil {
-		return fail(err)
+	if err := f.f.Sync(); err != nil {
+		return fail(fmt.Errorf("sync %s: %w", f.name, err))
 	}
-	if err := c.f.Sync(); err != nil {
-		return fail(fmt.Errorf("sync %s: %w", c.name, err))
-	}
-	rec := recs.record
-	rec.File, rec.Offset, rec.Length = c.name, start, respEnd-start
+	rec := c.record
+	rec.File, rec.Offset, rec.Length = f.name, start, firstEnd-start
 	line, err := indexLine(rec)
 	if err != nil {
 		return fail(err)
@@ -237,7 +275,7 @@ func (w *Writer) writeExchange(recs *exchangeRecords) (Record, error) {
 	if err := w.index.Sync(); err != nil {
 		return fail(fmt.Errorf("sync index: %w", err))
 	}
-	c.records++
+	f.records++
 	return rec, nil
 }
 
@@ -266,25 +304,47 @@ func (w *Writer) rollback(size, idxSize int64) error {
 	return errors.Join(errs...)
 }
 
-// writeRecord writes one record as its own gzip member with gowarc's
-// record writer.
+// writeRecord writes one WARC 1.1 record as its own gzip member.
 func (w *Writer) writeRecord(h fields, block []byte) error {
-	if w.rw == nil {
-		rw, err := warc.NewWriter(w.cur, w.cur.name, warc.SHA1, warc.CompressionGzip, true, nil)
-		if err != nil {
-			return fmt.Errorf("new record writer: %w", err)
-		}
-		w.rw = rw
+	if w.zw == nil {
+		w.zw = gzip.NewWriter(w.cur)
+	} else {
+		w.zw.Reset(w.cur) // a fresh member; also clears the error of a failed write
 	}
-	w.rw.Reset(w.cur) // a fresh gzip member; also clears errors of a failed write
-	r := &warc.Record{Header: warc.NewHeader(), Content: &blockContent{Reader: bytes.NewReader(block)}}
-	for _, f := range h {
-		r.Header.Set(f.name, f.value)
+	if err := writeWARCRecord(w.zw, h, block); err != nil {
+		return fmt.Errorf("write %s record: %w", h.get("WARC-Type"), err)
 	}
-	if _, err := w.rw.WriteRecord(r); err != nil {
+	if err := w.zw.Close(); err != nil {
 		return fmt.Errorf("write %s record: %w", h.get("WARC-Type"), err)
 	}
 	return nil
+}
+
+// writeWARCRecord writes the record made of h and block, uncompressed:
+// version line, named fields, blank line, block, CRLF CRLF. A field value
+// with a line break is refused, not written.
+func writeWARCRecord(w io.Writer, h fields, block []byte) error {
+	var head bytes.Buffer
+	head.Grow(512)
+	head.WriteString("WARC/1.1\r\n")
+	for _, f := range h {
+		if strings.ContainsAny(f.name, ":\r\n") || strings.ContainsAny(f.value, "\r\n") {
+			return fmt.Errorf("bad WARC header field %q: %q", f.name, f.value)
+		}
+		head.WriteString(f.name)
+		head.WriteString(": ")
+		head.WriteString(f.value)
+		head.WriteString("\r\n")
+	}
+	head.WriteString("\r\n")
+	if _, err := w.Write(head.Bytes()); err != nil {
+		return err
+	}
+	if _, err := w.Write(block); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\r\n\r\n")
+	return err
 }
 
 // newFile creates the next WARC file and writes its warcinfo record.
@@ -393,12 +453,3 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
-
-// blockContent gives a record block to gowarc's writer without a temporary
-// file.
-type blockContent struct{ *bytes.Reader }
-
-func (b *blockContent) Close() error                { return nil }
-func (b *blockContent) FileName() string            { return "" }
-func (b *blockContent) Len() int64                  { return b.Size() }
-func (b *blockContent) Write(p []byte) (int, error) { return 0, errors.New("read-only block") }

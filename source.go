@@ -79,6 +79,22 @@ type Referrer interface {
 	WithReferences(docs []Document) (Source, error)
 }
 
+// Hosted is a Source whose URLs are on more than one host (the Assemblée
+// nationale's open data and its website). A mirror or a test stand-in
+// given as the source's base URL serves all of them: the crawler rewrites a
+// URL on any of Hosts to the mirror, path unchanged, and maps a URL fetched
+// from the mirror back with Canonical. A Source that is not Hosted has one
+// host, BaseURL.
+type Hosted interface {
+	// Hosts returns the canonical scheme://host of every host the source's
+	// URLs are on, BaseURL among them.
+	Hosts() []string
+	// Canonical returns the canonical URL of a URL fetched from a mirror or
+	// a stand-in (the host its path belongs to); a URL already on a
+	// canonical host is returned as it is.
+	Canonical(fetched string) string
+}
+
 // Document is one fetched document: the URL it came from (canonical) and
 // its bytes, decoded to UTF-8 where it is text.
 type Document struct {

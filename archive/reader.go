@@ -287,9 +287,14 @@ func (rec *rawRecord) isContent() bool {
 }
 
 // payload returns the record's payload: the entity body of an HTTP block,
-// the block of a resource or conversion record, nil for other records.
+// the block of a resource or conversion record, nil for other records. A
+// revisit record has none: "'revisit' records shall not have a payload"
+// (WARC 1.1, 4), and its WARC-Payload-Digest is that of the payload it
+// stands for, which is not in its block.
 func (rec *rawRecord) payload() ([]byte, error) {
 	switch t := rec.typ(); {
+	case t == TypeRevisit:
+		return nil, nil
 	case rec.isHTTP() && t != TypeResource && t != TypeConversion:
 		_, payload, err := splitHTTP(rec.block)
 		return payload, err

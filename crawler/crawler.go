@@ -104,6 +104,11 @@ type run struct {
 	f        *fetcher
 	rec      catalog.Run
 	firstErr error
+	// src is the run's source: the Crawler's, read with this run's
+	// reference documents for a parlq.Referrer (references.go).
+	src parlq.Source
+	// bulk holds the documents lists delivered inline (inline.go).
+	bulk bulk
 }
 
 // Run does one harvest run and records it in the catalog: "ok", "failed"
@@ -133,7 +138,7 @@ func (c *Crawler) Run(ctx context.Context) (catalog.Run, error) {
 	if err != nil {
 		return catalog.Run{}, fmt.Errorf("harvest %s: %w", name, err)
 	}
-	r := &run{Crawler: c, f: f, rec: catalog.Run{ID: id, Source: name, Started: started}}
+	r := &run{Crawler: c, f: f, rec: catalog.Run{ID: id, Source: name, Started: started}, src: c.src}
 	c.log.Info("harvest started", "run", id)
 	err = r.harvest(ctx)
 	if err == nil && r.rec.Failed > 0 {
@@ -167,34 +172,6 @@ func (c *Crawler) Run(ctx context.Context) (catalog.Run, error) {
 	return r.rec, nil
 }
 
-// fetchURL rewrites a canonical URL to the configured base URL.
-func (c *Crawler) fetchURL(canonical string) string {
-	base := strings.TrimRight(c.src.BaseURL(), "/")
-	if c.cfg.BaseURL != "" && strings.HasPrefix(canonical, base) {
-		return c.cfg.BaseURL + canonical[len(base):]
-	}
-	return canonical
-}
-
-// canonicalize rewrites a URL on the configured base URL back to the
-// source's canonical base.
-func (c *Crawler) canonicalize(u string) string {
-	if c.cfg.BaseURL != "" && strings.HasPrefix(u, c.cfg.BaseURL) {
-		return strings.TrimRight(c.src.BaseURL(), "/") + u[len(c.cfg.BaseURL):]
-	}
-	return u
-}
-
-// canonical rewrites an archived URL, fetched from the canonical site or a
-// stand-in for it, to the source's canonical base.
-func canonical(src parlq.Source, fetched string) string {
-	u, err := url.Parse(fetched)
-	if err != nil {
-		return fetched
-	}
-	return strings.TrimRight(src.BaseURL(), "/") + u.RequestURI()
-}
-
 func (r *run) progress(phase string, done, total int, u string) {
 	if r.cfg.Progress != nil {
 		r.cfg.Progress(Progress{Phase: phase, Done: done, Total: total, URL: u})
@@ -205,6 +182,9 @@ func (r *run) harvest(ctx context.Context) error {
 	name := r.src.Name()
 	opts, err := r.seedOptions(ctx)
 	if err != nil {
+		return err
+	}
+	if err := r.withReferences(ctx, opts); err != nil { // reference documents first (references.go)
 		return err
 	}
 	seeds, err := r.src.Seeds(opts)
@@ -313,7 +293,7 @@ func (r *run) discover(ctx context.Context, seeds []string) ([]parlq.Ref, error)
 		}
 		r.progress("discover", i, len(queue), u)
 		fetched := r.fetchURL(u)
-		pg, err := r.f.get(fetched, nil)
+		pg, err := r.getList(ctx, u, fetched) // conditional GET and revisits of bulk dumps (dump.go)
 		if err != nil {
 			return nil, fmt.Errorf("list %s: %w", fetched, err)
 		}
@@ -332,6 +312,9 @@ func (r *run) discover(ctx context.Context, seeds []string) ([]parlq.Ref, error)
 				return nil, fmt.Errorf("list: %w", err)
 			}
 			return nil, fmt.Errorf("list %s: %w", fetched, err)
+		}
+		if err := r.keepList(ctx, u, d); err != nil { // documents delivered inline (dump.go)
+			return nil, err
 		}
 		if _, err := r.cat.AddCapture(ctx, catalog.Capture{
 			Source: r.src.Name(), URL: u, RecordID: pg.Record.RecordID, File: pg.Record.File,
@@ -364,6 +347,9 @@ func (r *run) discover(ctx context.Context, seeds []string) ([]parlq.Ref, error)
 // false for a failure that is recorded (the run goes on), and an error only
 // for what must stop the run (cancellation, the archive or the catalog).
 func (r *run) fetchItem(ctx context.Context, it catalog.Item) (bool, error) {
+	if e := r.bulk.entry(it.ID); e != nil && e.doc != nil { // delivered inline by its list (inline.go)
+		return r.readInline(ctx, it, e)
+	}
 	now := r.cfg.Now()
 	hdr := http.Header{}
 	conditional := false
@@ -381,23 +367,7 @@ func (r *run) fetchItem(ctx context.Context, it catalog.Item) (bool, error) {
 			conditional = true
 		}
 	}
-	fail := func(err error) (bool, error) {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		if errors.Is(err, ErrArchive) {
-			return false, err
-		}
-		r.rec.Failed++
-		if r.firstErr == nil {
-			r.firstErr = err
-		}
-		r.log.Error("question failed", "id", it.ID, "url", it.URL, "error", err)
-		if merr := r.cat.MarkFailed(context.WithoutCancel(ctx), it.ID, now, err.Error()); merr != nil {
-			return false, merr
-		}
-		return false, nil
-	}
+	fail := func(err error) (bool, error) { return r.failed(ctx, it, now, err) }
 	fetchedURL := r.fetchURL(it.URL)
 	pg, err := r.f.get(fetchedURL, hdr)
 	if err != nil {

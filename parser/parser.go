@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/parser/assemblee"
 	"github.com/parlq/parlq/parser/brussels"
 	"github.com/parlq/parlq/parser/ukparl"
 )
@@ -19,6 +20,7 @@ func All() []parlq.Source {
 	return []parlq.Source{
 		brussels.New(),
 		ukparl.New(),
+		assemblee.New(),
 	}
 }
 

@@ -304,13 +304,14 @@ func (rec *rawRecord) payload() ([]byte, error) {
 	return nil, nil
 }
 
-// content converts a content record read from file.
-func (rec *rawRecord) content(file string) (*Response, error) {
+// record returns what the WARC header of a record read from file says of
+// it: everything in Record but the status and media type of its payload.
+func (rec *rawRecord) record(file string) (Record, error) {
 	t, err := parseWARCDate(rec.header.get("WARC-Date"))
 	if err != nil {
-		return nil, err
+		return Record{}, err
 	}
-	r := &Response{Record: Record{
+	return Record{
 		RecordID:      rec.header.get("WARC-Record-ID"),
 		PayloadDigest: rec.header.get("WARC-Payload-Digest"),
 		URL:           strings.TrimSuffix(strings.TrimPrefix(rec.header.get("WARC-Target-URI"), "<"), ">"),
@@ -320,7 +321,16 @@ func (rec *rawRecord) content(file string) (*Response, error) {
 		Length:        rec.length,
 		Type:          rec.typ(),
 		RefersTo:      rec.header.get("WARC-Refers-To"),
-	}}
+	}, nil
+}
+
+// content converts a content record read from file.
+func (rec *rawRecord) content(file string) (*Response, error) {
+	base, err := rec.record(file)
+	if err != nil {
+		return nil, err
+	}
+	r := &Response{Record: base}
 	if r.Type == TypeResponse {
 		head, payload, err := splitHTTP(rec.block)
 		if err != nil {

@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -118,8 +118,8 @@ func buildRevisit(rv Revisit) (*capture, error) {
 // ReadRecord reads the record whose gzip member starts at offset in
 // dir/file, of any type, checks it as Walk does, and returns what locates
 // and describes it: its type, id, target, date, payload digest, the record
-// it refers to, and for an HTTP response or revisit its status. Damage is
-// an error wrapping ErrMalformed, as for ReadResponse.
+// it refers to, and for a response or a revisit its status and media type.
+// Damage is an error wrapping ErrMalformed, as for ReadResponse.
 func ReadRecord(dir, file string, offset int64) (Record, error) {
 	if file != filepath.Base(file) {
 		return Record{}, fmt.Errorf("read record: %q is not a file name", file)
@@ -129,46 +129,38 @@ func ReadRecord(dir, file string, offset int64) (Record, error) {
 		return Record{}, fmt.Errorf("read record: %w", err)
 	}
 	defer f.Close()
-	if _, err := f.Seek(offset, io.SeekStart); err != nil {
-		return Record{}, fmt.Errorf("read record: %w", err)
+	fail := func(err error) (Record, error) {
+		return Record{}, fmt.Errorf("read record: %w", &FormatError{File: file, Offset: offset, Err: err})
 	}
-	rec, err := newRecordReader(f, file, offset).next()
-	if err == io.EOF {
-		err = &FormatError{File: file, Offset: offset, Err: io.ErrUnexpectedEOF}
-	}
-	if err != nil {
+	rec, err := readRawAt(f, file, offset)
+	var fe *FormatError
+	switch {
+	case errors.As(err, &fe):
 		return Record{}, fmt.Errorf("read record: %w", err)
+	case err != nil:
+		return fail(err)
 	}
 	if err := rec.check(); err != nil {
-		return Record{}, fmt.Errorf("read record: %w", &FormatError{File: file, Offset: offset, Err: err})
+		return fail(err)
 	}
-	t, err := parseWARCDate(rec.header.get("WARC-Date"))
-	if err != nil {
-		return Record{}, fmt.Errorf("read record: %w", &FormatError{File: file, Offset: offset, Err: err})
-	}
-	out := Record{
-		RecordID:      rec.header.get("WARC-Record-ID"),
-		PayloadDigest: rec.header.get("WARC-Payload-Digest"),
-		URL:           strings.TrimSuffix(strings.TrimPrefix(rec.header.get("WARC-Target-URI"), "<"), ">"),
-		Time:          t,
-		File:          file,
-		Offset:        rec.offset,
-		Length:        rec.length,
-		Type:          rec.typ(),
-		RefersTo:      rec.header.get("WARC-Refers-To"),
-	}
-	if t := out.Type; (t == TypeResponse || t == TypeRevisit) && rec.isHTTP() {
-		head, _, err := splitHTTP(rec.block)
-		if err == nil {
-			var hr *http.Response
-			hr, err = http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
-			if err == nil {
-				out.Status, out.MIME = hr.StatusCode, mediaType(hr.Header.Get("Content-Type"))
-			}
-		}
+	if rec.isContent() {
+		resp, err := rec.content(file)
 		if err != nil {
-			return Record{}, fmt.Errorf("read record: %w", &FormatError{File: file, Offset: offset, Err: fmt.Errorf("http response head: %w", err)})
+			return fail(err)
 		}
+		return resp.Record, nil
+	}
+	out, err := rec.record(file)
+	if err != nil {
+		return fail(err)
+	}
+	if out.Type == TypeRevisit && rec.isHTTP() {
+		// The block is the response's head: its status and media type.
+		hr, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(rec.block)), nil)
+		if err != nil {
+			return fail(fmt.Errorf("http response head: %w", err))
+		}
+		out.Status, out.MIME = hr.StatusCode, mediaType(hr.Header.Get("Content-Type"))
 	}
 	return out, nil
 }

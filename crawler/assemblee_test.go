@@ -355,6 +355,21 @@ func TestAssembleeBadEntriesFailAlone(t *testing.T) {
 	if n := h.an.Requests(crawlertest.Target("question/")); n != 0 {
 		t.Errorf("%d questions fetched from their own URL; a malformed entry is a failure, not a fetch", n)
 	}
+	// Every entry read was archived first, the failed ones too: reparse
+	// reads them again (and would store them once the parser knows how).
+	warc := filepath.Join(h.dir, "warc")
+	if got := newWARCCounter(warc).added(t)["conversion"]; got != len(qs) {
+		t.Errorf("%d entries archived; want %d", got, len(qs))
+	}
+	fresh, err := catalog.Open(context.Background(), filepath.Join(t.TempDir(), "catalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	rep, err := Reparse(context.Background(), h.src, fresh, warc, nil)
+	if err != nil || rep.New != len(qs)-2 || rep.Unreadable != 2 || rep.Regressed != 0 {
+		t.Errorf("reparse = %+v, %v; want %d new, the 2 failed entries unreadable", rep, err, len(qs)-2)
+	}
 }
 
 // TestAssembleeUnreadableReferencesStoreNothing: reference data that cannot

@@ -2,13 +2,18 @@
 //
 // One Run of a source goes:
 //
-//  1. seeds: the source's index/list URLs (Source.Seeds);
-//  2. discover: fetch each list page, read its refs (Source.Discover), follow
-//     its next pages, and track the refs in the catalog;
-//  3. plan: pick the tracked questions to fetch — new ones, ones the index
-//     says were updated, ones that failed last time, and ones due for a
+//  1. references: for a parlq.Referrer, fetch and read its reference
+//     documents; lists and pages are read with them (references.go);
+//  2. seeds: the source's index/list URLs (Source.Seeds);
+//  3. discover: fetch each list page, read its refs (Source.Discover), follow
+//     its next pages, and track the refs in the catalog; a bulk dump whose
+//     entries are the questions' documents is fetched conditionally and
+//     kept as a WARC revisit when only its bytes changed (dump.go);
+//  4. plan: pick the tracked questions to fetch — the ones a list delivered
+//     inline (read, not fetched: inline.go), new ones, ones the index says
+//     were updated, ones that failed last time, and ones due for a
 //     re-check under Source.Recheck;
-//  4. fetch each: archive the response (WARC, before anything reads it),
+//  5. fetch each: archive the response (WARC, before anything reads it),
 //     parse it, and store the record (catalog.Put) with its capture.
 //
 // Fetching is done by colly with robots.txt honoured, one request per host

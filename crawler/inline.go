@@ -24,10 +24,11 @@ import (
 //     tracking row is updated, nothing is archived, no version is made;
 //   - that is new or changed is archived as its own WARC conversion record
 //     (archive.Writer.WriteResource: its target URI the question's own
-//     document, WARC-Refers-To the dump's archived response) and stored from
-//     that record, which its version's capture names;
+//     document, WARC-Refers-To the dump's archived response), then read and
+//     stored from that record, which its version's capture names;
 //   - that its source cannot read fails that question loudly, as a page
-//     would; the others are stored.
+//     would (its record stays archived, for reparse); the others are
+//     stored.
 //
 // A ref of such a list without a document (an entry the zip cannot give
 // back) is fetched from its own URL in this run. A question the list no
@@ -127,29 +128,36 @@ func (r *run) readInline(ctx context.Context, it catalog.Item, e *inlineEntry) (
 		r.bulk.seen = append(r.bulk.seen, it.ID)
 		return true, nil
 	}
+	// Archived first, as every response is: a version's capture is this
+	// small record, and reparse reads the entry again from it, a failed
+	// one too once its parser knows better.
 	fetchedURL := r.fetchURL(it.URL)
-	entryErr := func(err error) error {
-		return fmt.Errorf("entry of %s: %w", e.list.fetchedURL, nameFetched(fetchedURL, err))
-	}
-	rd, err := Read(r.src, it.URL, e.doc, ct, func(string) (*parlq.Question, error) { return it.Listing, nil })
-	if err != nil {
-		return r.failed(ctx, it, now, entryErr(err))
-	}
-	q := rd.Record
-	if q.ID != it.ID {
-		return r.failed(ctx, it, now, entryErr(fmt.Errorf("the document is question %s, the list says %s", q.ID, it.ID)))
-	}
 	rec, err := r.arc.WriteResource(ctx, archive.Resource{
 		TargetURI: fetchedURL, ContentType: ct, Body: e.doc, Date: e.list.at, RefersTo: e.list.content.RecordID,
 	})
 	if err != nil {
 		return false, fmt.Errorf("%w: %w", ErrArchive, err)
 	}
-	if _, err := r.cat.AddCapture(ctx, catalog.Capture{
+	capture := catalog.Capture{
 		Source: r.src.Name(), URL: it.URL, QuestionID: it.ID, RecordID: rec.RecordID, File: rec.File,
-		Offset: rec.Offset, PayloadDigest: rec.PayloadDigest, NormDigest: rd.Digest, FetchedAt: rec.Time,
-		RunID: r.rec.ID,
-	}); err != nil {
+		Offset: rec.Offset, PayloadDigest: rec.PayloadDigest, FetchedAt: rec.Time, RunID: r.rec.ID,
+	}
+	fail := func(err error) (bool, error) {
+		if _, cerr := r.cat.AddCapture(ctx, capture); cerr != nil {
+			return false, cerr
+		}
+		return r.failed(ctx, it, now, fmt.Errorf("entry of %s: %w", e.list.fetchedURL, nameFetched(fetchedURL, err)))
+	}
+	rd, err := Read(r.src, it.URL, e.doc, ct, func(string) (*parlq.Question, error) { return it.Listing, nil })
+	capture.NormDigest = rd.Digest
+	if err != nil {
+		return fail(err)
+	}
+	q := rd.Record
+	if q.ID != it.ID {
+		return fail(fmt.Errorf("the document is question %s, the list says %s", q.ID, it.ID))
+	}
+	if _, err := r.cat.AddCapture(ctx, capture); err != nil {
 		return false, err
 	}
 	res, err := r.cat.Put(ctx, q, parlq.Capture{

@@ -32,8 +32,12 @@ func runReparse(ctx context.Context, env *Env, args []string) error {
 	defer ds.Close()
 	reps, err := ds.Reparse(ctx, sources)
 	for _, rep := range reps {
-		fmt.Fprintf(env.Stdout, "%s: %d archived responses (%d index pages): %d new, %d changed, %d unchanged, %d unreadable (%d of them stored as records before)\n",
-			rep.Source, rep.Responses, rep.Lists, rep.New, rep.Changed, rep.Unchanged, rep.Unreadable, rep.Regressed)
+		refs := ""
+		if rep.References > 0 {
+			refs = fmt.Sprintf(", read with %d reference documents", rep.References)
+		}
+		fmt.Fprintf(env.Stdout, "%s: %d archived responses (%d index pages%s): %d new, %d changed, %d unchanged, %d unreadable (%d of them stored as records before)\n",
+			rep.Source, rep.Responses, rep.Lists, refs, rep.New, rep.Changed, rep.Unchanged, rep.Unreadable, rep.Regressed)
 		for _, u := range rep.UnreadableURLs {
 			fmt.Fprintf(env.Stdout, "  unreadable: %s\n", u)
 		}

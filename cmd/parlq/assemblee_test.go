@@ -82,6 +82,13 @@ func TestHarvestAssemblee(t *testing.T) {
 		t.Errorf("status --json failures %+v; want %s naming CLOT_INCONNUE", f, anRecordID(odd))
 	}
 
+	// Reparse reads the archived entries with the archived reference data:
+	// nothing changes, the entry with the unknown code stays unreadable.
+	code, out, errOut = runCmd(t, nil, "reparse", "--quiet", "--data", data, "--source", "assemblee")
+	if code != 0 || !strings.Contains(out, "read with 1 reference documents") || !strings.Contains(out, "0 new, 0 changed") || !strings.Contains(out, "1 unreadable") {
+		t.Errorf("reparse: exit %d\n%s\n%s", code, out, errOut)
+	}
+
 	recs := exportAll(t, data, "assemblee")
 	for _, q := range qs {
 		if q.UID() == odd.UID() {

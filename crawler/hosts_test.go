@@ -15,7 +15,7 @@ func TestHostsOfAMirror(t *testing.T) {
 		c := &Crawler{cfg: Config{BaseURL: mirror}, src: src}
 		for canon, path := range map[string]string{
 			"https://data.assemblee-nationale.fr/static/openData/repository/17/x.zip": "/static/openData/repository/17/x.zip",
-			"https://www.assemblee-nationale.fr/dyn/opendata/QANR5L17QE1.json":       "/dyn/opendata/QANR5L17QE1.json",
+			"https://www.assemblee-nationale.fr/dyn/opendata/QANR5L17QE1.json":        "/dyn/opendata/QANR5L17QE1.json",
 		} {
 			if got := c.fetchURL(canon); got != mirror+path {
 				t.Errorf("fetchURL(%s) on %s = %s; want %s", canon, mirror, got, mirror+path)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -127,6 +128,7 @@ func BenchmarkAssembleeYear(b *testing.B) {
 			elapsed                                                time.Duration
 		)
 		count.added(b)
+		firstBytes := maps.Clone(count.bytes)
 		for d, nt := range nights {
 			changedDocs := 0
 			for _, q := range nt.changed {
@@ -176,6 +178,7 @@ func BenchmarkAssembleeYear(b *testing.B) {
 		}
 		count.added(b)
 		revisits := count.n["revisit"] + 2*skipped
+		yearBytes := func(typ string) float64 { return float64(count.bytes[typ]-firstBytes[typ]) / 1e6 }
 		if err := h.cat.Close(); err != nil {
 			b.Fatal(err)
 		}
@@ -188,9 +191,12 @@ func BenchmarkAssembleeYear(b *testing.B) {
 		b.ReportMetric(float64(firstNight)/1e6, "first_night_MB")
 		b.ReportMetric(float64(year)/1e6, "warc_year_MB")
 		b.ReportMetric(float64(catalogBytes)/1e6, "catalog_MB")
-		b.ReportMetric(float64(len(dump))/1e6, "dump_MB")
+		b.ReportMetric(float64(dumpSize)/1e6, "dump_MB")
 		b.ReportMetric(float64(changedNights), "changed_nights")
 		b.ReportMetric(float64(fullCopies), "full_dump_copies")
+		b.ReportMetric(yearBytes("response"), "year_responses_MB")
+		b.ReportMetric(yearBytes("conversion"), "year_entries_MB")
+		b.ReportMetric(yearBytes("revisit")*float64(revisits)/float64(max(count.n["revisit"], 1)), "year_revisits_MB")
 		b.ReportMetric(float64(revisits), "revisits")
 		b.ReportMetric(float64(conversions), "conversions")
 		b.ReportMetric(float64(wholeNightly)/1e9, "whole_nightly_GB")

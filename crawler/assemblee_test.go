@@ -81,13 +81,14 @@ func (h *anHarness) publish(on time.Time) {
 // warcCounter counts the records of each WARC-Type in an archive
 // directory, reading only what was appended since it last counted.
 type warcCounter struct {
-	dir  string
-	read map[string]int64 // bytes of each file counted
-	n    map[string]int
+	dir   string
+	read  map[string]int64 // bytes of each file counted
+	n     map[string]int   // records of each type
+	bytes map[string]int64 // their size on disk (gzip members)
 }
 
 func newWARCCounter(dir string) *warcCounter {
-	return &warcCounter{dir: dir, read: map[string]int64{}, n: map[string]int{}}
+	return &warcCounter{dir: dir, read: map[string]int64{}, n: map[string]int{}, bytes: map[string]int64{}}
 }
 
 // countingReader counts the bytes read through it.
@@ -125,6 +126,7 @@ func (c *warcCounter) added(t testing.TB) map[string]int {
 			if _, err := br.Peek(1); err == io.EOF {
 				break
 			}
+			at := cr.n - int64(br.Buffered())
 			zr, err := gzip.NewReader(br)
 			if err != nil {
 				t.Fatalf("%s: %v", path, err)
@@ -139,6 +141,7 @@ func (c *warcCounter) added(t testing.TB) map[string]int {
 			typ, _, _ := strings.Cut(rest, "\r\n")
 			out[typ]++
 			c.n[typ]++
+			c.bytes[typ] += cr.n - int64(br.Buffered()) - at
 		}
 		c.read[path] = start + cr.n - int64(br.Buffered())
 		f.Close()

@@ -318,7 +318,7 @@ func (r *run) discover(ctx context.Context, seeds []string) ([]parlq.Ref, error)
 			}
 			return nil, fmt.Errorf("list %s: %w", fetched, err)
 		}
-		if err := r.keepList(ctx, u, d); err != nil { // documents delivered inline (dump.go)
+		if err := r.keepList(ctx, u, d); err != nil { // documents delivered inline (inline.go)
 			return nil, err
 		}
 		if _, err := r.cat.AddCapture(ctx, catalog.Capture{

@@ -197,8 +197,9 @@ func entryType(u string, doc []byte) string {
 	return http.DetectContentType(doc)
 }
 
-// failed records a question that could not be fetched or read: the run
-// goes on (false, nil) unless the run is cancelled or the archive failed.
+// failed records a question that could not be fetched or read (fetchItem,
+// readInline): the run goes on (false, nil) unless the run is cancelled or
+// the archive failed.
 func (r *run) failed(ctx context.Context, it catalog.Item, now time.Time, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()

@@ -21,7 +21,8 @@ import (
 // The codec benchmarks measure, on the same records and in one run, what
 // writing and reading one WARC record per gzip member costs with:
 //   - stdlib: this package's record writer and reader with compress/gzip
-//     (what the package uses);
+//     at gzipLevel (what the package uses); stdlib-6 is the same at the
+//     default level 6;
 //   - klauspost: the same writer and reader with
 //     github.com/klauspost/compress/gzip (what the package used before);
 //   - nlnwa: github.com/nlnwa/gowarc's record builder, marshaler and
@@ -91,7 +92,7 @@ func fixture(tb testing.TB, dir, name string, invented func() []byte) []byte {
 
 // benchInputs are the payloads of the codec benchmarks, as HTTP responses:
 // a real 60 KB Brussels detail page and a real 2 KB UK written question
-// when the shared fixtures are present.
+// when the shared fixtures are present, and an invented repetitive page.
 func benchInputs(tb testing.TB) []struct {
 	name string
 	ex   Exchange
@@ -100,10 +101,13 @@ func benchInputs(tb testing.TB) []struct {
 		http.Header{"Content-Type": {"text/html; charset=utf-8"}}, fixture(tb, "brussels", "170290.html", page60k), t0)
 	js := exchange(tb, "https://questions-statements-api.parliament.uk/api/writtenquestions/questions/128658", 200,
 		http.Header{"Content-Type": {"application/json; charset=utf-8"}}, fixture(tb, "uk", "detail_2026-04-21_128658.json", json2k), t0)
+	// The invented page of few words: the compressor's hard case.
+	rep := exchange(tb, "https://www.parlement.brussels/weblex-quest-det/?moncode=1&base=1", 200,
+		http.Header{"Content-Type": {"text/html; charset=utf-8"}}, page60k(), t0)
 	return []struct {
 		name string
 		ex   Exchange
-	}{{"html60k", html}, {"json2k", js}}
+	}{{"html60k", html}, {"json2k", js}, {"repetitive60k", rep}}
 }
 
 // gzipWriter and gzipReader are what both gzip packages offer.
@@ -116,6 +120,26 @@ type gzipReader interface {
 	io.Reader
 	Reset(io.Reader) error
 	Multistream(bool)
+}
+
+// reportCPU starts measuring the process's CPU time; the function it
+// returns reports it per operation as cpu-ns/op.
+func reportCPU(b *testing.B) func() {
+	start, ok := processCPU()
+	return func() {
+		if end, ok2 := processCPU(); ok && ok2 && b.N > 0 {
+			b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
+// mustGzipWriter returns a compress/gzip writer at level.
+func mustGzipWriter(tb testing.TB, level int) *stdgzip.Writer {
+	zw, err := stdgzip.NewWriterLevel(nil, level)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return zw
 }
 
 // writeMember compresses the response record of ex into a member on out.
@@ -207,7 +231,7 @@ func TestCodecsAgree(t *testing.T) {
 			t.Fatal(err)
 		}
 		var members [][]byte
-		for _, zw := range []gzipWriter{stdgzip.NewWriter(nil), kpgzip.NewWriter(nil)} {
+		for _, zw := range []gzipWriter{mustGzipWriter(t, gzipLevel), kpgzip.NewWriter(nil)} {
 			var b bytes.Buffer
 			if err := writeMember(zw, &b, in.ex); err != nil {
 				t.Fatal(err)
@@ -253,7 +277,8 @@ func BenchmarkCodecWrite(b *testing.B) {
 			nlnwa bool
 			zw    gzipWriter
 		}{
-			{"stdlib", false, stdgzip.NewWriter(nil)},
+			{"stdlib", false, mustGzipWriter(b, gzipLevel)},
+			{"stdlib-6", false, stdgzip.NewWriter(nil)},
 			{"klauspost", false, kpgzip.NewWriter(nil)},
 			{"nlnwa", true, kpgzip.NewWriter(nil)},
 		} {
@@ -262,6 +287,7 @@ func BenchmarkCodecWrite(b *testing.B) {
 				var out bytes.Buffer
 				m := gowarc.NewMarshaler()
 				b.SetBytes(int64(len(in.ex.Body)))
+				defer reportCPU(b)()
 				for b.Loop() {
 					out.Reset()
 					var err error
@@ -284,7 +310,7 @@ func BenchmarkCodecWrite(b *testing.B) {
 func BenchmarkCodecRead(b *testing.B) {
 	for _, in := range benchInputs(b) {
 		var member bytes.Buffer
-		if err := writeMember(stdgzip.NewWriter(nil), &member, in.ex); err != nil {
+		if err := writeMember(mustGzipWriter(b, gzipLevel), &member, in.ex); err != nil {
 			b.Fatal(err)
 		}
 		std, kp, u := new(stdgzip.Reader), new(kpgzip.Reader), gowarc.NewUnmarshaler()
@@ -298,6 +324,7 @@ func BenchmarkCodecRead(b *testing.B) {
 		} {
 			b.Run(in.name+"/"+codec.name, func(b *testing.B) {
 				b.SetBytes(int64(len(in.ex.Body)))
+				defer reportCPU(b)()
 				for b.Loop() {
 					if err := codec.read(); err != nil {
 						b.Fatal(err)

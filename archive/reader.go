@@ -295,11 +295,11 @@ func (rec *rawRecord) payload() ([]byte, error) {
 	switch t := rec.typ(); {
 	case t == TypeRevisit:
 		return nil, nil
-	case rec.isHTTP() && t != TypeResource && t != TypeConversion:
-		_, payload, err := splitHTTP(rec.block)
-		return payload, err
 	case t == TypeResource || t == TypeConversion:
 		return rec.block, nil
+	case rec.isHTTP():
+		_, payload, err := splitHTTP(rec.block)
+		return payload, err
 	}
 	return nil, nil
 }
@@ -398,6 +398,7 @@ type DamageError struct {
 	Damaged []*FormatError
 }
 
+// Error counts the damaged records and names the first few.
 func (e *DamageError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d damaged warc records", len(e.Damaged))

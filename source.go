@@ -59,9 +59,11 @@ type Ref struct {
 	// with MergeListing. May be nil.
 	Listing *Question `json:"listing,omitempty"`
 	// Document is the question's own document when the list delivers it
-	// inline (an entry of a bulk dump): the crawler archives it as a
-	// resource record and reads it with Parse instead of fetching URL. URL
-	// stays the address of the question's own document, for re-checks.
+	// inline (an entry of a bulk dump): the crawler reads it with Parse
+	// instead of fetching URL, and archives it as its own record when it
+	// changed. URL stays the address of the question's own document, for
+	// re-checks; nil Document on a list that delivers documents means the
+	// list could not give this one, and URL is fetched.
 	Document []byte `json:"-"`
 }
 

@@ -59,9 +59,11 @@ type Ref struct {
 	// with MergeListing. May be nil.
 	Listing *Question `json:"listing,omitempty"`
 	// Document is the question's own document when the list delivers it
-	// inline (an entry of a bulk dump): the crawler archives it as a
-	// resource record and reads it with Parse instead of fetching URL. URL
-	// stays the address of the question's own document, for re-checks.
+	// inline (an entry of a bulk dump): the crawler reads it with Parse
+	// instead of fetching URL, and archives it as its own record when it
+	// changed. URL stays the address of the question's own document, for
+	// re-checks; nil Document on a list that delivers documents means the
+	// list could not give this one, and URL is fetched.
 	Document []byte `json:"-"`
 }
 
@@ -77,6 +79,22 @@ type Referrer interface {
 	// WithReferences returns the source that reads pages with these
 	// documents. An unreadable document is an error.
 	WithReferences(docs []Document) (Source, error)
+}
+
+// Hosted is a Source whose URLs are on more than one host (the Assemblée
+// nationale's open data and its website). A mirror or a test stand-in
+// given as the source's base URL serves all of them: the crawler rewrites a
+// URL on any of Hosts to the mirror, path unchanged, and maps a URL fetched
+// from the mirror back with Canonical. A Source that is not Hosted has one
+// host, BaseURL.
+type Hosted interface {
+	// Hosts returns the canonical scheme://host of every host the source's
+	// URLs are on, BaseURL among them.
+	Hosts() []string
+	// Canonical returns the canonical URL of a URL fetched from a mirror or
+	// a stand-in (the host its path belongs to); a URL already on a
+	// canonical host is returned as it is.
+	Canonical(fetched string) string
 }
 
 // Document is one fetched document: the URL it came from (canonical) and

@@ -148,14 +148,15 @@ func warcFiles(t testing.TB, dir string) []string {
 
 // checkDir validates every WARC file of dir with the independent reader and
 // with Verify, checks each starts with a warcinfo record that the other
-// records point to, that requests point at the response before them and
-// conversions at a response of the directory, and returns the content
-// records (responses and conversions) in file order.
+// records point to, that requests point at the response (or revisit)
+// before them and conversions and revisits at a response of the directory,
+// and returns the content records (responses and conversions) in file
+// order.
 func checkDir(t testing.TB, dir string) []nlnwaRecord {
 	t.Helper()
 	var resps []nlnwaRecord
 	responseIDs := map[string]bool{}
-	var conversions []nlnwaRecord
+	var conversions, revisits []nlnwaRecord
 	for _, path := range warcFiles(t, dir) {
 		if err := Verify(path); err != nil {
 			t.Fatalf("Verify: %v", err)
@@ -180,10 +181,12 @@ func checkDir(t testing.TB, dir string) []nlnwaRecord {
 					t.Errorf("%s offset %d: conversion with WARC-Concurrent-To %q or WARC-IP-Address %q",
 						filepath.Base(path), r.offset, r.concurrentTo, r.ipAddress)
 				}
+			case "revisit":
+				revisits = append(revisits, r)
 			case "request":
 				prev := recs[i] // recs[1:][i-1] is recs[i]
-				if prev.typ != "response" || r.concurrentTo != prev.id {
-					t.Errorf("%s offset %d: request WARC-Concurrent-To %q; want the response before it (%q)",
+				if (prev.typ != "response" && prev.typ != "revisit") || r.concurrentTo != prev.id {
+					t.Errorf("%s offset %d: request WARC-Concurrent-To %q; want the response or revisit before it (%q)",
 						filepath.Base(path), r.offset, r.concurrentTo, prev.id)
 				}
 			default:
@@ -191,7 +194,7 @@ func checkDir(t testing.TB, dir string) []nlnwaRecord {
 			}
 		}
 	}
-	for _, c := range conversions {
+	for _, c := range append(conversions, revisits...) {
 		if !responseIDs[c.refersTo] {
 			t.Errorf("conversion %s: WARC-Refers-To %q names no response of the directory", c.id, c.refersTo)
 		}

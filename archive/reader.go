@@ -287,25 +287,31 @@ func (rec *rawRecord) isContent() bool {
 }
 
 // payload returns the record's payload: the entity body of an HTTP block,
-// the block of a resource or conversion record, nil for other records.
+// the block of a resource or conversion record, nil for other records. A
+// revisit record has none: "'revisit' records shall not have a payload"
+// (WARC 1.1, 4), and its WARC-Payload-Digest is that of the payload it
+// stands for, which is not in its block.
 func (rec *rawRecord) payload() ([]byte, error) {
-	if t := rec.typ(); t == TypeResource || t == TypeConversion {
+	switch t := rec.typ(); {
+	case t == TypeRevisit:
+		return nil, nil
+	case t == TypeResource || t == TypeConversion:
 		return rec.block, nil
-	}
-	if rec.isHTTP() {
+	case rec.isHTTP():
 		_, payload, err := splitHTTP(rec.block)
 		return payload, err
 	}
 	return nil, nil
 }
 
-// content converts a content record read from file.
-func (rec *rawRecord) content(file string) (*Response, error) {
+// record returns what the WARC header of a record read from file says of
+// it: everything in Record but the status and media type of its payload.
+func (rec *rawRecord) record(file string) (Record, error) {
 	t, err := parseWARCDate(rec.header.get("WARC-Date"))
 	if err != nil {
-		return nil, err
+		return Record{}, err
 	}
-	r := &Response{Record: Record{
+	return Record{
 		RecordID:      rec.header.get("WARC-Record-ID"),
 		PayloadDigest: rec.header.get("WARC-Payload-Digest"),
 		URL:           strings.TrimSuffix(strings.TrimPrefix(rec.header.get("WARC-Target-URI"), "<"), ">"),
@@ -315,7 +321,16 @@ func (rec *rawRecord) content(file string) (*Response, error) {
 		Length:        rec.length,
 		Type:          rec.typ(),
 		RefersTo:      rec.header.get("WARC-Refers-To"),
-	}}
+	}, nil
+}
+
+// content converts a content record read from file.
+func (rec *rawRecord) content(file string) (*Response, error) {
+	base, err := rec.record(file)
+	if err != nil {
+		return nil, err
+	}
+	r := &Response{Record: base}
 	if r.Type == TypeResponse {
 		head, payload, err := splitHTTP(rec.block)
 		if err != nil {

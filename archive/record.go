@@ -60,6 +60,7 @@ const (
 	TypeResponse   = "response"   // an HTTP response as received
 	TypeResource   = "resource"   // a document without protocol information (read back, never written)
 	TypeConversion = "conversion" // a document taken out of another record (see WriteResource)
+	TypeRevisit    = "revisit"    // a response whose payload is not stored again (see WriteRevisit); not a content record
 )
 
 // Record locates an archived content record: an HTTP response, or a
@@ -121,6 +122,9 @@ type block struct {
 type capture struct {
 	blocks []block
 	record Record
+	// unindexed leaves the capture out of the index, which lists content
+	// records only (a revisit, see WriteRevisit).
+	unindexed bool
 }
 
 // newUUID returns a random (version 4) UUID URN in angle brackets.

@@ -263,17 +263,19 @@ func (w *Writer) writeCapture(c *capture) (Record, error) {
 	}
 	rec := c.record
 	rec.File, rec.Offset, rec.Length = f.name, start, firstEnd-start
-	line, err := indexLine(rec)
-	if err != nil {
-		return fail(err)
-	}
-	n, err := w.index.Write(line)
-	w.idxSize += int64(n)
-	if err != nil {
-		return fail(fmt.Errorf("append index: %w", err))
-	}
-	if err := w.index.Sync(); err != nil {
-		return fail(fmt.Errorf("sync index: %w", err))
+	if !c.unindexed {
+		line, err := indexLine(rec)
+		if err != nil {
+			return fail(err)
+		}
+		n, err := w.index.Write(line)
+		w.idxSize += int64(n)
+		if err != nil {
+			return fail(fmt.Errorf("append index: %w", err))
+		}
+		if err := w.index.Sync(); err != nil {
+			return fail(fmt.Errorf("sync index: %w", err))
+		}
 	}
 	f.records++
 	return rec, nil

@@ -2,13 +2,18 @@
 //
 // One Run of a source goes:
 //
-//  1. seeds: the source's index/list URLs (Source.Seeds);
-//  2. discover: fetch each list page, read its refs (Source.Discover), follow
-//     its next pages, and track the refs in the catalog;
-//  3. plan: pick the tracked questions to fetch — new ones, ones the index
-//     says were updated, ones that failed last time, and ones due for a
+//  1. references: for a parlq.Referrer, fetch and read its reference
+//     documents; lists and pages are read with them (references.go);
+//  2. seeds: the source's index/list URLs (Source.Seeds);
+//  3. discover: fetch each list page, read its refs (Source.Discover), follow
+//     its next pages, and track the refs in the catalog; a bulk dump whose
+//     entries are the questions' documents is fetched conditionally and
+//     kept as a WARC revisit when only its bytes changed (dump.go);
+//  4. plan: pick the tracked questions to fetch — the ones a list delivered
+//     inline (read, not fetched: inline.go), new ones, ones the index says
+//     were updated, ones that failed last time, and ones due for a
 //     re-check under Source.Recheck;
-//  4. fetch each: archive the response (WARC, before anything reads it),
+//  5. fetch each: archive the response (WARC, before anything reads it),
 //     parse it, and store the record with its capture (catalog.PutChecked:
 //     a reading worse than the stored record, parlq.Worse, is held back as
 //     suspect, and fetched again by the next run).
@@ -130,6 +135,11 @@ type run struct {
 	suspects []string
 	// planned is set once the lists are read and the fetches planned.
 	planned bool
+	// src is the run's source: the Crawler's, read with this run's
+	// reference documents for a parlq.Referrer (references.go).
+	src parlq.Source
+	// bulk holds the documents lists delivered inline (inline.go).
+	bulk bulk
 }
 
 // note records, for the run's outcome, something the run met that is not
@@ -178,7 +188,7 @@ func (c *Crawler) Run(ctx context.Context) (catalog.Run, error) {
 	if err != nil {
 		return catalog.Run{}, fmt.Errorf("harvest %s: %w", name, err)
 	}
-	r := &run{Crawler: c, f: f, rec: catalog.Run{ID: id, Source: name, Started: started}}
+	r := &run{Crawler: c, f: f, rec: catalog.Run{ID: id, Source: name, Started: started}, src: c.src}
 	c.log.Info("harvest started", "run", id)
 	err = r.harvest(runCtx)
 	if err == nil && r.rec.Failed > 0 {
@@ -244,34 +254,6 @@ func (r *run) suspectError() error {
 		ErrSuspect, r.rec.Suspects, strings.Join(named, "; "), more)
 }
 
-// fetchURL rewrites a canonical URL to the configured base URL.
-func (c *Crawler) fetchURL(canonical string) string {
-	base := strings.TrimRight(c.src.BaseURL(), "/")
-	if c.cfg.BaseURL != "" && strings.HasPrefix(canonical, base) {
-		return c.cfg.BaseURL + canonical[len(base):]
-	}
-	return canonical
-}
-
-// canonicalize rewrites a URL on the configured base URL back to the
-// source's canonical base.
-func (c *Crawler) canonicalize(u string) string {
-	if c.cfg.BaseURL != "" && strings.HasPrefix(u, c.cfg.BaseURL) {
-		return strings.TrimRight(c.src.BaseURL(), "/") + u[len(c.cfg.BaseURL):]
-	}
-	return u
-}
-
-// canonical rewrites an archived URL, fetched from the canonical site or a
-// stand-in for it, to the source's canonical base.
-func canonical(src parlq.Source, fetched string) string {
-	u, err := url.Parse(fetched)
-	if err != nil {
-		return fetched
-	}
-	return strings.TrimRight(src.BaseURL(), "/") + u.RequestURI()
-}
-
 func (r *run) progress(phase string, done, total int, u string) {
 	if r.cfg.Progress != nil {
 		r.cfg.Progress(Progress{Phase: phase, Done: done, Total: total, URL: u})
@@ -282,6 +264,9 @@ func (r *run) harvest(ctx context.Context) error {
 	name := r.src.Name()
 	opts, err := r.seedOptions(ctx)
 	if err != nil {
+		return err
+	}
+	if err := r.withReferences(ctx, opts); err != nil { // reference documents first (references.go)
 		return err
 	}
 	seeds, err := r.src.Seeds(opts)
@@ -423,7 +408,7 @@ func (r *run) discover(ctx context.Context, seeds []string) ([]parlq.Ref, error)
 		}
 		r.progress("discover", i, len(queue), u)
 		fetched := r.fetchURL(u)
-		pg, err := r.f.get(fetched, nil)
+		pg, err := r.getList(ctx, u, fetched) // conditional GET and revisits of bulk dumps (dump.go)
 		if err != nil {
 			return nil, fmt.Errorf("list %s: %w", fetched, err)
 		}
@@ -453,6 +438,9 @@ func (r *run) discover(ctx context.Context, seeds []string) ([]parlq.Ref, error)
 				return nil, fmt.Errorf("list: %w", err)
 			}
 			return nil, fmt.Errorf("list %s: %w", fetched, err)
+		}
+		if err := r.keepList(ctx, u, d); err != nil { // documents delivered inline (inline.go)
+			return nil, err
 		}
 		if _, err := r.cat.AddCapture(ctx, catalog.Capture{
 			Source: r.src.Name(), URL: u, RecordID: pg.Record.RecordID, File: pg.Record.File,
@@ -546,6 +534,9 @@ func (r *run) plausible(ctx context.Context, lists []*list) error {
 // false for a failure that is recorded (the run goes on), and an error only
 // for what must stop the run (cancellation, the archive or the catalog).
 func (r *run) fetchItem(ctx context.Context, it catalog.Item) (bool, error) {
+	if e := r.bulk.entry(it.ID); e != nil && e.doc != nil { // delivered inline by its list (inline.go)
+		return r.readInline(ctx, it, e)
+	}
 	now := r.cfg.Now()
 	hdr := http.Header{}
 	conditional := false
@@ -565,24 +556,7 @@ func (r *run) fetchItem(ctx context.Context, it catalog.Item) (bool, error) {
 			conditional = true
 		}
 	}
-	fail := func(err error) (bool, error) {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		// These stop the run: the question did not fail, the run cannot go on.
-		if errors.Is(err, ErrArchive) || errors.Is(err, ErrHostWait) || errors.Is(err, ErrRobotsUnavailable) {
-			return false, err
-		}
-		r.rec.Failed++
-		if r.firstErr == nil {
-			r.firstErr = err
-		}
-		r.log.Error("question failed", "id", it.ID, "url", it.URL, "error", err)
-		if merr := r.cat.MarkFailed(context.WithoutCancel(ctx), it.ID, now, err.Error()); merr != nil {
-			return false, merr
-		}
-		return false, nil
-	}
+	fail := func(err error) (bool, error) { return r.failed(ctx, it, now, err) }
 	fetchedURL := r.fetchURL(it.URL)
 	pg, err := r.f.get(fetchedURL, hdr)
 	if err != nil {

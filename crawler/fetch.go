@@ -114,6 +114,7 @@ type transport struct {
 	robots map[string]int
 	// closed holds, by host, why the host's part of the run ended.
 	closed map[string]error
+	keeps  map[string]keepFunc // by fetch id; see getKeeping
 }
 
 // robotsStatus returns the status robots.txt of host answered, and whether
@@ -191,9 +192,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // retry sends req until it gets an answer that is not worth retrying, or
 // the retries are spent.
 func (t *transport) retry(ctx context.Context, id string, req *http.Request) (*http.Response, error) {
+	keep := t.keepOf(id)
 	var lastErr error
 	for attempt := 0; ; attempt++ {
-		resp, body, rec, err := t.attempt(ctx, req)
+		resp, body, rec, err := t.attempt(ctx, req, keep)
 		if id != "" && resp != nil && err == nil {
 			t.mu.Lock()
 			t.results[id] = &fetched{Status: resp.StatusCode, Header: resp.Header, Body: body, Record: rec, Attempts: attempt + 1}
@@ -289,7 +291,7 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // attempt sends req once through the host's gate and archives the response
 // if one came back whole.
-func (t *transport) attempt(ctx context.Context, req *http.Request) (*http.Response, []byte, archive.Record, error) {
+func (t *transport) attempt(ctx context.Context, req *http.Request, keep keepFunc) (*http.Response, []byte, archive.Record, error) {
 	h := t.gates.get(req.URL.Host)
 	select {
 	case h.sem <- struct{}{}:
@@ -329,9 +331,9 @@ func (t *transport) attempt(ctx context.Context, req *http.Request) (*http.Respo
 	if int64(len(body)) > t.cfg.MaxBodySize {
 		return nil, nil, archive.Record{}, fmt.Errorf("%w (over %d bytes)", ErrTooLarge, t.cfg.MaxBodySize)
 	}
-	rec, err := t.arc.Write(ctx, archive.Exchange{
+	rec, err := t.record(ctx, archive.Exchange{
 		Request: req, Response: resp, Body: body, Fetched: started, RemoteAddr: remote,
-	})
+	}, keep)
 	if err != nil {
 		return nil, nil, archive.Record{}, fmt.Errorf("%w: %w", ErrArchive, err)
 	}
@@ -363,6 +365,7 @@ func newFetcher(ctx context.Context, cfg Config, arc *archive.Writer, g *gates, 
 		results: map[string]*fetched{},
 		robots:  map[string]int{},
 		closed:  map[string]error{},
+		keeps:   map[string]keepFunc{},
 	}
 	if d, ok := ctx.Deadline(); ok {
 		tr.deadline = d
@@ -407,7 +410,17 @@ func newFetcher(ctx context.Context, cfg Config, arc *archive.Writer, g *gates, 
 // as archived. A non-2xx status is not an error here. Errors do not name u
 // (the caller does); a failure of robots.txt or of a redirect names that URL.
 func (f *fetcher) get(u string, hdr http.Header) (*fetched, error) {
+	return f.getKeeping(u, hdr, nil)
+}
+
+// getKeeping is get, with keep (may be nil) deciding whether a 200
+// response is archived as a revisit of content the archive holds.
+func (f *fetcher) getKeeping(u string, hdr http.Header, keep keepFunc) (*fetched, error) {
 	id := strconv.FormatInt(f.seq.Add(1), 10)
+	if keep != nil {
+		f.tr.setKeep(id, keep)
+		defer f.tr.setKeep(id, nil)
+	}
 	h := http.Header{}
 	for k, v := range hdr {
 		h[k] = v

@@ -13,7 +13,10 @@ import (
 
 // Why a question is fetched, in the order they are fetched.
 const (
-	reasonNew = iota
+	// reasonInline: its list delivered its document (inline.go); read
+	// without a request.
+	reasonInline = iota
+	reasonNew
 	reasonUpdated
 	reasonSuspect
 	reasonDue
@@ -21,7 +24,8 @@ const (
 	notDue
 )
 
-// plan returns the tracked questions to fetch now, in fetch order: never
+// plan returns the tracked questions to fetch now, in fetch order: those
+// whose list delivered their document inline (read, not fetched), never
 // fetched, updated per the index (or behind what this run's lists tell),
 // held back as suspect last time (every run fetches them again, until the
 // page mends or an operator accepts it), due for a re-check, failed last
@@ -47,6 +51,9 @@ func (r *run) plan(items []catalog.Item, now time.Time, behind map[string]bool) 
 		if behind[it.ID] && why > reasonUpdated {
 			why = reasonUpdated
 		}
+		if e := r.bulk.entry(it.ID); e != nil {
+			why = inlineReason(e, why)
+		}
 		if why != notDue {
 			es = append(es, entry{it, why})
 		}
@@ -61,6 +68,9 @@ func (r *run) plan(items []catalog.Item, now time.Time, behind map[string]bool) 
 	out := make([]catalog.Item, len(es))
 	for i, e := range es {
 		out[i] = e.it
+		if e.reason == reasonInline {
+			r.bulk.left++
+		}
 	}
 	return out
 }

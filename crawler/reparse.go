@@ -25,6 +25,9 @@ type ReparseReport struct {
 	// Lists is the number of index/list pages among them (their refs are
 	// tracked again).
 	Lists int
+	// References is the number of reference documents read (a
+	// parlq.Referrer's): the pages archived after each are read with it.
+	References int
 	// New, Changed and Unchanged count the Put outcomes of detail pages.
 	New, Changed, Unchanged int
 	// Suspects counts the pages held back because their records would be
@@ -62,21 +65,28 @@ var ErrRegressed = errors.New("the current parser cannot read pages stored befor
 // every new or changed record.
 //
 // A response belongs to src when the catalog has its capture under src, or
-// else when its host is the source's (or loopback, a test stand-in). Index
-// pages are read with Discover and their refs tracked, so a catalog rebuilt
-// from the archive alone gets its listings and fetch history back. Put
-// ignores pages older than the current version, so reparsing an up-to-date
-// catalog with an unchanged parser changes nothing. Records are stored as a
-// harvest stores them (catalog.PutChecked): a page whose record would be
-// worse than the stored one is held back as suspect, never stored.
+// else when its host is one of the source's (or loopback, a test stand-in).
+// Index pages are read with Discover and their refs tracked, so a catalog
+// rebuilt from the archive alone gets its listings and fetch history back;
+// the documents a list delivered inline are read from the conversion
+// records the harvest wrote for the ones that changed, not from the list.
+// The reference documents of a parlq.Referrer are read as they are met, and
+// the pages archived after them are read with them: each page with the
+// references of its harvest. Put ignores pages older than the current
+// version, so reparsing an up-to-date catalog with an unchanged parser
+// changes nothing. Records are stored as a harvest stores them
+// (catalog.PutChecked): a page whose record would be worse than the stored
+// one is held back as suspect, never stored.
 func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDir string, onChange func(*parlq.Question, catalog.PutResult)) (ReparseReport, error) {
 	rep := ReparseReport{Source: src.Name()}
-	base, err := url.Parse(src.BaseURL())
+	refs, err := newReferenceReader(src)
 	if err != nil {
-		return rep, fmt.Errorf("reparse %s: base url: %w", src.Name(), err)
+		return rep, fmt.Errorf("reparse %s: %w", src.Name(), err)
 	}
+	base := src
 	err = archive.Walk(ctx, warcDir, func(resp *archive.Response) error {
-		if resp.Status != http.StatusOK {
+		conversion := resp.Type == archive.TypeConversion
+		if resp.Status != http.StatusOK && !conversion {
 			return nil
 		}
 		canon := ""
@@ -90,17 +100,28 @@ func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDi
 		case !errors.Is(err, catalog.ErrNotFound):
 			return err
 		default:
-			u, err := url.Parse(resp.URL)
-			if err != nil || (u.Host != base.Host && !isLoopback(u.Hostname())) {
+			if !ofSource(base, resp.URL) {
 				return nil
 			}
-			canon = canonical(src, resp.URL)
+			canon = canonical(base, resp.URL)
 		}
 		if u, err := url.Parse(canon); err != nil || u.Path == "/robots.txt" {
 			return nil
 		}
+		if refs.is(canon) && !conversion {
+			if next, ok := refs.read(canon, resp); ok {
+				src = next
+				rep.References++
+				return nil
+			}
+			rep.Unreadable++
+			if len(rep.UnreadableURLs) < maxUnreadableURLs {
+				rep.UnreadableURLs = append(rep.UnreadableURLs, canon)
+			}
+			return nil
+		}
 		rep.Responses++
-		ct := resp.Header.Get("Content-Type")
+		ct := resp.ContentType
 		var listing *parlq.Question
 		rd, perr := Read(src, canon, resp.Body, ct, func(id string) (*parlq.Question, error) {
 			item, err := cat.Item(ctx, id)
@@ -115,16 +136,16 @@ func Reparse(ctx context.Context, src parlq.Source, cat *catalog.Catalog, warcDi
 		})
 		if perr == nil {
 			return putReparsed(ctx, src, cat, rd.Record, rd.Digest, canon, listing, resp, &rep, onChange)
-		} else if body, err := decode(resp.Body, ct); err == nil {
+		} else if body, err := decode(resp.Body, ct); err == nil && !conversion {
 			if d, derr := src.Discover(canon, body); derr == nil {
 				rep.Lists++
-				refs := make([]parlq.Ref, 0, len(d.Refs))
+				found := make([]parlq.Ref, 0, len(d.Refs))
 				for _, ref := range d.Refs {
 					ref.URL = canonical(src, ref.URL)
-					refs = append(refs, ref)
+					found = append(found, ref)
 				}
-				if len(refs) > 0 {
-					if _, err := cat.Track(ctx, src.Name(), refs); err != nil {
+				if len(found) > 0 {
+					if _, err := cat.Track(ctx, src.Name(), found); err != nil {
 						return err
 					}
 				}

@@ -223,7 +223,7 @@ func TestUKSeedDefaults(t *testing.T) {
 	day := time.Date(2021, 6, 10, 9, 0, 0, 0, time.UTC)
 	h := newUKHarness(t, ukparltest.Generate(50, 2021)[:0], nil)
 	h.now = day
-	run := &run{Crawler: &Crawler{cfg: h.cfg, src: h.src, cat: h.cat}}
+	run := &run{Crawler: &Crawler{cfg: h.cfg, src: h.src, cat: h.cat}, src: h.src}
 	opts, err := run.seedOptions(context.Background())
 	if err != nil {
 		t.Fatal(err)

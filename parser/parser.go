@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/parser/assemblee"
 	"github.com/parlq/parlq/parser/bechamber"
 	"github.com/parlq/parlq/parser/brussels"
 	"github.com/parlq/parlq/parser/ukparl"
@@ -21,6 +22,7 @@ func All() []parlq.Source {
 		brussels.New(),
 		ukparl.New(),
 		bechamber.New(),
+		assemblee.New(),
 	}
 }
 

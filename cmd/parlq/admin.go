@@ -33,8 +33,12 @@ func runReparse(ctx context.Context, env *Env, args []string) error {
 	reps, err := ds.Reparse(ctx, sources)
 	suspects := 0
 	for _, rep := range reps {
-		fmt.Fprintf(env.Stdout, "%s: %d archived responses (%d index pages): %d new, %d changed, %d unchanged, %d held back as suspect, %d unreadable (%d of them stored as records before)\n",
-			rep.Source, rep.Responses, rep.Lists, rep.New, rep.Changed, rep.Unchanged, rep.Suspects, rep.Unreadable, rep.Regressed)
+		refs := ""
+		if rep.References > 0 {
+			refs = fmt.Sprintf(", read with %d reference documents", rep.References)
+		}
+		fmt.Fprintf(env.Stdout, "%s: %d archived responses (%d index pages%s): %d new, %d changed, %d unchanged, %d held back as suspect, %d unreadable (%d of them stored as records before)\n",
+			rep.Source, rep.Responses, rep.Lists, refs, rep.New, rep.Changed, rep.Unchanged, rep.Suspects, rep.Unreadable, rep.Regressed)
 		for _, u := range rep.UnreadableURLs {
 			fmt.Fprintf(env.Stdout, "  unreadable: %s\n", u)
 		}

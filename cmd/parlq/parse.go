@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/crawler"
@@ -15,11 +17,16 @@ import (
 // runParse parses saved pages with one source and prints their records as
 // JSON: one object for one file, an array for several, or one object per
 // line with --jsonl. A file that cannot be parsed is reported on stderr by
-// name; the others are still printed, and the exit status is 1.
+// name; the others are still printed, and the exit status is 1. For a
+// source whose pages name people and bodies described elsewhere (the
+// Assemblée nationale's actors and organs), --ref gives the saved reference
+// documents the pages are read with, as a harvest reads them.
 func runParse(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "parse", "--source NAME [--url URL] [--jsonl] FILE...")
+	fs := newFlagSet(env, "parse", "--source NAME [--url URL] [--ref FILE]... [--jsonl] FILE...")
 	source := fs.String("source", "", "source that reads the pages (e.g. brussels)")
 	pageURL := fs.String("url", "", "URL the page was fetched from (one file only; default: read from the page itself)")
+	var refs fileList
+	fs.Var(&refs, "ref", "a reference `FILE` the pages are read with (assemblee: an AMO dump, zip or JSON); repeatable")
 	jsonl := fs.Bool("jsonl", false, "print one JSON record per line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -36,6 +43,11 @@ func runParse(ctx context.Context, env *Env, args []string) error {
 	src, err := parser.Lookup(*source)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if len(refs) > 0 {
+		if src, err = withReferences(src, refs); err != nil {
+			return err
+		}
 	}
 
 	var records []*parlq.Question
@@ -98,4 +110,40 @@ func parseFile(env *Env, src parlq.Source, pageURL, file string) (*parlq.Questio
 	}
 	rd, err := crawler.Read(src, pageURL, body, "", nil)
 	return rd.Record, err
+}
+
+// fileList is a repeatable flag naming files.
+type fileList []string
+
+func (f *fileList) String() string { return strings.Join(*f, ",") }
+
+func (f *fileList) Set(v string) error {
+	if v == "" {
+		return errors.New("empty file name")
+	}
+	*f = append(*f, v)
+	return nil
+}
+
+// withReferences returns src reading pages with the reference documents in
+// files. A source without reference documents, or a file it cannot read,
+// is an error.
+func withReferences(src parlq.Source, files []string) (parlq.Source, error) {
+	ref, ok := src.(parlq.Referrer)
+	if !ok {
+		return nil, fmt.Errorf("%w: --ref: source %s reads no reference documents", errUsage, src.Name())
+	}
+	docs := make([]parlq.Document, 0, len(files))
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("--ref: %w", err)
+		}
+		docs = append(docs, parlq.Document{URL: f, Body: body})
+	}
+	out, err := ref.WithReferences(docs)
+	if err != nil {
+		return nil, fmt.Errorf("--ref: %w", err)
+	}
+	return out, nil
 }

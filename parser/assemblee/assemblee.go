@@ -76,6 +76,7 @@ func New() *Source { return &Source{} }
 var (
 	_ parlq.Source   = (*Source)(nil)
 	_ parlq.Referrer = (*Source)(nil)
+	_ parlq.Hosted   = (*Source)(nil)
 )
 
 // Name returns "assemblee".

@@ -167,6 +167,21 @@ func (s *Site) RemoveQuestion(uid string) {
 	s.dump = nil
 }
 
+// DropFromDump takes a question out of the dump and keeps serving its own
+// document, as a dump that lags behind or leaves a question out does.
+// SetQuestion then changes its document without putting it back.
+func (s *Site) DropFromDump(uid string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, u := range s.order {
+		if u == uid {
+			s.order = append(s.order[:i], s.order[i+1:]...)
+			s.dump = nil
+			return
+		}
+	}
+}
+
 // SetReferences replaces the reference dump's members.
 func (s *Site) SetReferences(files []File) {
 	s.mu.Lock()
@@ -196,7 +211,8 @@ func (s *Site) Question(uid string) (Question, bool) {
 	return e.q, true
 }
 
-// Questions returns every question, in the order they were added.
+// Questions returns every question the dump carries, in the order they were
+// added.
 func (s *Site) Questions() []Question {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -67,6 +67,13 @@ type Ref struct {
 	Document []byte `json:"-"`
 }
 
+// Accepter is a Source that says which media types its service should
+// answer with (the Accept header of every request), for a service that
+// negotiates the format of its answers (the Belgian Chamber's JSON or XML).
+type Accepter interface {
+	Accept() string
+}
+
 // Referrer is a Source whose pages name people and bodies that other
 // documents describe (the Assemblée nationale's actors and organs). The
 // crawler fetches and archives the reference documents before the lists,

@@ -188,6 +188,9 @@ func (c *Crawler) Run(ctx context.Context) (catalog.Run, error) {
 	if err != nil {
 		return catalog.Run{}, fmt.Errorf("harvest %s: %w", name, err)
 	}
+	if a, ok := c.src.(parlq.Accepter); ok {
+		f.accept = a.Accept()
+	}
 	r := &run{Crawler: c, f: f, rec: catalog.Run{ID: id, Source: name, Started: started}, src: c.src}
 	c.log.Info("harvest started", "run", id)
 	err = r.harvest(runCtx)
@@ -277,6 +280,10 @@ func (r *run) harvest(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	before, err := r.cat.Items(ctx, name)
+	if err != nil {
+		return err
+	}
 	if len(refs) > 0 {
 		if _, err := r.cat.Track(ctx, name, refs); err != nil {
 			return err
@@ -290,6 +297,9 @@ func (r *run) harvest(ctx context.Context) error {
 	behind, err := r.behind(ctx, items, refs)
 	if err != nil {
 		return err
+	}
+	for id := range moved(before, refs) {
+		behind[id] = true
 	}
 	plan := r.plan(items, r.cfg.Now(), behind)
 	r.planned = true

@@ -349,6 +349,9 @@ type fetcher struct {
 	col *colly.Collector
 	tr  *transport
 	seq atomic.Int64
+	// accept is the Accept header of every request ("" for colly's), from
+	// a parlq.Accepter source.
+	accept string
 }
 
 // newFetcher builds a collector for one run. The collector is built with
@@ -422,6 +425,9 @@ func (f *fetcher) getKeeping(u string, hdr http.Header, keep keepFunc) (*fetched
 		defer f.tr.setKeep(id, nil)
 	}
 	h := http.Header{}
+	if f.accept != "" {
+		h.Set("Accept", f.accept)
+	}
 	for k, v := range hdr {
 		h[k] = v
 	}

@@ -130,6 +130,26 @@ func (r *run) behind(ctx context.Context, items []catalog.Item, refs []parlq.Ref
 	return out, nil
 }
 
+// moved returns the fetched questions whose document the list now gives at
+// another URL than the one they were fetched from (the Belgian Chamber
+// moves a question's document when it is printed): they are fetched again
+// now, not at their next scheduled re-check.
+func moved(before []catalog.Item, refs []parlq.Ref) map[string]bool {
+	was := make(map[string]string, len(before))
+	for _, it := range before {
+		if !it.LastFetched.IsZero() && it.Status != "" {
+			was[it.ID] = it.URL
+		}
+	}
+	out := map[string]bool{}
+	for _, ref := range refs {
+		if u, ok := was[ref.ID]; ok && ref.URL != "" && ref.URL != u {
+			out[ref.ID] = true
+		}
+	}
+	return out
+}
+
 // differs says whether a list tells a value (non-empty) other than the
 // record's.
 func differs[S ~string](listed, stored S) bool { return listed != "" && listed != stored }

@@ -95,7 +95,9 @@ type Entry struct {
 	Method, URI, UserAgent       string
 	Target                       Target
 	IfNoneMatch, IfModifiedSince string
-	Status                       int
+	// Accept is the request's Accept header.
+	Accept string
+	Status int
 	// Start and End bracket the handler; InFlight counts the requests being
 	// handled when this one started, itself included.
 	Start, End time.Time
@@ -229,7 +231,7 @@ func (h *Host) Begin(rw http.ResponseWriter, r *http.Request, target func() Targ
 	e := Entry{
 		Method: r.Method, URI: r.URL.RequestURI(), UserAgent: r.UserAgent(),
 		IfNoneMatch: r.Header.Get("If-None-Match"), IfModifiedSince: r.Header.Get("If-Modified-Since"),
-		Start: time.Now(), InFlight: h.inFlight,
+		Accept: r.Header.Get("Accept"), Start: time.Now(), InFlight: h.inFlight,
 	}
 	e.Target = target()
 	f := h.takeFault(e.Target)

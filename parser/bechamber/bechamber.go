@@ -63,6 +63,12 @@ func New() *Source { return &Source{} }
 // Name returns "bechamber", the first part of every record id.
 func (*Source) Name() string { return name }
 
+// Accept asks the service for JSON; an XML answer is read too (how the
+// service chooses is not known, so both are accepted).
+func (*Source) Accept() string { return "application/json, application/xml;q=0.5" }
+
+var _ parlq.Accepter = (*Source)(nil)
+
 // Parliament returns the Chamber's name in French and Dutch.
 func (*Source) Parliament() string { return parliament }
 

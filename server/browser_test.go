@@ -40,8 +40,9 @@ func chromium(t *testing.T, args ...string) string {
 // TestBrowser loads the search page in headless Chromium, as a user would
 // with a query in the URL (no JavaScript needed), and checks what the
 // browser built: highlighted results, facets, and a <script> probe that
-// stayed text; then the page of a question with two versions: the word diff
-// of the second, its citation and its feeds.
+// stayed text, and the banner of a source whose last run failed; then the
+// page of a question with two versions: the word diff of the second, its
+// citation and its feeds; then the sources page and its ledger.
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser test skipped: %s not found (apt-get install chromium)", chromiumPath)
@@ -55,6 +56,7 @@ func TestBrowser(t *testing.T) {
 		{"search", "/" + query("q", "ville intelligente"), "ville intelligente — parlq"},
 		{"question", "/q/brussels/prb/1003", "Sonde &lt;script&gt;"},
 		{"versions", "/q/brussels/prb/1002", "Schriftelijke vraag over de slimme stad"},
+		{"sources", "/sources", "Sources: completeness and freshness"},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
@@ -74,7 +76,7 @@ func TestBrowser(t *testing.T) {
 			if strings.Contains(dom, "<script") || strings.Contains(dom, "<img") {
 				t.Errorf("the DOM holds a <script> or <img> element from scraped text")
 			}
-			if p.name != "versions" && !strings.Contains(dom, "&lt;script&gt;document.title") {
+			if p.name != "versions" && p.name != "sources" && !strings.Contains(dom, "&lt;script&gt;document.title") {
 				t.Errorf("the probe's text is not shown as text")
 			}
 			if p.name == "versions" {
@@ -91,7 +93,23 @@ func TestBrowser(t *testing.T) {
 					}
 				}
 			}
+			if p.name == "sources" {
+				for _, want := range []string{
+					`<h2 id="source-brussels-h">Parlement de la Région de Bruxelles-Capitale <span class="name">(brussels)</span></h2>`,
+					`State: <strong>failed</strong>`,
+					`<caption>Completeness of brussels</caption>`,
+					`<tr><th scope="row">legislature 24/29</th><td>not said</td><td>3</td><td>3</td><td>0</td>`,
+					`<span class="reason">index page unreadable</span>`,
+				} {
+					if !strings.Contains(dom, want) {
+						t.Errorf("the sources page lacks %s", want)
+					}
+				}
+			}
 			if p.name == "search" {
+				if !strings.Contains(dom, `<section class="freshness" role="status"`) || !strings.Contains(dom, "<strong>brussels</strong>") {
+					t.Errorf("the search page lacks the banner of brussels' failed run")
+				}
 				if n := strings.Count(dom, "<mark>"); n == 0 {
 					t.Errorf("no highlighted match in the results")
 				}

@@ -75,6 +75,12 @@ type Config struct {
 	// HarvestIfEmpty makes Run start a first harvest in the background when
 	// the catalog holds no record, while the site serves what there is.
 	HarvestIfEmpty bool
+	// StaleMargin is how long a scheduled harvest may take before the
+	// sources it should have refreshed count as stale (see
+	// dataset.Freshness); the run deadline, --max-duration.
+	StaleMargin time.Duration
+	// Now is the server's clock (nil: time.Now), for staleness and metrics.
+	Now func() time.Time
 	// Logger receives request failures and harvest outcomes; nil is silent.
 	Logger *slog.Logger
 }
@@ -90,6 +96,7 @@ func DefaultConfig() Config {
 		MaxResultWindow: index.MaxWindow,
 		PageSize:        20,
 		HarvestIfEmpty:  true,
+		StaleMargin:     crawler.DefaultConfig().MaxDuration,
 	}
 }
 
@@ -110,6 +117,9 @@ func (c Config) Validate() error {
 	}
 	if c.ExportTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("export timeout %v is not positive", c.ExportTimeout))
+	}
+	if c.StaleMargin < 0 {
+		errs = append(errs, fmt.Errorf("stale margin %v is negative", c.StaleMargin))
 	}
 	if c.MaxResultWindow < 1 {
 		errs = append(errs, fmt.Errorf("max result window %d is below 1", c.MaxResultWindow))
@@ -274,6 +284,7 @@ func (s *Server) Handler() http.Handler {
 	handle("/api/", s.handleAPINotFound, short)
 	handle("GET /healthz", s.handleHealth, short)
 	handle("GET /metrics", s.handleMetrics, short)
+	handle("GET /sources", s.handleSources, short)
 	handle("GET /{$}", s.handlePage, short)
 	handle("GET /q/{id...}", s.handleQuestionPage, short)
 	handle("GET /archive/{id...}", s.handleArchive, short)

@@ -224,14 +224,24 @@ func buildLedger(src parlq.Source, items []catalog.LedgerItem, lists []catalog.L
 		}
 	}
 	byURL := map[string]catalog.ListCount{}
+	var newest int64
 	for _, lc := range lists {
 		byURL[lc.URL] = lc
-		l.Lists = append(l.Lists, ListRead{URL: lc.URL, Announced: lc.Announced, Delivered: lc.Items, Run: lc.RunID,
-			At: lc.At.UTC().Format("2006-01-02 15:04 UTC")})
+		newest = max(newest, lc.RunID)
+	}
+	// Shown: the lists the newest run read, and those a part counts from
+	// (date-windowed sources leave a list per window behind them).
+	shown := map[string]bool{}
+	for _, lc := range lists {
+		shown[lc.URL] = lc.RunID == newest
 	}
 	for pk, p := range parts {
 		if pk.kind == PartLegislature {
-			p.Announced = announced(src, pk.key, byURL)
+			var urls []string
+			p.Announced, urls = announced(src, pk.key, byURL)
+			for _, u := range urls {
+				shown[u] = true
+			}
 		}
 		for series, seen := range numbers[pk] {
 			if g := gapsOf(series, seen); g.Missing > 0 {
@@ -241,6 +251,12 @@ func buildLedger(src parlq.Source, items []catalog.LedgerItem, lists []catalog.L
 		}
 		slices.SortFunc(p.Gaps, func(a, b SeriesGaps) int { return strings.Compare(a.Series, b.Series) })
 		l.Parts = append(l.Parts, *p)
+	}
+	for _, lc := range lists {
+		if shown[lc.URL] {
+			l.Lists = append(l.Lists, ListRead{URL: lc.URL, Announced: lc.Announced, Delivered: lc.Items, Run: lc.RunID,
+				At: lc.At.UTC().Format("2006-01-02 15:04 UTC")})
+		}
 	}
 	kindOrder := map[string]int{PartLegislature: 0, PartTabled: 1, PartUnknown: 2}
 	slices.SortFunc(l.Parts, func(a, b LedgerPart) int {
@@ -273,21 +289,25 @@ func buildLedger(src parlq.Source, items []catalog.LedgerItem, lists []catalog.L
 // announced is what the lists of a legislature say they hold: the sum of
 // the counts the source's seeds for that legislature announced at their last
 // reading, or -1 when one gives none, was never read, or the source has no
-// seeds per legislature.
-func announced(src parlq.Source, legislature string, lists map[string]catalog.ListCount) int {
+// seeds per legislature. urls are the lists read of those seeds.
+func announced(src parlq.Source, legislature string, lists map[string]catalog.ListCount) (n int, urls []string) {
 	seeds, err := src.Seeds(parlq.SeedOptions{Legislature: legislature})
 	if err != nil || len(seeds) == 0 {
-		return -1
+		return -1, nil
 	}
-	n := 0
 	for _, u := range seeds {
 		lc, ok := lists[u]
-		if !ok || lc.Announced < 0 {
-			return -1
+		if !ok {
+			return -1, urls
 		}
-		n += lc.Announced
+		urls = append(urls, u)
+		if lc.Announced < 0 {
+			n = -1
+		} else if n >= 0 {
+			n += lc.Announced
+		}
 	}
-	return n
+	return n, urls
 }
 
 // gapsOf finds the numbers missing between the lowest and highest seen.

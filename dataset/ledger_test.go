@@ -281,3 +281,47 @@ func TestGapsAndParts(t *testing.T) {
 		}
 	}
 }
+
+// TestLedgerListsAndParts: a source without legislatures (the UK) is
+// counted per month of tabling, announces nothing per part, and shows only
+// the lists its newest run read (older windows are left behind); a source
+// with legislatures (Brussels, whose index gives no count) shows the list
+// of every legislature it counts, and no gaps (it does not number
+// consecutively).
+func TestLedgerListsAndParts(t *testing.T) {
+	uk, _ := parser.Lookup("ukparl")
+	at := func(d int) time.Time { return time.Date(2026, 11, d, 3, 0, 0, 0, time.UTC) }
+	l := buildLedger(uk, []catalog.LedgerItem{
+		{ID: "ukparl/commons/1", Number: "10", Received: "2026-10-30", Stored: true},
+		{ID: "ukparl/commons/2", Number: "12", Received: "2026-11-02", Stored: true},
+		{ID: "ukparl/lords/3", Number: "HL4", Received: "2026-11-02", Failures: 5, LastError: "404"},
+		{ID: "ukparl/commons/4", Number: "13", Received: "2026-11-03"},
+	}, []catalog.ListCount{
+		{URL: "https://q/list?tabledWhenFrom=2026-11-01", Items: 3, Announced: 3, RunID: 2, At: at(3)},
+		{URL: "https://q/list?tabledWhenFrom=2026-10-01", Items: 9, Announced: 9, RunID: 1, At: at(1)},
+	}, 5)
+	if l.Numbered || len(l.Parts) != 2 || l.Parts[0].Key != "2026-11" || l.Parts[0].Kind != PartTabled || l.Parts[1].Key != "2026-10" {
+		t.Fatalf("uk parts %+v", l.Parts)
+	}
+	if p := l.Parts[0]; p.Announced != -1 || p.Listed != 3 || p.Stored != 1 || p.Missing != 2 || p.NotFetched != 1 || p.GivenUp != 1 || p.Failing != 0 || p.Gaps != nil {
+		t.Errorf("uk 2026-11: %+v", p)
+	}
+	if len(l.Lists) != 1 || l.Lists[0].Run != 2 || l.Total.Announced != -1 || l.Total.Listed != 4 {
+		t.Errorf("uk lists %+v, total %+v; want the newest run's list alone, nothing announced", l.Lists, l.Total)
+	}
+
+	br, _ := parser.Lookup("brussels")
+	l = buildLedger(br, []catalog.LedgerItem{
+		{ID: "brussels/prb/1", Number: "4", Legislature: "19/24", Received: "2023-01-02", Stored: true},
+		{ID: "brussels/prb/2", Number: "9", Legislature: "24/29", Received: "2025-01-02", Stored: true},
+	}, []catalog.ListCount{
+		{URL: "https://www.parlement.brussels/prb_includes/weblex/data/dos_qu_legis_24-29.json", Items: 7, Announced: -1, RunID: 4, At: at(3)},
+		{URL: "https://www.parlement.brussels/prb_includes/weblex/data/dos_qu_legis_19-24.json", Items: 5, Announced: -1, RunID: 1, At: at(1)},
+	}, 5)
+	if len(l.Parts) != 2 || l.Parts[0].Key != "24/29" || l.Parts[1].Key != "19/24" || l.Parts[0].Announced != -1 || l.Numbered {
+		t.Errorf("brussels parts %+v; want 24/29 then 19/24, no count, not numbered", l.Parts)
+	}
+	if len(l.Lists) != 2 || l.Parts[0].GapNumbers != 0 || l.Parts[0].Gaps != nil {
+		t.Errorf("brussels lists %+v; want both legislatures' indexes", l.Lists)
+	}
+}

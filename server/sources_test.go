@@ -110,6 +110,15 @@ func TestFreshnessBannerAndHealthz(t *testing.T) {
 		t.Errorf("the banner does not link the sources page")
 	}
 
+	// Failed again with a long reason, and stale too: both, the reason cut.
+	long := "list https://x/list: " + strings.Repeat("x", 400)
+	addRun(t, cat, "ukparl", catalog.RunFailed, nov(5, 10, 0), long)
+	clock = nov(6, 0, 0)
+	b = banner()
+	if want := `<li><strong>ukparl</strong>: the last harvest failed (2026-11-05 10:00 UTC): <span class="reason">` + long[:maxBannerError] + `…</span>; stale, last complete harvest 2026-11-03 03:20 UTC, 2 days 20 h ago</li>`; !strings.Contains(b, want) {
+		t.Errorf("ukparl failed and stale: banner\n%s\nwant %s", b, want)
+	}
+
 	// Without a schedule nothing is stale; the failure stays.
 	cfg.Schedule = ""
 	ts = clockServer(t, ds, cfg, &clock)

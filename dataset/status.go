@@ -49,6 +49,12 @@ type SourceStatus struct {
 	Changes map[string]int `json:"status_changes_7d"`
 	// Runs totals every recorded run (for counters).
 	Runs RunTotals `json:"runs"`
+	// Freshness says how recent the data is: the last complete harvest and
+	// its age, the last failure and its reason, and (after
+	// Status.ApplyFreshness) whether the source is stale.
+	Freshness FreshnessStatus `json:"freshness"`
+	// Ledger is what the lists name against what the catalog holds.
+	Ledger *Ledger `json:"ledger"`
 }
 
 // RunTotals add up the recorded runs of a source.
@@ -237,7 +243,38 @@ func (d *Dataset) sourceStatus(ctx context.Context, src parlq.Source, now time.T
 		return nil, err
 	}
 	s.SourceHealth = health(last, open)
+	if s.Freshness, err = readFreshness(ctx, d.cat, name, now); err != nil {
+		return nil, err
+	}
+	if s.Ledger, err = d.ledger(ctx, src, giveUp); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// readFreshness reads the runs a source's freshness is judged from, and
+// its age at now.
+func readFreshness(ctx context.Context, cat *catalog.Catalog, name string, now time.Time) (FreshnessStatus, error) {
+	var f FreshnessStatus
+	for _, pick := range []struct {
+		get func(context.Context, string) (*catalog.Run, error)
+		set func(*catalog.Run)
+	}{
+		{cat.LastHarvestedRun, func(r *catalog.Run) { f.LastHarvest = newRunStatus(r) }},
+		{cat.LastFailedRun, func(r *catalog.Run) { f.LastFailure = newRunStatus(r) }},
+		{cat.FirstRun, func(r *catalog.Run) { f.FirstRun = r.Started }},
+	} {
+		r, err := pick.get(ctx, name)
+		if errors.Is(err, catalog.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return f, err
+		}
+		pick.set(r)
+	}
+	f.age(now)
+	return f, nil
 }
 
 // Source states, from the best to the worst.
@@ -255,12 +292,17 @@ const (
 
 // SourceHealth is a source's state for an operator, and why.
 type SourceHealth struct {
-	Health  string   `json:"health"`
+	Health string `json:"health"`
+	// Stale says the source was not harvested as often as its schedule
+	// allows (see Freshness); set by Status.ApplyFreshness and ReadHealth.
+	Stale   bool     `json:"stale,omitempty"`
 	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Degraded says whether the state needs an operator's eye.
-func (h SourceHealth) Degraded() bool { return h.Health == HealthSuspect || h.Health == HealthFailed }
+func (h SourceHealth) Degraded() bool {
+	return h.Health == HealthSuspect || h.Health == HealthFailed || h.Stale
+}
 
 // maxNamed bounds the suspect questions a reason names.
 const maxNamed = 5
@@ -297,14 +339,36 @@ func health(last *catalog.Run, open []catalog.SuspectCapture) SourceHealth {
 	return h
 }
 
-// ReadHealth reads the state of every source the catalog knows: what
-// /healthz answers, cheaper than a Status (no tracking rows are read).
-func ReadHealth(ctx context.Context, cat *catalog.Catalog) (map[string]SourceHealth, error) {
+// ReadHealth reads the state of every source the catalog knows at now,
+// judged stale or not under fr: what /healthz answers, cheaper than a
+// Status (no tracking rows are read).
+func ReadHealth(ctx context.Context, cat *catalog.Catalog, now time.Time, fr Freshness) (map[string]SourceHealth, error) {
+	states, err := ReadStates(ctx, cat, now, fr)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]SourceHealth, len(states))
+	for name, st := range states {
+		out[name] = st.SourceHealth
+	}
+	return out, nil
+}
+
+// SourceState is a source's health and freshness, without its counts.
+type SourceState struct {
+	SourceHealth
+	Freshness FreshnessStatus `json:"freshness"`
+}
+
+// ReadStates reads the health and freshness of every source the catalog
+// knows at now, judged under fr: what /healthz and the search page's
+// banner read, cheaper than a Status.
+func ReadStates(ctx context.Context, cat *catalog.Catalog, now time.Time, fr Freshness) (map[string]SourceState, error) {
 	names, err := cat.Sources(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]SourceHealth{}
+	out := map[string]SourceState{}
 	for _, name := range names {
 		last, err := cat.LastFinishedRun(ctx, name)
 		if err != nil && !errors.Is(err, catalog.ErrNotFound) {
@@ -314,7 +378,15 @@ func ReadHealth(ctx context.Context, cat *catalog.Catalog) (map[string]SourceHea
 		if err != nil {
 			return nil, err
 		}
-		out[name] = health(last, open)
+		st := SourceState{SourceHealth: health(last, open)}
+		if st.Freshness, err = readFreshness(ctx, cat, name, now); err != nil {
+			return nil, err
+		}
+		if reason := st.Freshness.judge(now, fr); reason != "" {
+			st.Stale = true
+			st.Reasons = append(st.Reasons, reason)
+		}
+		out[name] = st
 	}
 	return out, nil
 }

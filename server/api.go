@@ -119,9 +119,10 @@ func (s *Server) handleQuestion(w http.ResponseWriter, r *http.Request) {
 }
 
 // healthJSON is what /healthz answers: "status" is "ok", or "degraded"
-// when a source's last run failed or captures are held back as suspect
+// when a source's last run failed, captures are held back as suspect, or
+// the source is stale under the server's schedule (dataset.Freshness)
 // ("reasons" says which and why, "sources" the state of each: ok, suspect,
-// failed, never). A degraded server still serves: the answer stays 200,
+// failed, never, and "stale"). A degraded server still serves: the answer stays 200,
 // for the process is healthy; monitors read "status".
 type healthJSON struct {
 	Status     string                          `json:"status"`
@@ -138,7 +139,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	sources, err := dataset.ReadHealth(r.Context(), s.cat)
+	sources, err := dataset.ReadHealth(r.Context(), s.cat, s.now(), s.freshness())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -40,9 +40,10 @@ func chromium(t *testing.T, args ...string) string {
 // TestBrowser loads the search page in headless Chromium, as a user would
 // with a query in the URL (no JavaScript needed), and checks what the
 // browser built: highlighted results, facets, and a <script> probe that
-// stayed text; then the page of a question with two versions: the word diff
-// of the second, its citation and its feeds; then the answer-time
-// statistics (the chart) and a person page.
+// stayed text, and the banner of a source whose last run failed; then the
+// page of a question with two versions: the word diff of the second, its
+// citation and its feeds; then the answer-time statistics (the chart), a
+// person page, and the sources page and its ledger.
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser test skipped: %s not found (apt-get install chromium)", chromiumPath)
@@ -58,6 +59,7 @@ func TestBrowser(t *testing.T) {
 		{"versions", "/q/brussels/prb/1002", "Schriftelijke vraag over de slimme stad"},
 		{"stats", "/stats?by=minister", "Answer times — parlq"},
 		{"person", "/people/brussels/Alain%20Maron", "Alain Maron — parlq"},
+		{"sources", "/sources", "Sources: completeness and freshness"},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
@@ -77,7 +79,7 @@ func TestBrowser(t *testing.T) {
 			if strings.Contains(dom, "<script") || strings.Contains(dom, "<img") {
 				t.Errorf("the DOM holds a <script> or <img> element from scraped text")
 			}
-			if p.name != "versions" && !strings.Contains(dom, "&lt;script&gt;document.title") {
+			if p.name != "versions" && p.name != "sources" && !strings.Contains(dom, "&lt;script&gt;document.title") {
 				t.Errorf("the probe's text is not shown as text")
 			}
 			if p.name == "versions" {
@@ -94,7 +96,23 @@ func TestBrowser(t *testing.T) {
 					}
 				}
 			}
+			if p.name == "sources" {
+				for _, want := range []string{
+					`<h2 id="source-brussels-h">Parlement de la Région de Bruxelles-Capitale <span class="name">(brussels)</span></h2>`,
+					`State: <strong>failed</strong>`,
+					`<caption>Completeness of brussels</caption>`,
+					`<tr><th scope="row">legislature 24/29</th><td>not said</td><td>3</td><td>3</td><td>0</td>`,
+					`<span class="reason">index page unreadable</span>`,
+				} {
+					if !strings.Contains(dom, want) {
+						t.Errorf("the sources page lacks %s", want)
+					}
+				}
+			}
 			if p.name == "search" {
+				if !strings.Contains(dom, `<section class="freshness" role="status"`) || !strings.Contains(dom, "<strong>brussels</strong>") {
+					t.Errorf("the search page lacks the banner of brussels' failed run")
+				}
 				if n := strings.Count(dom, "<mark>"); n == 0 {
 					t.Errorf("no highlighted match in the results")
 				}

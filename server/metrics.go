@@ -54,7 +54,7 @@ func (h *histogram) observe(v float64) {
 
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
-	if err := s.writeMetrics(r.Context(), &b, time.Now()); err != nil {
+	if err := s.writeMetrics(r.Context(), &b, s.now()); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -71,6 +71,7 @@ func (s *Server) writeMetrics(ctx context.Context, out *strings.Builder, now tim
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
+	st.ApplyFreshness(now, s.freshness())
 	sources := make([]string, 0, len(st.Sources))
 	for name := range st.Sources {
 		sources = append(sources, name)
@@ -115,6 +116,7 @@ func (s *Server) writeMetrics(ctx context.Context, out *strings.Builder, now tim
 			fmt.Fprintf(w, "parlq_source_health{source=%s,health=%s} %d\n", label(src), label(h), v)
 		}
 	}
+	writeLedgerMetrics(w, st, sources, header)
 	header("parlq_records", "gauge", "Questions in the catalog, by source and status.")
 	for _, src := range sources {
 		by := st.Sources[src].ByStatus

@@ -26,7 +26,7 @@ var staticEmbed embed.FS
 
 // pages are the page templates, each parsed with the layout and the
 // shared blocks (templates/blocks.html).
-var pages = []string{"search", "question", "error", "archive", "stats", "method", "person"}
+var pages = []string{"search", "question", "error", "archive", "stats", "method", "person", "sources"}
 
 // parseTemplates parses the embedded templates; they are part of the
 // binary, so a parse error is a bug caught by every test.
@@ -39,7 +39,7 @@ func parseTemplates() map[string]*template.Template {
 			"feeds":   feedsOf,
 			"version": func() string { return version },
 		}
-		out[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/blocks.html", "templates/"+p+".html"))
+		out[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/blocks.html", "templates/freshness.html", "templates/"+p+".html"))
 	}
 	return out
 }
@@ -220,6 +220,8 @@ type searchView struct {
 	Feed string
 	// Stats is the answer-time statistics of the same search.
 	Stats string
+	// Freshness is the banner of sources whose harvest failed or is stale.
+	Freshness *bannerView
 }
 
 // handlePage is the search page: the form, and the results of the query in
@@ -227,7 +229,8 @@ type searchView struct {
 // field or link.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	view := searchView{Title: "Search parliamentary questions", Heading: "Results", Dates: map[string]string{}, Harvesting: s.running.Load()}
+	view := searchView{Title: "Search parliamentary questions", Heading: "Results", Dates: map[string]string{}, Harvesting: s.running.Load(),
+		Freshness: s.banner(r.Context())}
 	req, err := api.ParsePage(v, s.cfg.PageSize, s.cfg.MaxResultWindow)
 	s.fillForm(&view, req)
 	if err != nil && view.Query == "" {

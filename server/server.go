@@ -75,6 +75,12 @@ type Config struct {
 	// HarvestIfEmpty makes Run start a first harvest in the background when
 	// the catalog holds no record, while the site serves what there is.
 	HarvestIfEmpty bool
+	// StaleMargin is how long a scheduled harvest may take before the
+	// sources it should have refreshed count as stale (see
+	// dataset.Freshness); the run deadline, --max-duration.
+	StaleMargin time.Duration
+	// Now is the server's clock (nil: time.Now), for staleness and metrics.
+	Now func() time.Time
 	// Logger receives request failures and harvest outcomes; nil is silent.
 	Logger *slog.Logger
 }
@@ -90,6 +96,7 @@ func DefaultConfig() Config {
 		MaxResultWindow: index.MaxWindow,
 		PageSize:        20,
 		HarvestIfEmpty:  true,
+		StaleMargin:     crawler.DefaultConfig().MaxDuration,
 	}
 }
 
@@ -110,6 +117,9 @@ func (c Config) Validate() error {
 	}
 	if c.ExportTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("export timeout %v is not positive", c.ExportTimeout))
+	}
+	if c.StaleMargin < 0 {
+		errs = append(errs, fmt.Errorf("stale margin %v is negative", c.StaleMargin))
 	}
 	if c.MaxResultWindow < 1 {
 		errs = append(errs, fmt.Errorf("max result window %d is below 1", c.MaxResultWindow))
@@ -133,8 +143,6 @@ type Server struct {
 	tmpl    map[string]*template.Template
 	static  fs.FS
 	metrics *metrics
-	// now is the clock of the answer-time figures (time.Now; tests fix it).
-	now func() time.Time
 	// table is the catalog digested for the statistics (records.go).
 	table recordTable
 
@@ -181,7 +189,6 @@ func New(cfg Config, store Store) *Server {
 		tmpl:    parseTemplates(),
 		static:  staticFS(),
 		metrics: newMetrics(),
-		now:     time.Now,
 		ctx:     ctx,
 		cancel:  cancel,
 	}
@@ -280,6 +287,7 @@ func (s *Server) Handler() http.Handler {
 	handle("/api/", s.handleAPINotFound, short)
 	handle("GET /healthz", s.handleHealth, short)
 	handle("GET /metrics", s.handleMetrics, short)
+	handle("GET /sources", s.handleSources, short)
 	handle("GET /{$}", s.handlePage, short)
 	handle("GET /q/{id...}", s.handleQuestionPage, short)
 	handle("GET /archive/{id...}", s.handleArchive, short)

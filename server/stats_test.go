@@ -106,7 +106,7 @@ func newStatsServer(t testing.TB) (*Server, *httptest.Server) {
 	t.Helper()
 	ds := statsDataset(t, statsRecords())
 	s := New(DefaultConfig(), ds)
-	s.now = func() time.Time { return statsNow }
+	s.cfg.Now = func() time.Time { return statsNow }
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		ts.Close()
@@ -297,7 +297,7 @@ func TestStatsTableFollowsHarvests(t *testing.T) {
 		return ds.Index().Put(ctx, extra)
 	}}
 	s := New(DefaultConfig(), store)
-	s.now = func() time.Time { return statsNow }
+	s.cfg.Now = func() time.Time { return statsNow }
 	defer s.Close()
 	ctx := context.Background()
 	rep, err := s.Stats(ctx, index.Request{}, nil)
@@ -571,7 +571,7 @@ func TestPersonPageOddNames(t *testing.T) {
 	q.Author.Name = "Anne/Marie? 100% Dupont"
 	ds := statsDataset(t, []*parlq.Question{q})
 	s := New(DefaultConfig(), ds)
-	s.now = func() time.Time { return statsNow }
+	s.cfg.Now = func() time.Time { return statsNow }
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 	defer s.Close()

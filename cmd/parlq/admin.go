@@ -9,8 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/crawler"
 	"github.com/parlq/parlq/dataset"
+	"github.com/parlq/parlq/server"
 )
 
 func runReparse(ctx context.Context, env *Env, args []string) error {
@@ -121,6 +125,8 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 	data := dataFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	source := fs.String("source", "all", "source(s), a comma list, or all")
+	schedule := fs.String("schedule", server.DefaultConfig().Schedule, `cron spec the harvests run on, to judge staleness ("" judges none)`)
+	margin := fs.Duration("stale-margin", crawler.DefaultConfig().MaxDuration, "how long a scheduled harvest may take before its sources count as stale")
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
@@ -128,26 +134,37 @@ func runStatusCmd(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	fr := dataset.Freshness{Spec: *schedule, Margin: *margin}
+	if *schedule != "" {
+		if fr.Schedule, err = cron.ParseStandard(*schedule); err != nil {
+			return fmt.Errorf("%w: --schedule %q is not a cron spec: %v", errUsage, *schedule, err)
+		}
+	}
+	if *margin < 0 {
+		return fmt.Errorf("%w: --stale-margin %s is negative", errUsage, *margin)
+	}
 	ds, err := openDataset(ctx, resolveDataDir(env, *data), dataset.Options{Command: "status", Logger: newLogger(env, true)})
 	if err != nil {
 		return err
 	}
 	defer ds.Close()
-	st, err := ds.Status(ctx, sources, time.Now())
+	now := time.Now()
+	st, err := ds.Status(ctx, sources, now)
 	if err != nil {
 		return err
 	}
+	st.ApplyFreshness(now, fr)
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(st)
 	}
-	printStatus(env.Stdout, st, sources)
+	printStatus(env.Stdout, st, sources, now)
 	return nil
 }
 
 // printStatus writes a status for a person at a terminal.
-func printStatus(w io.Writer, st *dataset.Status, sources []parlq.Source) {
+func printStatus(w io.Writer, st *dataset.Status, sources []parlq.Source, now time.Time) {
 	fmt.Fprintf(w, "data: %s\n", st.Data)
 	if st.Writer != nil {
 		fmt.Fprintf(w, "in use by: parlq %s (pid %d) %s\n", st.Writer.Command, st.Writer.PID, st.Writer.Addr)
@@ -167,11 +184,17 @@ func printStatus(w io.Writer, st *dataset.Status, sources []parlq.Source) {
 			}
 			fmt.Fprintf(w, "  status changes in the last 7 days: %s\n", strings.Join(parts, ", "))
 		}
-		fmt.Fprintf(w, "  health: %s\n", s.Health)
+		health := s.Health
+		if s.Stale {
+			health += ", stale"
+		}
+		fmt.Fprintf(w, "  health: %s\n", health)
 		for _, r := range s.Reasons {
 			fmt.Fprintf(w, "    %s\n", r)
 		}
 		printRuns(w, s)
+		printFreshness(w, s, now)
+		printLedger(w, s.Ledger)
 		printFailures(w, s.Failures)
 		printSuspects(w, s.Suspects)
 	}

@@ -8,9 +8,25 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/parlq/parlq/crawler"
 	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/server"
 )
+
+// staleMargin is how long a scheduled harvest of jobs may take: the jobs
+// run one after another, each bounded by its deadline (the default one
+// where a job has none).
+func staleMargin(jobs []dataset.Job) time.Duration {
+	var m time.Duration
+	for _, j := range jobs {
+		d := j.Config.MaxDuration
+		if d <= 0 {
+			d = crawler.DefaultConfig().MaxDuration
+		}
+		m += d
+	}
+	return m
+}
 
 func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "serve", "[flags]")
@@ -44,6 +60,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg.StaleMargin = staleMargin(jobs)
 	d := resolveDataDir(env, *data)
 	ds, err := openDataset(ctx, d, dataset.Options{Command: "serve", Write: true, Archive: true, Index: true, Synonyms: *synonyms, Jobs: jobs, Logger: log})
 	if err != nil {

@@ -23,7 +23,7 @@ import (
 type harvestFlags struct {
 	source       string
 	baseURLs     baseURLFlag
-	legislature  string
+	legislature  perSourceFlag
 	since, until string
 	delay        delayFlag
 	maxRequests  int
@@ -42,7 +42,8 @@ func (h *harvestFlags) register(fs *flag.FlagSet) {
 	h.baseURLs = baseURLFlag{}
 	fs.StringVar(&h.source, "source", "all", "source(s) to harvest: "+strings.Join(parser.Names(), ", ")+", a comma list, or all")
 	fs.Var(h.baseURLs, "base-url", "fetch a source from another base URL (a mirror, a test server): `name=URL`; repeatable")
-	fs.StringVar(&h.legislature, "legislature", "", "legislature to harvest (e.g. 19/24), all, or empty for the current one")
+	h.legislature = perSourceFlag{per: map[string]string{}}
+	fs.Var(&h.legislature, "legislature", "legislature to harvest, all, or empty for the current one: `L` for every source, or name=L for one (repeatable: brussels=19/24, bechamber=55, assemblee=16)")
 	fs.StringVar(&h.since, "since", "", "for date-windowed sources (ukparl): start of the window `YYYY-MM-DD` (default: the last good run minus 3 days, or the last 30 days on a first run)")
 	fs.StringVar(&h.until, "until", "", "for date-windowed sources (ukparl): end of the window `YYYY-MM-DD` (default: today)")
 	h.delay = delayFlag{all: def.Delay, per: map[string]time.Duration{}}
@@ -75,7 +76,7 @@ func (h *harvestFlags) config(src parlq.Source) (crawler.Config, error) {
 	}
 	cfg.MaxDuration = h.maxDuration
 	cfg.AcceptLists = h.acceptLists
-	cfg.Legislature = h.legislature
+	cfg.Legislature = h.legislature.of(src.Name())
 	cfg.BaseURL = h.baseURLs[src.Name()]
 	switch h.recheck {
 	case "", crawler.RecheckPending, crawler.RecheckAll:
@@ -178,6 +179,46 @@ func (d *delayFlag) of(source string) time.Duration {
 		return t
 	}
 	return d.all
+}
+
+// perSourceFlag is a string flag for every source, or name=value for one
+// source (repeatable): the legislatures of one parliament mean nothing to
+// another.
+type perSourceFlag struct {
+	all string
+	per map[string]string
+}
+
+func (p *perSourceFlag) String() string {
+	if p == nil {
+		return ""
+	}
+	parts := []string{p.all}
+	for k, v := range p.per {
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (p *perSourceFlag) Set(v string) error {
+	name, val, per := strings.Cut(v, "=")
+	if !per {
+		p.all = v
+		return nil
+	}
+	if _, err := parser.Lookup(name); err != nil {
+		return err
+	}
+	p.per[name] = val
+	return nil
+}
+
+// of is the value for one source.
+func (p *perSourceFlag) of(source string) string {
+	if v, ok := p.per[source]; ok {
+		return v
+	}
+	return p.all
 }
 
 // baseURLFlag collects repeated --base-url name=URL flags.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"github.com/parlq/parlq/parser"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -57,5 +59,29 @@ func TestDelayFlag(t *testing.T) {
 		if err := d.Set(bad); err == nil {
 			t.Errorf("Set(%q) accepted", bad)
 		}
+	}
+}
+
+// TestLegislatureFlag: one legislature for every source, or one per source,
+// since a Brussels term means nothing to the Chamber.
+func TestLegislatureFlag(t *testing.T) {
+	var hf harvestFlags
+	fs := newFlagSet(&Env{Stderr: io.Discard}, "harvest", "")
+	hf.register(fs)
+	if err := fs.Parse([]string{"--legislature", "all", "--legislature", "brussels=19/24", "--legislature", "bechamber=55"}); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"brussels": "19/24", "bechamber": "55", "assemblee": "all", "ukparl": "all"} {
+		src, err := parser.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := hf.config(src)
+		if err != nil || cfg.Legislature != want {
+			t.Errorf("%s: legislature %q (%v); want %q", name, cfg.Legislature, err, want)
+		}
+	}
+	if err := hf.legislature.Set("atlantis=1"); err == nil {
+		t.Error("an unknown source's legislature was accepted")
 	}
 }

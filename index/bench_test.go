@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"github.com/parlq/parlq/index/indextest"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -195,26 +199,54 @@ func BenchmarkMappingCost(b *testing.B) {
 	}
 }
 
+// benchDir keeps the search benchmarks' index between runs: building a
+// million records takes a quarter of an hour, querying it minutes.
+var benchDir = flag.String("benchdir", "", "directory of the search benchmarks' index, kept and reused when it holds -docs records of this mapping (default: a temporary one)")
+
 var (
 	searchOnce sync.Once
 	searchIx   *Index
 	searchErr  error
-	searchDir  string
+	searchTmp  string
 )
 
-// searchIndex is the corpus, indexed once for all search benchmarks.
+// searchIndex is the corpus of -docs records, indexed once for all search
+// benchmarks (or reused from -benchdir). The records are generated source
+// by source while they are indexed, so a million of them never sit in
+// memory at once.
 func searchIndex(b *testing.B) *Index {
 	searchOnce.Do(func() {
-		searchDir, searchErr = os.MkdirTemp("", "parlq-bench-")
-		if searchErr != nil {
+		dir := *benchDir
+		if dir == "" {
+			if searchTmp, searchErr = os.MkdirTemp("", "parlq-bench-"); searchErr != nil {
+				return
+			}
+			dir = searchTmp
+		}
+		if searchIx, searchErr = Open(dir, Options{}); searchErr != nil {
 			return
 		}
-		searchIx, searchErr = Open(searchDir, Options{})
-		if searchErr != nil {
+		n, err := searchIx.Count()
+		if err != nil {
+			searchErr = err
 			return
 		}
-		for src, qs := range bySource(benchCorpus()) {
-			if _, searchErr = searchIx.Rebuild(context.Background(), src, yieldAll(qs)); searchErr != nil {
+		if n == uint64(*benchDocs) && len(searchIx.Stale()) == 0 {
+			return
+		}
+		for _, src := range corpusSources(*benchDocs) {
+			_, searchErr = searchIx.Rebuild(context.Background(), src, func(yield func(*parlq.Question) error) error {
+				g := indextest.NewGenerator(1)
+				for range *benchDocs {
+					if q := g.Next(); q.Source == src {
+						if err := yield(q); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if searchErr != nil {
 				return
 			}
 		}
@@ -225,25 +257,152 @@ func searchIndex(b *testing.B) *Index {
 	return searchIx
 }
 
+// corpusSources returns the sources of the first n generated records.
+func corpusSources(n int) []string {
+	g := indextest.NewGenerator(1)
+	seen := map[string]bool{}
+	for range min(n, 1000) {
+		seen[g.Next().Source] = true
+	}
+	var out []string
+	for s := range seen {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
+
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
 	if searchIx != nil {
 		searchIx.Close()
 	}
-	if searchDir != "" {
-		os.RemoveAll(searchDir)
+	if searchTmp != "" {
+		os.RemoveAll(searchTmp)
 	}
 	os.Exit(code)
 }
 
-// benchSearch runs the requests in turn and reports latency percentiles.
+// benchQuery is one query of a benchmark class.
+type benchQuery struct {
+	class string
+	req   Request
+}
+
+// The ten query classes of issue 12, in report order.
+var benchClasses = []string{"phrase", "word+2facets+dates", "highlight", "concept+3facets", "one-word",
+	"selective", "minister+word+facet", "filter+dates+2facets+sort", "deep-page-200", "broad+2facets"}
+
+// benchQueries returns the 55 queries of the ten classes: the queries of the
+// side-by-side benchmark (bench/searchbench), so that the figures compare.
+// The people named come from the corpus (its most frequent author and
+// minister per source among the first 4,000 records).
+func benchQueries() []benchQuery {
+	var qs []benchQuery
+	add := func(class string, r Request) { qs = append(qs, benchQuery{class, r}) }
+	for _, p := range []string{"budget régional", "mental health", "the outcomes of",
+		"de budgetten voor", "sécurité routière", "dans les dix-neuf communes"} {
+		add("phrase", Request{Query: strconv.Quote(p)})
+	}
+	for _, w := range []string{"logement", "enseignement", "tourism", "onderwijs", "budget", "climate"} {
+		add("word+2facets+dates", Request{Query: w, Facets: []string{"addressee", "year"},
+			Received: DateRange{From: "2018-01-01", To: "2021-12-31"}})
+	}
+	for _, w := range []string{"smart city", "logement social", "verkeersveiligheid", "road safety", "santé mentale", "energierenovatie"} {
+		add("highlight", Request{Query: w, Highlight: true})
+	}
+	for _, w := range []string{"smart city", "ville intelligente", "digital transition", "logement social", "public transport", "qualité de l'air"} {
+		add("concept+3facets", Request{Query: w, Facets: []string{"source", "status", "addressee"}})
+	}
+	for _, w := range []string{"chômage", "tourisme", "policing", "kinderopvang", "homelessness", "agentschap"} {
+		add("one-word", Request{Query: w})
+	}
+	people := benchPeople()
+	for i, c := range []struct{ source, word string }{
+		{"brussels", "logement"}, {"flanders", "kinderopvang"}, {"ukparl", "transport"},
+		{"wallonia", "chômage"}, {"ukparl", "health"},
+	} {
+		add("selective", Request{Query: c.word, Filters: map[string][]string{
+			"author": {people[c.source].author}, "year": {strconv.Itoa(2017 + i)}}})
+	}
+	for _, m := range []struct{ source, word string }{
+		{"brussels", "mobilité"}, {"flanders", "onderwijs"}, {"ukparl", "housing"},
+		{"wallonia", "emploi"}, {"flanders", "begroting"},
+	} {
+		add("minister+word+facet", Request{Query: fmt.Sprintf("minister:%q %s", people[m.source].minister, m.word), Facets: []string{"year"}})
+	}
+	for i, c := range []struct{ text, source, status string }{
+		{"", "ukparl", "answered"}, {"", "brussels", "pending"}, {"budget", "flanders", "answered"},
+		{"logement", "wallonia", "answered"}, {"transport", "ukparl", "pending"},
+	} {
+		add("filter+dates+2facets+sort", Request{Query: c.text, Filters: map[string][]string{"source": {c.source}, "status": {c.status}},
+			Received: DateRange{From: fmt.Sprintf("%d-01-01", 2016+i), To: fmt.Sprintf("%d-06-30", 2018+i)},
+			Facets:   []string{"addressee", "year"}, Sort: "-received"})
+	}
+	for _, w := range []string{"question", "gouvernement", "regering", "government", "minister"} {
+		add("deep-page-200", Request{Query: w, Page: 200})
+	}
+	for _, w := range []string{"question", "vraag", "government", "région", "indicators"} {
+		add("broad+2facets", Request{Query: w, Facets: []string{"source", "year"}})
+	}
+	for i := range qs {
+		if qs[i].req.Page == 0 {
+			qs[i].req.Page = 1
+		}
+		qs[i].req.Size = DefaultSize
+	}
+	return qs
+}
+
+// benchPeople returns the most frequent author and minister of each source
+// among the first 4,000 generated records.
+func benchPeople() map[string]struct{ author, minister string } {
+	g := indextest.NewGenerator(1)
+	authors, mins := map[string]map[string]int{}, map[string]map[string]int{}
+	for range 4000 {
+		q := g.Next()
+		for _, c := range []struct {
+			m    map[string]map[string]int
+			name string
+		}{{authors, q.Author.Name}, {mins, q.Addressee.Name}} {
+			if c.m[q.Source] == nil {
+				c.m[q.Source] = map[string]int{}
+			}
+			c.m[q.Source][c.name]++
+		}
+	}
+	top := func(byName map[string]int) string {
+		best, n := "", -1
+		for _, name := range slices.Sorted(maps.Keys(byName)) {
+			if c := byName[name]; c > n {
+				best, n = name, c
+			}
+		}
+		return best
+	}
+	out := map[string]struct{ author, minister string }{}
+	for src := range authors {
+		out[src] = struct{ author, minister string }{top(authors[src]), top(mins[src])}
+	}
+	return out
+}
+
+// benchSearch runs the requests in turn, b.N in all, and reports latency
+// percentiles and the mean number of hits.
 func benchSearch(b *testing.B, reqs []Request) {
 	ix := searchIndex(b)
 	ctx := context.Background()
+	for _, r := range reqs { // warm up: first use of each term's postings
+		if _, err := ix.Search(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+	}
 	var lat []time.Duration
 	var hits uint64
 	i := 0
+	cpu0 := cpuTime()
+	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
 		res, err := ix.Search(ctx, reqs[i%len(reqs)])
@@ -254,47 +413,59 @@ func benchSearch(b *testing.B, reqs []Request) {
 		hits += res.Total
 		i++
 	}
+	cpu := cpuTime() - cpu0
 	slices.Sort(lat)
 	pct := func(p float64) float64 {
 		return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))].Microseconds()) / 1000
 	}
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(i), "cpu-ms/op")
 	b.ReportMetric(float64(hits)/float64(i), "hits/op")
+	b.ReportMetric(loadAverage(), "load")
+	b.ReportMetric(0, "ns/op")
 }
 
-func BenchmarkSearchPhrase(b *testing.B) {
-	var reqs []Request
-	for _, p := range []string{"qualité de l'air", "slimme stad", "public transport", "budget régional",
-		"sociale huisvesting", "mental health", "sans-abrisme", "the outcomes of"} {
-		reqs = append(reqs, Request{Query: fmt.Sprintf("%q", p)})
+// cpuTime is the CPU time the process has used: on a machine shared with
+// other work, CPU per query is steadier than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
 	}
-	benchSearch(b, reqs)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func BenchmarkSearchFacetsDateRange(b *testing.B) {
-	var reqs []Request
-	for _, q := range []string{"logement", "mobiliteit", "climate change", "enseignement", "open data", "tourism"} {
-		reqs = append(reqs, Request{Query: q, Facets: []string{"addressee", "year"},
-			Received: DateRange{From: "2018-01-01", To: "2021-12-31"}})
+// loadAverage is the one-minute load average (0 where unknown), reported
+// beside the latencies so that a run on a busy machine shows it.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
 	}
-	benchSearch(b, reqs)
+	f, _ := strconv.ParseFloat(strings.Fields(string(b) + " 0")[0], 64)
+	return f
 }
 
-func BenchmarkSearchHighlight(b *testing.B) {
-	var reqs []Request
-	for _, q := range []string{"smart city", "logement social", "verkeersveiligheid", "road safety", "santé mentale", "energierenovatie"} {
-		reqs = append(reqs, Request{Query: q, Highlight: true})
+// BenchmarkSearch runs the ten query classes of issue 12, each alone, then
+// all 55 queries interleaved ("all"), whose percentiles are the overall
+// figures:
+//
+//	go test ./index -run '^$' -bench 'Search$' -benchtime 300x -docs 100000 -benchdir /tmp/parlq-100k
+func BenchmarkSearch(b *testing.B) {
+	qs := benchQueries()
+	for _, class := range benchClasses {
+		var reqs []Request
+		for _, q := range qs {
+			if q.class == class {
+				reqs = append(reqs, q.req)
+			}
+		}
+		b.Run(class, func(b *testing.B) { benchSearch(b, reqs) })
 	}
-	benchSearch(b, reqs)
-}
-
-// BenchmarkSearchConcept runs unquoted queries that name synonym concepts,
-// expanded across languages (the cross-lingual search of the search page).
-func BenchmarkSearchConcept(b *testing.B) {
-	var reqs []Request
-	for _, q := range []string{"smart city", "ville intelligente", "digital transition", "logement social", "public transport", "qualité de l'air"} {
-		reqs = append(reqs, Request{Query: q, Facets: []string{"source", "status", "addressee"}})
+	var all []Request
+	for _, q := range qs {
+		all = append(all, q.req)
 	}
-	benchSearch(b, reqs)
+	b.Run("all", func(b *testing.B) { benchSearch(b, all) })
 }

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -424,16 +423,6 @@ func benchSearch(b *testing.B, reqs []Request) {
 	b.ReportMetric(float64(hits)/float64(i), "hits/op")
 	b.ReportMetric(loadAverage(), "load")
 	b.ReportMetric(0, "ns/op")
-}
-
-// cpuTime is the CPU time the process has used: on a machine shared with
-// other work, CPU per query is steadier than wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // loadAverage is the one-minute load average (0 where unknown), reported

@@ -162,16 +162,16 @@ func BenchmarkRebuild(b *testing.B) {
 
 // BenchmarkMappingCost measures what the optional parts of the mapping
 // cost on disk: the stored record JSON and the term vectors of the stemmed
-// fields (needed to highlight stemmed and synonym matches).
+// text fields (needed to highlight stemmed and synonym matches).
 func BenchmarkMappingCost(b *testing.B) {
 	groups := bySource(benchCorpus())
 	for _, c := range []struct {
 		name string
 		mo   mappingOptions
 	}{
-		{"full", mappingOptions{storeRecord: true, langTermVectors: true}},
-		{"no-record", mappingOptions{storeRecord: false, langTermVectors: true}},
-		{"no-stemmed-vectors", mappingOptions{storeRecord: true, langTermVectors: false}},
+		{"full", mappingOptions{storeRecord: true, termVectors: true}},
+		{"no-record", mappingOptions{storeRecord: false, termVectors: true}},
+		{"no-text-vectors", mappingOptions{storeRecord: true, termVectors: false}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var dir string

@@ -10,26 +10,11 @@ import (
 // index can do.
 
 // Filters returns the keys Request.Filters accepts, in a stable order.
-func Filters() []string {
-	var out []string
-	for _, f := range keywordFields {
-		if filterFields[f] {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+func Filters() []string { return slices.Clone(filterOrder) }
 
-// Facets returns the names Request.Facets accepts, in a stable order.
-func Facets() []string {
-	var out []string
-	for _, f := range keywordFields {
-		if facetFields[f] {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+// Facets returns the names Request.Facets accepts, in a stable order: every
+// filter.
+func Facets() []string { return slices.Clone(filterOrder) }
 
 // Sorts returns the values Request.Sort accepts: "relevance" and every
 // sortable field, ascending and descending ("-received").

@@ -150,13 +150,13 @@ func (s *bitmapSearcher) Advance(ctx *search.SearchContext, id index.IndexIntern
 	return s.Next(ctx)
 }
 
-func (s *bitmapSearcher) Close() error                { return nil }
-func (s *bitmapSearcher) Weight() float64             { return 0 }
-func (s *bitmapSearcher) SetQueryNorm(float64)        {}
-func (s *bitmapSearcher) Count() uint64               { return s.count }
-func (s *bitmapSearcher) Min() int                    { return 0 }
-func (s *bitmapSearcher) Size() int                   { return 64 + 48*len(s.segs) }
-func (s *bitmapSearcher) DocumentMatchPoolSize() int  { return 1 }
+func (s *bitmapSearcher) Close() error               { return nil }
+func (s *bitmapSearcher) Weight() float64            { return 0 }
+func (s *bitmapSearcher) SetQueryNorm(float64)       {}
+func (s *bitmapSearcher) Count() uint64              { return s.count }
+func (s *bitmapSearcher) Min() int                   { return 0 }
+func (s *bitmapSearcher) Size() int                  { return 64 + 48*len(s.segs) }
+func (s *bitmapSearcher) DocumentMatchPoolSize() int { return 1 }
 
 // partQuery restricts a text query to some parts of the records (title:,
 // question:, answer:): a document matches when a location of the inner

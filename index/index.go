@@ -162,7 +162,7 @@ func open(dir string, opts Options, syn *Synonyms, mo mappingOptions) (*Index, e
 	ix := &Index{
 		dir: dir, opts: opts, log: opts.Logger, mo: mo, im: im, lock: lock,
 		sources: map[string]bleve.Index{},
-		syn: syn, rebuilds: map[string]*[]op{},
+		syn:     syn, rebuilds: map[string]*[]op{},
 		cols: newColumnCache(), exact: exact, facetCache: newFacetCache(cacheSize),
 		parliaments: map[string]string{},
 	}

@@ -164,7 +164,7 @@ func TestSynonyms(t *testing.T) {
 	smart := []string{b1, b2, u1}
 	digital := []string{b2, u4, f1}
 	for q, want := range map[string][]string{
-		"smart city":               smart,
+		"smart city": smart,
 		// Quotes mean exactly this phrase: no other language.
 		`"smart city"`:             {u1},
 		"Smart-City":               smart,
@@ -278,9 +278,9 @@ func TestFacets(t *testing.T) {
 		"author":    {{"An De Smet", 2}, {"Jan Peeters", 2}, {"John Smith", 2}, {"Marie Dupont", 2}, {"Alice Brown", 1}, {"Bart Claes", 1}, {"Lord Hill", 1}, {"Luc Martin", 1}},
 		"status":    {{"answered", 6}, {"pending", 4}, {"lapsed", 1}, {"withdrawn", 1}},
 		// Years are in year order, the latest first.
-		"year":      {{"2025", 1}, {"2024", 3}, {"2023", 3}, {"2022", 2}, {"2021", 1}, {"2020", 1}, {"2019", 1}},
-		"assembly":  {{"PRB", 5}, {"VP", 3}, {"commons", 3}, {"lords", 1}},
-		"type":      {{"written_question", 12}},
+		"year":     {{"2025", 1}, {"2024", 3}, {"2023", 3}, {"2022", 2}, {"2021", 1}, {"2020", 1}, {"2019", 1}},
+		"assembly": {{"PRB", 5}, {"VP", 3}, {"commons", 3}, {"lords", 1}},
+		"type":     {{"written_question", 12}},
 	}
 	for name, terms := range want {
 		if got := fmt.Sprint(termCounts(res.Facets[name])); got != fmt.Sprint(terms) {

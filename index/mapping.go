@@ -36,12 +36,12 @@ const (
 	// addressee's words are also fields of their own (author:, minister:),
 	// with their word shingles: a name is a term lookup, and a full name
 	// typed as free text ranks its person's questions first.
-	fieldPeople       = "people"
-	fieldAuthorTxt    = "author_text"
-	fieldAddrTxt      = "addressee_text"
-	fieldAuthorShing  = "author_shingle"
-	fieldAddrShing    = "addressee_shingle"
-	fieldSubjectTxt   = "subject_text"
+	fieldPeople      = "people"
+	fieldAuthorTxt   = "author_text"
+	fieldAddrTxt     = "addressee_text"
+	fieldAuthorShing = "author_shingle"
+	fieldAddrShing   = "addressee_shingle"
+	fieldSubjectTxt  = "subject_text"
 	// Lookups of a typed identifier.
 	fieldNumber = "number"
 	fieldNative = "native"

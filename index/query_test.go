@@ -125,11 +125,11 @@ func TestParseQuery(t *testing.T) {
 		"author:":              "author:",
 		"http://example.org/x": "#http://example.org/x|http://example.org/x",
 		// Identifiers typed alone.
-		"HL12331":   "#hl12331|HL12331",
-		" 147084 ":  "#147084|147084",
-		"n°619":     "#619",
-		"n° 619":    "#619",
-		"No. 12-3":  "#12-3",
+		"HL12331":  "#hl12331|HL12331",
+		" 147084 ": "#147084|147084",
+		"n°619":    "#619",
+		"n° 619":   "#619",
+		"No. 12-3": "#12-3",
 		// Common words are not searched; names keep them.
 		"the budget":          "[budget ~name(the budget)]",
 		"Elke Van den Brandt": "[Elke Brandt ~name(elke van den brandt)]",

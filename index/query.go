@@ -158,6 +158,18 @@ func lex(s string) ([]token, error) {
 					continue
 				}
 			}
+			if strings.Contains(word, ":") {
+				// Text around a colon is words of their own: the analyzers
+				// would keep "Housing:Finance" whole.
+				off := start
+				for _, piece := range strings.Split(word, ":") {
+					if piece != "" {
+						toks = append(toks, token{tWord, piece, off})
+					}
+					off += len(piece) + 1
+				}
+				continue
+			}
 			switch word {
 			case "AND", "&&":
 				toks = append(toks, token{tAnd, word, start})

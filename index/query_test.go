@@ -99,7 +99,7 @@ func TestParseQuery(t *testing.T) {
 		"pollutoin~":                    "pollutoin~0",
 		"pollutoin~2":                   "pollutoin~2",
 		"author:Koksal~1":               "author:Koksal~1",
-		"10:30":                         "10:30",
+		"10:30":                         "[10 30 ~name(10 30)]",
 		"e-mail":                        "e-mail",
 		"war crimes":                    "[war crimes ~name(war crimes)]",
 		"budget - velo":                 "[budget velo ~name(budget velo)]",
@@ -119,10 +119,10 @@ func TestParseQuery(t *testing.T) {
 		"ville intelligente -capteurs":  "[{ville intelligente|smart city} -capteurs]",
 		// Colons that are not field prefixes are text.
 		"Housing: Finance":     "[{housing|logement} Finance]",
-		"Brexit: EU":           "[Brexit: EU ~name(brexit eu)]",
-		"status: answered":     "[status: answered ~name(status answered)]",
-		"colour:red":           "colour:red",
-		"author:":              "author:",
+		"Brexit: EU":           "[Brexit EU ~name(brexit eu)]",
+		"status: answered":     "[status answered ~name(status answered)]",
+		"colour:red":           "[colour red ~name(colour red)]",
+		"author:":              "author",
 		"http://example.org/x": "#http://example.org/x|http://example.org/x",
 		// Identifiers typed alone.
 		"HL12331":  "#hl12331|HL12331",

@@ -74,8 +74,8 @@ func featureCorpus() []*parlq.Question {
 		ID: f4, Source: "flanders", Parliament: "Vlaams Parlement", Assembly: "VP",
 		URL: "https://www.vlaamsparlement.example/304", Language: "nl", Type: parlq.WrittenQuestion,
 		Number: "304", Title: "Overleg met het Brussels Gewest",
-		Author:    parlq.Person{Name: "Bart Claes", Party: "N-VA"},
-		Addressee: parlq.Person{Name: "Els Vos", Role: "Vlaams minister van Binnenlands Bestuur"},
+		Author:      parlq.Person{Name: "Bart Claes", Party: "N-VA"},
+		Addressee:   parlq.Person{Name: "Els Vos", Role: "Vlaams minister van Binnenlands Bestuur"},
 		Legislature: "2024-2029", Session: "2024-2025", Received: "2025-02-03", Status: parlq.Pending,
 		Question: "Heeft de minister overleg gepleegd met Brussels minister Alain Maron over de luchtkwaliteit?",
 	}
@@ -83,8 +83,8 @@ func featureCorpus() []*parlq.Question {
 		ID: b6, Source: "brussels", Parliament: "Parlement de la Région de Bruxelles-Capitale", Assembly: "PRB",
 		URL: "https://www.parlement.brussels/qrva/1006", Language: "fr", Type: parlq.WrittenQuestion,
 		Number: "619", Title: "Question écrite concernant la mobilité des seniors",
-		Author:    parlq.Person{Name: "Sophie Lemaître", Party: "Ecolo"},
-		Addressee: parlq.Person{Name: "Alain Maron", Role: "Ministre de l'Environnement et du Climat"},
+		Author:      parlq.Person{Name: "Sophie Lemaître", Party: "Ecolo"},
+		Addressee:   parlq.Person{Name: "Alain Maron", Role: "Ministre de l'Environnement et du Climat"},
 		Legislature: "24/29", Session: "24/25", Received: "2024-11-12", Status: parlq.Pending,
 		Question: "Quelles aides existent pour les déplacements des personnes âgées ?",
 	}

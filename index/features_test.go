@@ -418,3 +418,34 @@ func TestUnknownFilterValuesAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleMatchesRankFirst: a word of the title weighs more than the same
+// word in a text, and the title copy that makes it so is highlighted once.
+func TestTitleMatchesRankFirst(t *testing.T) {
+	ix, err := Open(t.TempDir(), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	mk := func(n, title, question string) *parlq.Question {
+		return &parlq.Question{ID: "brussels/prb/" + n, Source: "brussels", Assembly: "PRB", URL: "https://x.example/" + n,
+			Language: "fr", Type: parlq.WrittenQuestion, Status: parlq.Pending, Title: title, Question: question}
+	}
+	err = ix.Put(context.Background(),
+		mk("1", "Question concernant les horaires", "Le tramway de nuit circule-t-il le dimanche ?"),
+		mk("2", "Question concernant le tramway", "Quels sont les horaires de nuit le dimanche ?"),
+		mk("3", "Question concernant les bus", "Les bus de nuit circulent-ils le dimanche ?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), Request{Query: "tramway", Highlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res); !slices.Equal(got, []string{"brussels/prb/2", "brussels/prb/1"}) {
+		t.Errorf("hits %v; want the title match first", got)
+	}
+	if h := rendered(res.Hits[0].Highlights)["title"]; len(h) != 1 || h[0] != "Question concernant le <mark>tramway</mark>" {
+		t.Errorf("title highlight %q", h)
+	}
+}

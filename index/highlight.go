@@ -87,7 +87,7 @@ func highlight(q *parlq.Question, locs []search.FieldTermLocation) map[string][]
 		if key == "" {
 			continue
 		}
-		text := b.texts[slot]
+		text := b.textOf(slot)
 		s, e := int(l.Location.Start), int(l.Location.End)
 		if s < 0 || e > len(text) || s >= e || !boundary(text, s) || !boundary(text, e) {
 			continue

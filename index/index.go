@@ -63,7 +63,7 @@ var (
 // mappingVersion is stored in each source index; a different value means
 // the index was built by another mapping and should be rebuilt.
 const (
-	mappingVersion    = "3"
+	mappingVersion    = "4"
 	mappingVersionKey = "parlq.mapping_version"
 	rebuildPrefix     = ".rebuild-"
 	oldPrefix         = ".old-"

@@ -33,9 +33,18 @@ var languageNames = map[string]string{
 // label returns the name of a facet value, or "" when the value is its own
 // name (a person, a legislature, a year).
 func (ix *Index) label(facet, term string) string {
-	switch facet {
-	case "source":
+	if facet == "source" {
 		return ix.parliament(term)
+	}
+	return ValueName(facet, term)
+}
+
+// ValueName returns the name for people of a value that is a code: an
+// assembly ("commons" → "House of Commons"), a status, a question type, a
+// language; "" when the value names itself or is not known. Source codes
+// are named by Index.Label, from the records.
+func ValueName(facet, term string) string {
+	switch facet {
 	case "assembly":
 		return assemblyNames[strings.ToLower(term)]
 	case "status":

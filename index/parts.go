@@ -26,8 +26,11 @@ const (
 	partAnswer   = 2
 	partSubjects = 3
 	partAnswers  = 4 // + the index in Question.Answers
-	// partsPerBlock bounds a block: answers past the twelfth of a record
-	// are indexed in the last slot.
+	// partTitleCopy holds the title a second time in the stemmed fields:
+	// a word of the title counts twice in a record's ranking.
+	partTitleCopy = 15
+	// partsPerBlock bounds a block: answers past the eleventh of a record
+	// are indexed in the last answer slot.
 	partsPerBlock = 16
 )
 
@@ -75,7 +78,7 @@ func blocks(q *parlq.Question) []block {
 		}
 	}
 	for i, a := range q.Answers {
-		slot := min(partAnswers+i, partsPerBlock-1)
+		slot := min(partAnswers+i, partTitleCopy-1)
 		put := func(b *block, text, latest string) {
 			if text == "" || text == latest {
 				return // the record's latest answer is already indexed
@@ -116,6 +119,8 @@ func blocks(q *parlq.Question) []block {
 func partKey(b *block, slot int, own bool) string {
 	var name string
 	switch {
+	case slot == partTitleCopy:
+		name = partNames[partTitle]
 	case slot >= partAnswers:
 		name = "answers[" + strconv.Itoa(b.answer[slot]) + "]"
 	case slot == partSubjects:
@@ -158,10 +163,13 @@ func fieldArrays(q *parlq.Question) map[string][]string {
 			}
 			place(fieldExact, bi*partsPerBlock+slot, text)
 			place(fieldShingle, bi*partsPerBlock+slot, text)
+			pos := slot
 			if f == fieldTextOther {
-				place(f, bi*partsPerBlock+slot, text)
-			} else {
-				place(f, slot, text)
+				pos = bi*partsPerBlock + slot
+			}
+			place(f, pos, text)
+			if slot == partTitle {
+				place(f, pos-slot+partTitleCopy, text)
 			}
 		}
 	}
@@ -185,4 +193,12 @@ func partAt(bs []block, field string, pos int) (*block, int, bool) {
 		return nil, 0, false
 	}
 	return &bs[bi], slot, true
+}
+
+// textOf returns the text of a part (the title for its copy).
+func (b *block) textOf(slot int) string {
+	if slot == partTitleCopy {
+		slot = partTitle
+	}
+	return b.texts[slot]
 }

@@ -54,7 +54,7 @@ var prefixes = map[string]struct {
 	slots []int
 }{
 	"":            {kind: kindText},
-	"title":       {kind: kindText, slots: []int{partTitle}},
+	"title":       {kind: kindText, slots: []int{partTitle, partTitleCopy}},
 	"question":    {kind: kindText, slots: []int{partQuestion}},
 	"answer":      {kind: kindText, slots: answerSlots()},
 	"author":      {kind: kindName, field: fieldAuthorTxt},
@@ -76,7 +76,7 @@ var prefixes = map[string]struct {
 
 func answerSlots() []int {
 	out := []int{partAnswer}
-	for s := partAnswers; s < partsPerBlock; s++ {
+	for s := partAnswers; s < partTitleCopy; s++ {
 		out = append(out, s)
 	}
 	return out

@@ -22,7 +22,8 @@ import (
 //	 "histogram": {"year": [{"key": "2024", "count": 3}], "month": [{"key": "2024-01", "count": 1}, …]},
 //	 "concepts": [["smart city", "ville intelligente", "slimme stad"]],
 //	 "ignored": ["the"], "lookup": "HL12331",
-//	 "suggestion": {"query": "pollution", "total": 41}}
+//	 "suggestion": {"query": "pollution", "total": 41},
+//	 "people": [{"name": "Alain Maron", "role": "addressee", "count": 4}]}
 type SearchResponse struct {
 	Total  uint64                       `json:"total"`
 	Page   int                          `json:"page"`
@@ -47,6 +48,9 @@ type SearchResponse struct {
 	// Suggestion is the query spelt as the index knows its words, when
 	// the query found little and it finds more.
 	Suggestion *index.Suggestion `json:"suggestion,omitempty"`
+	// People are the askers and ministers among the hits whose names the
+	// query named, when the author or addressee facet is asked for.
+	People []index.PersonMatch `json:"people,omitempty"`
 }
 
 // Hit is one matching record.
@@ -88,6 +92,7 @@ func NewSearchResponse(res *index.Result) SearchResponse {
 		Ignored:    res.Ignored,
 		Lookup:     res.Lookup,
 		Suggestion: res.Suggestion,
+		People:     res.People,
 	}
 	for _, h := range res.Hits {
 		hit := Hit{ID: h.ID, Score: h.Score, Record: h.Record}
@@ -109,7 +114,7 @@ func NewSearchResponse(res *index.Result) SearchResponse {
 // Result turns a response read from a server back into the index's result.
 func (r SearchResponse) Result() *index.Result {
 	res := &index.Result{Total: r.Total, Page: r.Page, Size: r.Size, Facets: r.Facets, Histogram: r.Histogram,
-		Sort: r.Sort, Concepts: r.Concepts, Ignored: r.Ignored, Lookup: r.Lookup, Suggestion: r.Suggestion}
+		Sort: r.Sort, Concepts: r.Concepts, Ignored: r.Ignored, Lookup: r.Lookup, Suggestion: r.Suggestion, People: r.People}
 	for _, h := range r.Hits {
 		hit := index.Hit{ID: h.ID, Score: h.Score, Record: h.Record}
 		if len(h.Highlights) > 0 {

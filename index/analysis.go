@@ -80,6 +80,15 @@ var stopWords = func() map[string]bool {
 	return out
 }()
 
+// stopWordsOf holds each stemmed language's folded stop words.
+var stopWordsOf = func() map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for lang, s := range stemmers {
+		out[lang] = foldedStopList(s.stop)
+	}
+	return out
+}()
+
 // foldedStopList parses a Snowball stop word list and folds its words.
 func foldedStopList(list []byte) map[string]bool {
 	tm := analysis.NewTokenMap()

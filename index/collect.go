@@ -315,7 +315,11 @@ func mergeHits(parts []*partial, s sortSpec, skip, size int) []hitRef {
 type counted struct {
 	facets    map[string][]FacetTerm
 	histogram *Histogram
+	people    []PersonMatch
 }
+
+// maxPeople bounds Result.People.
+const maxPeople = 5
 
 // facetResult sums the sources' counts into facets and the histogram.
 func (ix *Index) facetResult(vs []*view, parts []*partial, p *plan) *counted {
@@ -367,6 +371,9 @@ func (ix *Index) facetResult(vs []*view, parts []*partial, p *plan) *counted {
 			for t, n := range byTerm {
 				terms = append(terms, FacetTerm{Term: t, Count: n})
 			}
+			if f == "author" || f == "addressee" {
+				out.people = append(out.people, named(terms, f, p.parsed.n)...)
+			}
 			terms = topTerms(terms, p.facetSize)
 		}
 		for i := range terms {
@@ -380,6 +387,45 @@ func (ix *Index) facetResult(vs []*view, parts []*partial, p *plan) *counted {
 	if p.histogram {
 		out.histogram = histogram(months)
 	}
+	slices.SortStableFunc(out.people, func(a, b PersonMatch) int { return b.Count - a.Count })
+	if len(out.people) > maxPeople {
+		out.people = out.people[:maxPeople]
+	}
+	return out
+}
+
+// named returns the people of a facet whose name holds one of the query's
+// plain words (of three letters or more).
+func named(terms []FacetTerm, role string, n node) []PersonMatch {
+	words := map[string]bool{}
+	for _, tn := range plainWords(n) {
+		if tn.field != "" {
+			continue
+		}
+		for _, w := range normWords(tn.text) {
+			if len([]rune(w)) >= 3 {
+				words[w] = true
+			}
+		}
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	var out []PersonMatch
+	for _, t := range terms {
+		for _, w := range normWords(t.Term) {
+			if words[w] {
+				out = append(out, PersonMatch{Name: t.Term, Role: role, Count: t.Count})
+				break
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b PersonMatch) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return compareStrings(a.Name, b.Name)
+	})
 	return out
 }
 

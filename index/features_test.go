@@ -449,3 +449,22 @@ func TestTitleMatchesRankFirst(t *testing.T) {
 		t.Errorf("title highlight %q", h)
 	}
 }
+
+func TestPeopleNamedByTheQuery(t *testing.T) {
+	ix := openFeatures(t)
+	res, err := ix.Search(context.Background(), Request{Query: "Maron", Facets: []string{"author", "addressee"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []PersonMatch{{Name: "Alain Maron", Role: "addressee", Count: 4}}; !slices.Equal(res.People, want) {
+		t.Errorf("people: got %+v; want %+v", res.People, want)
+	}
+	res, _ = ix.Search(context.Background(), Request{Query: "Peeters OR Smith", Facets: []string{"author"}})
+	if want := []PersonMatch{{"Jan Peeters", "author", 2}, {"John Smith", "author", 2}}; !slices.Equal(res.People, want) {
+		t.Errorf("people: got %+v; want %+v", res.People, want)
+	}
+	// Without the facets, no people.
+	if res, _ := ix.Search(context.Background(), Request{Query: "Maron"}); res.People != nil {
+		t.Errorf("people without facets: %+v", res.People)
+	}
+}

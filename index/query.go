@@ -293,6 +293,10 @@ type parser struct {
 	syn     *Synonyms
 	common  func(word string) bool
 	ignored []string
+	// stops lists the plain words that are stop words of some language,
+	// and other counts every other thing to search.
+	stops []string
+	other int
 }
 
 // Identifier lookups: a number with its sign (n°619, no. 619, nr 12), a
@@ -352,12 +356,16 @@ func parseQuery(s string, syn *Synonyms, common func(string) bool) (*parsed, err
 		}
 		return nil, qerr("unexpected %q at position %d", t.text, t.pos+1)
 	}
-	if _, empty := n.(emptyNode); empty {
-		if len(p.ignored) > 0 {
-			return nil, qerr("nothing to search: %s %s only common words, which are not searched on their own; put them in quotes to search the exact phrase",
-				quoteList(p.ignored), map[bool]string{true: "is", false: "are"}[len(p.ignored) == 1])
-		}
+	_, empty := n.(emptyNode)
+	if empty && len(p.ignored) == 0 {
 		return nil, qerr("nothing to search: the query has no letters or digits")
+	}
+	// A query of one language's stop words alone, some of them common
+	// here, would find little but noise: it is refused ("the of and").
+	// Not "the war": "war" is only a German stop word.
+	if empty || p.other == 0 && len(p.ignored) > 0 && oneLanguage(p.stops) {
+		return nil, qerr("nothing to search: %s %s only common words, which are not searched on their own; put them in quotes to search the exact phrase",
+			quoteList(p.stops), map[bool]string{true: "is", false: "are"}[len(p.stops) == 1])
 	}
 	return &parsed{n: n, ignored: p.ignored}, nil
 }
@@ -486,6 +494,7 @@ func (p *parser) parseClause(field string) (clause, error) {
 	if tn, ok := n.(termNode); ok && !modified && !tn.phrase && !tn.prefix && tn.fuzzy < 0 && prefixes[tn.field].kind == kindText {
 		c.plain = true
 	}
+	p.note(c)
 	return c, nil
 }
 
@@ -615,6 +624,49 @@ func (p *parser) buildAnd(cs []clause, field string) node {
 		return a.must[0]
 	}
 	return a
+}
+
+// note counts what a clause gives to search: stop words, or other things.
+func (p *parser) note(c clause) {
+	tn, ok := c.n.(termNode)
+	switch {
+	case !ok:
+		p.other++
+	case len(normWords(tn.text)) == 0 && prefixes[tn.field].kind != kindKeyword:
+		// punctuation: nothing
+	case c.plain && allStop(tn.text):
+		if !slices.Contains(p.stops, tn.text) {
+			p.stops = append(p.stops, tn.text)
+		}
+	default:
+		p.other++
+	}
+}
+
+// oneLanguage reports whether the words are all stop words of one
+// language.
+func oneLanguage(words []string) bool {
+	for _, list := range stopWordsOf {
+		all := true
+		for _, t := range words {
+			for _, w := range normWords(t) {
+				all = all && list[w]
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+func allStop(text string) bool {
+	for _, w := range normWords(text) {
+		if !stopWords[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // isCommon reports whether every word of a query token is common.

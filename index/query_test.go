@@ -102,6 +102,7 @@ func TestParseQuery(t *testing.T) {
 		"10:30":                         "[10 30 ~name(10 30)]",
 		"e-mail":                        "e-mail",
 		"war crimes":                    "[war crimes ~name(war crimes)]",
+		"the war":                       "[war ~name(the war)]",
 		"budget - velo":                 "[budget velo ~name(budget velo)]",
 		"smart city":                    "{smart city|ville intelligente}",
 		"the smart city plan":           "[{smart city|ville intelligente} plan]",

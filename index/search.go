@@ -101,6 +101,17 @@ type Result struct {
 	// Suggestion is a query with the words spelt as the index knows them,
 	// when the query found nothing or very little and it finds more.
 	Suggestion *Suggestion `json:"suggestion,omitempty"`
+	// People are the askers and ministers among the hits whose names hold
+	// a word of the query, when the author or addressee facet is counted.
+	People []PersonMatch `json:"people,omitempty"`
+}
+
+// PersonMatch is a person whose name the query named, and how many hits
+// they asked (role "author") or were asked (role "addressee").
+type PersonMatch struct {
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+	Count int    `json:"count"`
 }
 
 // Hit is one matching record.
@@ -466,7 +477,7 @@ func (ix *Index) search(ctx context.Context, vs []*view, p *plan) (*Result, erro
 			counted = ix.facetResult(vs, parts, p)
 			ix.facetCache.put(p.key, ix.generation(), counted)
 		}
-		res.Facets, res.Histogram = counted.facets, counted.histogram
+		res.Facets, res.Histogram, res.People = counted.facets, counted.histogram, counted.people
 	}
 	return res, nil
 }

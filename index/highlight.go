@@ -161,8 +161,12 @@ func fragments(text string, ss []span) []Fragment {
 	return out
 }
 
-// wordStart moves i back to the start of a word (not past limit).
+// wordStart moves i forward to the start of a word (not past limit); the
+// start of the text is one.
 func wordStart(text string, i, limit int) int {
+	if i == 0 {
+		return 0
+	}
 	for i > 0 && !utf8.RuneStart(text[i]) {
 		i--
 	}

@@ -150,17 +150,23 @@ func (ix *Index) neighbours(vs []*view, word string) map[string]int {
 			if err != nil {
 				continue
 			}
-			for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
-				if strings.ContainsAny(e.Term, " ") {
-					continue
+			for e, err := d.Next(); err == nil && e != nil && len(out) < maxNeighbours; e, err = d.Next() {
+				if !strings.ContainsAny(e.Term, " ") {
+					out[e.Term] = 0
 				}
-				out[e.Term] += int(e.Count)
 			}
 			d.Close()
 		}
 	}
+	// A fuzzy dictionary does not count documents.
+	for w := range out {
+		out[w] = ix.docFreq(vs, w)
+	}
 	return out
 }
+
+// maxNeighbours bounds the words a correction is chosen from.
+const maxNeighbours = 200
 
 // editDistance is the Damerau–Levenshtein distance of a and b (optimal
 // string alignment): a swap of two letters is one edit, as typists make it.

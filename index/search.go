@@ -557,9 +557,9 @@ var closedValues = map[string][]string{
 		string(parlq.Interpellation), string(parlq.RequestForExplanation)},
 }
 
-// checkFilters refuses a value of a closed list that no record can have:
-// a status or type parlq does not know, a language, source or assembly
-// that is in no record (or, for languages, is stemmed).
+// checkFilters refuses a value of a closed list: a status or type parlq
+// does not know, a language that is neither stemmed nor in any record.
+// Sources and assemblies are open: one not harvested yet is no mistake.
 func (ix *Index) checkFilters(vs []*view, fs []*filterQuery) error {
 	for _, f := range fs {
 		if f.prefix {
@@ -569,11 +569,7 @@ func (ix *Index) checkFilters(vs []*view, fs []*filterQuery) error {
 		switch f.field {
 		case fieldStatus, fieldType:
 			known = closedValues[f.field]
-		case fieldSource:
-			for _, v := range vs {
-				known = append(known, v.source)
-			}
-		case fieldLanguage, fieldAssembly:
+		case fieldLanguage:
 			for _, v := range vs {
 				for _, s := range v.segs {
 					if _, err := ix.cols.keyword(s.cols, f.field); err != nil {
@@ -581,21 +577,15 @@ func (ix *Index) checkFilters(vs []*view, fs []*filterQuery) error {
 					}
 				}
 			}
-			known = ix.cols.dicts[f.field].all()
-			if f.field == fieldLanguage {
-				known = append(known, languageList...)
-			}
+			known = append(ix.cols.dicts[f.field].all(), languageList...)
 		default:
 			continue
 		}
 		for _, v := range f.values {
 			if !slices.ContainsFunc(known, func(k string) bool { return foldKey(k) == foldKey(v) }) {
-				name := strings.TrimPrefix(f.field, "")
-				list := "none yet"
-				if len(known) > 0 {
-					slices.Sort(known)
-					list = strings.Join(slices.Compact(known), ", ")
-				}
+				name := f.field
+				slices.Sort(known)
+				list := strings.Join(slices.Compact(known), ", ")
 				if f.param == "q" {
 					return qerr("unknown %s %q (known: %s)", name, v, list)
 				}

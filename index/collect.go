@@ -7,7 +7,10 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -207,11 +210,7 @@ func (c *collector) view(ctx context.Context, v *view) (*partial, error) {
 		pt.counts[kw[i]] = make([]int, c.ix.cols.dicts[f].size())
 	}
 
-	opts := search.SearcherOptions{}
-	if p.sort.field != "" {
-		opts.Score = "none"
-	}
-	s, err := p.q.Searcher(ctx, v.r, c.ix.im, opts)
+	s, post, err := c.searcher(ctx, v)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", v.source, err)
 	}
@@ -220,8 +219,8 @@ func (c *collector) view(ctx context.Context, v *view) (*partial, error) {
 	w := &worst{s: p.sort}
 	si := -1
 	var st *segState
-	for {
-		if pt.total%1024 == 0 {
+	for seen := 0; ; seen++ {
+		if seen%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -244,6 +243,9 @@ func (c *collector) view(ctx context.Context, v *view) (*partial, error) {
 			st = &states[si]
 		}
 		local := n - st.off
+		if !passes(post, si, local) {
+			continue
+		}
 		pt.total++
 		for i, col := range st.cols {
 			counts := pt.counts[kw[i]]
@@ -286,6 +288,92 @@ func (c *collector) view(ctx context.Context, v *view) (*partial, error) {
 	slices.SortFunc(w.hits, p.sort.compare)
 	pt.hits = w.hits
 	return pt, nil
+}
+
+// leadShare: a filter that keeps fewer records than this share of the
+// query's matches leads the search (the query's searcher jumps from one
+// of its records to the next); a broader one is checked at each match.
+const leadShare = 0.25
+
+// searcher returns the searcher of the plan on a view, and the filters to
+// check at each of its matches (by segment, then filter). Without a query,
+// the filters' bitmaps are intersected and iterated; with one, filters
+// much narrower than the query join it in a conjunction, and the others
+// are checked against their bitmap at each match, cheaper than a
+// conjunction's jumps.
+func (c *collector) searcher(ctx context.Context, v *view) (search.Searcher, [][]*roaring.Bitmap, error) {
+	p := c.p
+	opts := search.SearcherOptions{}
+	if p.sort.field != "" {
+		opts.Score = "none"
+	}
+	is, ok := v.r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, nil, fmt.Errorf("index reader %T is not a Scorch snapshot", v.r)
+	}
+	if p.q == nil {
+		if len(p.where) == 0 {
+			s, err := searcher.NewMatchAllSearcher(ctx, v.r, 1, opts)
+			return s, nil, err
+		}
+		s, err := newBitmapSearcher(is, c.ix.cols, p.where)
+		return s, nil, err
+	}
+	s, err := p.q.Searcher(ctx, v.r, c.ix.im, opts)
+	if err != nil || len(p.where) == 0 {
+		return s, nil, err
+	}
+	var lead, check []*filterQuery
+	for _, f := range p.where {
+		bs, err := newBitmapSearcher(is, c.ix.cols, []*filterQuery{f})
+		if err != nil {
+			s.Close()
+			return nil, nil, err
+		}
+		if float64(bs.Count()) < leadShare*float64(s.Count()) {
+			lead = append(lead, f)
+		} else {
+			check = append(check, f)
+		}
+	}
+	if len(lead) > 0 {
+		bs, err := newBitmapSearcher(is, c.ix.cols, lead)
+		if err == nil {
+			s, err = searcher.NewConjunctionSearcher(ctx, v.r, []search.Searcher{s, bs}, opts)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(check) == 0 {
+		return s, nil, nil
+	}
+	post := make([][]*roaring.Bitmap, len(v.segs))
+	for i, sg := range v.segs {
+		for _, f := range check {
+			bm, err := f.docs(sg.cols)
+			if err != nil {
+				s.Close()
+				return nil, nil, err
+			}
+			post[i] = append(post[i], bm)
+		}
+	}
+	return s, post, nil
+}
+
+// passes reports whether document local of segment si passes the filters
+// checked at each match.
+func passes(post [][]*roaring.Bitmap, si int, local uint64) bool {
+	if post == nil {
+		return true
+	}
+	for _, bm := range post[si] {
+		if !bm.Contains(uint32(local)) {
+			return false
+		}
+	}
+	return true
 }
 
 // mergeHits merges the sources' ordered hits and returns size of them from

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -8,7 +10,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Boosts: a record whose people match a word ranks above one that only
@@ -92,7 +98,43 @@ func anyOf(qs ...query.Query) query.Query {
 	case 1:
 		return keep[0]
 	}
-	return query.NewDisjunctionQuery(keep)
+	return &anyQuery{keep}
+}
+
+// anyQuery is a disjunction that leaves out, in each index, the parts
+// that match nothing there (a word in the field of a language the source
+// does not publish): fewer searchers to move at every hit, and none at
+// all when one part is left.
+type anyQuery struct{ qs []query.Query }
+
+func (q *anyQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	var ss []search.Searcher
+	for _, x := range q.qs {
+		s, err := x.Searcher(ctx, r, m, o)
+		if err != nil {
+			for _, s := range ss {
+				s.Close()
+			}
+			return nil, err
+		}
+		if s.Count() == 0 {
+			s.Close()
+			continue
+		}
+		ss = append(ss, s)
+	}
+	switch len(ss) {
+	case 0:
+		return searcher.NewMatchNoneSearcher(r)
+	case 1:
+		return ss[0], nil
+	}
+	return searcher.NewDisjunctionSearcher(ctx, r, ss, 0, o)
+}
+
+// MarshalJSON describes the query (for tests and debugging).
+func (q *anyQuery) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{"any": q.qs})
 }
 
 func allOf(qs ...query.Query) query.Query {
@@ -361,7 +403,7 @@ func (c *compiler) term(n termNode) (query.Query, error) {
 		if err != nil || n.prefix {
 			return nil, qerr("year:%s is not a year (give four digits, e.g. year:2024)", n.text)
 		}
-		return &filterQuery{cols: c.cols, field: fieldReceived, date: true, from: y[0], to: y[1]}, nil
+		return &filterQuery{cols: c.cols, field: fieldReceived, date: true, ranges: [][2]int32{y}}, nil
 	case kindNumber:
 		lk := lookupKey(n.text)
 		if n.prefix {

@@ -23,12 +23,12 @@ import (
 type filterQuery struct {
 	cols  *columnCache
 	field string
-	// values for a keyword field; from and to (day numbers, inclusive)
-	// for a date field.
-	values   []string
-	prefix   bool // values are prefixes
-	from, to int32
-	date     bool
+	// values for a keyword field; ranges of day numbers (inclusive) for a
+	// date field.
+	values []string
+	prefix bool // values are prefixes
+	ranges [][2]int32
+	date   bool
 	// param names the request parameter the filter came from, for errors.
 	param string
 }
@@ -38,13 +38,27 @@ func (q *filterQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 	if !ok {
 		return nil, fmt.Errorf("filter %s: index reader %T is not a Scorch snapshot", q.field, r)
 	}
-	s := &bitmapSearcher{}
+	return newBitmapSearcher(is, q.cols, []*filterQuery{q})
+}
+
+// newBitmapSearcher iterates the documents of a snapshot that pass every
+// filter.
+func newBitmapSearcher(is *scorch.IndexSnapshot, cols *columnCache, fs []*filterQuery) (*bitmapSearcher, error) {
+	s := &bitmapSearcher{cur: -1}
 	var off uint64
 	for _, ss := range is.Segments() {
-		sc := q.cols.of(ss.Segment())
-		bm, err := q.docs(sc)
-		if err != nil {
-			return nil, err
+		sc := cols.of(ss.Segment())
+		var bm *roaring.Bitmap
+		for i, f := range fs {
+			docs, err := f.docs(sc)
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 {
+				bm = docs
+			} else {
+				bm = roaring.And(bm, docs)
+			}
 		}
 		if del := ss.Deleted(); del != nil && !del.IsEmpty() && !bm.IsEmpty() {
 			bm = roaring.AndNot(bm, del)
@@ -55,7 +69,6 @@ func (q *filterQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 		}
 		off += ss.Segment().Count()
 	}
-	s.cur = -1
 	return s, nil
 }
 
@@ -63,7 +76,18 @@ func (q *filterQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 // bitmap is shared: callers must not change it.
 func (q *filterQuery) docs(sc *segColumns) (*roaring.Bitmap, error) {
 	if q.date {
-		return q.cols.dayRange(sc, q.field, q.from, q.to)
+		var bms []*roaring.Bitmap
+		for _, r := range q.ranges {
+			bm, err := q.cols.dayRange(sc, q.field, r[0], r[1])
+			if err != nil {
+				return nil, err
+			}
+			bms = append(bms, bm)
+		}
+		if len(bms) == 1 {
+			return bms[0], nil
+		}
+		return roaring.FastOr(bms...), nil
 	}
 	c, err := q.cols.keyword(sc, q.field)
 	if err != nil {

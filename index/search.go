@@ -184,8 +184,12 @@ type sortSpec struct {
 
 // plan is a validated request, compiled.
 type plan struct {
-	parsed    *parsed
+	parsed *parsed
+	// q matches and ranks (nil: every record); where are the request's
+	// filters and date ranges, which the collector applies (see
+	// collector.searcher); hq finds the matches to highlight.
 	q, hq     query.Query
+	where     []*filterQuery
 	filters   []*filterQuery
 	verify    []*verifyPhrase
 	sort      sortSpec
@@ -232,19 +236,13 @@ func (ix *Index) prepare(req Request, paged bool, vs []*view) (*plan, error) {
 	if p.highlight {
 		p.hq = c.highlight(p.parsed.n)
 	}
-	filters, err := c.requestFilters(req)
-	if err != nil {
+	if p.where, err = c.requestFilters(req); err != nil {
 		return nil, err
 	}
 	p.filters, p.verify = c.filters, c.verify
 	_, all := p.parsed.n.(allNode)
-	switch {
-	case len(filters) == 0:
+	if !all {
 		p.q = text
-	case all:
-		p.q = allOf(filters...)
-	default:
-		p.q = allOf(append([]query.Query{text}, filters...)...)
 	}
 
 	if p.sort, err = sortOf(req.Sort, all); err != nil {
@@ -324,8 +322,8 @@ func sortOf(name string, all bool) (sortSpec, error) {
 
 // requestFilters turns the structured filters and date ranges into filter
 // queries, one per field.
-func (c *compiler) requestFilters(req Request) ([]query.Query, error) {
-	var out []query.Query
+func (c *compiler) requestFilters(req Request) ([]*filterQuery, error) {
+	var out []*filterQuery
 	keys := make([]string, 0, len(req.Filters))
 	for k := range req.Filters {
 		keys = append(keys, k)
@@ -346,15 +344,15 @@ func (c *compiler) requestFilters(req Request) ([]query.Query, error) {
 			continue
 		}
 		if k == "year" {
-			var years []query.Query
+			f := &filterQuery{cols: c.cols, field: fieldReceived, date: true}
 			for _, v := range vals {
 				y, err := yearRange(v)
 				if err != nil {
 					return nil, &QueryError{Field: "filters", Msg: fmt.Sprintf("year %q is not a year (give four digits, e.g. 2024)", v)}
 				}
-				years = append(years, &filterQuery{cols: c.cols, field: fieldReceived, date: true, from: y[0], to: y[1]})
+				f.ranges = append(f.ranges, y)
 			}
-			out = append(out, anyOf(years...))
+			out = append(out, f)
 			continue
 		}
 		f := &filterQuery{cols: c.cols, field: field, values: vals, param: "filters"}
@@ -383,7 +381,7 @@ func (c *compiler) requestFilters(req Request) ([]query.Query, error) {
 		if to < from {
 			return nil, &QueryError{Field: r.name, Msg: fmt.Sprintf("to %s is before from %s", r.dr.To, r.dr.From)}
 		}
-		out = append(out, &filterQuery{cols: c.cols, field: r.field, date: true, from: from, to: to})
+		out = append(out, &filterQuery{cols: c.cols, field: r.field, date: true, ranges: [][2]int32{{from, to}}})
 	}
 	return out, nil
 }

@@ -18,11 +18,13 @@ import (
 )
 
 // Boosts: a record whose people match a word ranks above one that only
-// mentions it, a full name above both, and the record an identifier names
-// above everything.
+// mentions it, a full name above both, words typed together rank the
+// records holding them as a phrase first, and the record an identifier
+// names ranks above everything.
 const (
 	peopleBoost = 2.0
 	namesBoost  = 4.0
+	phraseBoost = 2.0
 	lookupBoost = 50.0
 )
 
@@ -78,9 +80,10 @@ func fuzzyQ(text, field string, d int) query.Query {
 	return q
 }
 
+// boost multiplies the weight of q's matches by b.
 func boost(q query.Query, b float64) query.Query {
 	if bq, ok := q.(query.BoostableQuery); ok {
-		bq.SetBoost(b)
+		bq.SetBoost(bq.Boost() * b)
 	}
 	return q
 }
@@ -131,6 +134,16 @@ func (q *anyQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 	}
 	return searcher.NewDisjunctionSearcher(ctx, r, ss, 0, o)
 }
+
+// SetBoost multiplies the weight of every part by b.
+func (q *anyQuery) SetBoost(b float64) {
+	for _, x := range q.qs {
+		boost(x, b)
+	}
+}
+
+// Boost is 1: the parts carry the weights.
+func (q *anyQuery) Boost() float64 { return 1 }
 
 // MarshalJSON describes the query (for tests and debugging).
 func (q *anyQuery) MarshalJSON() ([]byte, error) {
@@ -281,7 +294,11 @@ func (c *compiler) match(n node) (query.Query, error) {
 		}
 		return anyOf(qs...), nil
 	case namesNode:
-		return boost(names(n.words), namesBoost), nil
+		q := boost(names(n.words), namesBoost)
+		if words := c.words(n.text); len(words) >= 2 {
+			q = anyOf(q, boost(shingles(words, fieldShingle), phraseBoost))
+		}
+		return q, nil
 	case orNode:
 		defer c.optional()()
 		qs := make([]query.Query, len(n.any))

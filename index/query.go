@@ -231,8 +231,12 @@ type (
 		text node
 	}
 	// namesNode ranks first the records of a person whose name the
-	// query's words spell (Elke Van den Brandt); it never narrows.
-	namesNode struct{ words []string }
+	// query's words spell (Elke Van den Brandt), and those whose text
+	// holds the words as a phrase (a pasted heading); it never narrows.
+	namesNode struct {
+		words []string // normalized
+		text  string   // the words as typed
+	}
 	andNode   struct {
 		must, not []node
 		rank      []node // optional: raise the score of the records they match
@@ -590,10 +594,10 @@ func (p *parser) count() error {
 // punctuation, then splits the clauses into required and excluded ones.
 func (p *parser) buildAnd(cs []clause, field string) node {
 	var a andNode
-	cs = p.concepts(cs)
 	if field == "" {
 		a.rank = p.names(cs)
 	}
+	cs = p.concepts(cs)
 	for _, c := range cs {
 		switch n := c.n.(type) {
 		case emptyNode:
@@ -690,13 +694,12 @@ func (p *parser) ignore(w string) {
 // people whose name they spell rank first.
 func (p *parser) names(cs []clause) []node {
 	var out []node
-	var run []string
-	tokens := 0
+	var run, texts []string
 	flush := func() {
-		if tokens >= 2 && len(run) >= 2 {
-			out = append(out, namesNode{words: run})
+		if len(texts) >= 2 && len(run) >= 2 {
+			out = append(out, namesNode{words: run, text: strings.Join(texts, " ")})
 		}
-		run, tokens = nil, 0
+		run, texts = nil, nil
 	}
 	for _, c := range cs {
 		tn, ok := c.n.(termNode)
@@ -706,7 +709,7 @@ func (p *parser) names(cs []clause) []node {
 		}
 		if ws := normWords(tn.text); len(ws) > 0 {
 			run = append(run, ws...)
-			tokens++
+			texts = append(texts, tn.text)
 		}
 	}
 	flush()

@@ -237,7 +237,7 @@ type (
 		words []string // normalized
 		text  string   // the words as typed
 	}
-	andNode   struct {
+	andNode struct {
 		must, not []node
 		rank      []node // optional: raise the score of the records they match
 	}
@@ -697,7 +697,11 @@ func (p *parser) names(cs []clause) []node {
 	var run, texts []string
 	flush := func() {
 		if len(texts) >= 2 && len(run) >= 2 {
-			out = append(out, namesNode{words: run, text: strings.Join(texts, " ")})
+			n := namesNode{words: run, text: strings.Join(texts, " ")}
+			if p.syn != nil && p.syn.expand(run) != nil {
+				n.text = "" // a concept's names are searched as phrases already
+			}
+			out = append(out, n)
 		}
 		run, texts = nil, nil
 	}

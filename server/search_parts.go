@@ -42,6 +42,9 @@ type histogramView struct {
 	Interval string // "year" or "month"
 	Width    int    // of the viewBox
 	Height   int
+	// Pixels is the width drawn: four pixels a unit, so that a few bars
+	// are not stretched across the page (the style sheet caps it).
+	Pixels int
 	Bars     []barView
 	First    string
 	Last     string
@@ -124,6 +127,7 @@ func histogramOf(h *index.Histogram, base url.Values) *histogramView {
 		hv.Bars = append(hv.Bars, bar)
 	}
 	hv.Width = len(buckets)*(barWidth+barGap) - barGap
+	hv.Pixels = hv.Width * 4
 	hv.First, hv.Last = hv.Bars[0].Label, hv.Bars[len(hv.Bars)-1].Label
 	return hv
 }

@@ -45,10 +45,10 @@ type histogramView struct {
 	// Pixels is the width drawn: four pixels a unit, so that a few bars
 	// are not stretched across the page (the style sheet caps it).
 	Pixels int
-	Bars     []barView
-	First    string
-	Last     string
-	Max      int
+	Bars   []barView
+	First  string
+	Last   string
+	Max    int
 }
 
 type barView struct {

@@ -3,10 +3,8 @@ package index
 import (
 	"context"
 	"flag"
-	"fmt"
 	"github.com/parlq/parlq/index/indextest"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -283,108 +281,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// benchQuery is one query of a benchmark class.
-type benchQuery struct {
-	class string
-	req   Request
-}
-
-// The ten query classes of issue 12, in report order.
-var benchClasses = []string{"phrase", "word+2facets+dates", "highlight", "concept+3facets", "one-word",
-	"selective", "minister+word+facet", "filter+dates+2facets+sort", "deep-page-200", "broad+2facets"}
-
-// benchQueries returns the 55 queries of the ten classes: the queries of the
-// side-by-side benchmark (bench/searchbench), so that the figures compare.
-// The people named come from the corpus (its most frequent author and
-// minister per source among the first 4,000 records).
-func benchQueries() []benchQuery {
-	var qs []benchQuery
-	add := func(class string, r Request) { qs = append(qs, benchQuery{class, r}) }
-	for _, p := range []string{"budget régional", "mental health", "the outcomes of",
-		"de budgetten voor", "sécurité routière", "dans les dix-neuf communes"} {
-		add("phrase", Request{Query: strconv.Quote(p)})
-	}
-	for _, w := range []string{"logement", "enseignement", "tourism", "onderwijs", "budget", "climate"} {
-		add("word+2facets+dates", Request{Query: w, Facets: []string{"addressee", "year"},
-			Received: DateRange{From: "2018-01-01", To: "2021-12-31"}})
-	}
-	for _, w := range []string{"smart city", "logement social", "verkeersveiligheid", "road safety", "santé mentale", "energierenovatie"} {
-		add("highlight", Request{Query: w, Highlight: true})
-	}
-	for _, w := range []string{"smart city", "ville intelligente", "digital transition", "logement social", "public transport", "qualité de l'air"} {
-		add("concept+3facets", Request{Query: w, Facets: []string{"source", "status", "addressee"}})
-	}
-	for _, w := range []string{"chômage", "tourisme", "policing", "kinderopvang", "homelessness", "agentschap"} {
-		add("one-word", Request{Query: w})
-	}
-	people := benchPeople()
-	for i, c := range []struct{ source, word string }{
-		{"brussels", "logement"}, {"flanders", "kinderopvang"}, {"ukparl", "transport"},
-		{"wallonia", "chômage"}, {"ukparl", "health"},
-	} {
-		add("selective", Request{Query: c.word, Filters: map[string][]string{
-			"author": {people[c.source].author}, "year": {strconv.Itoa(2017 + i)}}})
-	}
-	for _, m := range []struct{ source, word string }{
-		{"brussels", "mobilité"}, {"flanders", "onderwijs"}, {"ukparl", "housing"},
-		{"wallonia", "emploi"}, {"flanders", "begroting"},
-	} {
-		add("minister+word+facet", Request{Query: fmt.Sprintf("minister:%q %s", people[m.source].minister, m.word), Facets: []string{"year"}})
-	}
-	for i, c := range []struct{ text, source, status string }{
-		{"", "ukparl", "answered"}, {"", "brussels", "pending"}, {"budget", "flanders", "answered"},
-		{"logement", "wallonia", "answered"}, {"transport", "ukparl", "pending"},
-	} {
-		add("filter+dates+2facets+sort", Request{Query: c.text, Filters: map[string][]string{"source": {c.source}, "status": {c.status}},
-			Received: DateRange{From: fmt.Sprintf("%d-01-01", 2016+i), To: fmt.Sprintf("%d-06-30", 2018+i)},
-			Facets:   []string{"addressee", "year"}, Sort: "-received"})
-	}
-	for _, w := range []string{"question", "gouvernement", "regering", "government", "minister"} {
-		add("deep-page-200", Request{Query: w, Page: 200})
-	}
-	for _, w := range []string{"question", "vraag", "government", "région", "indicators"} {
-		add("broad+2facets", Request{Query: w, Facets: []string{"source", "year"}})
-	}
-	for i := range qs {
-		if qs[i].req.Page == 0 {
-			qs[i].req.Page = 1
-		}
-		qs[i].req.Size = DefaultSize
-	}
-	return qs
-}
-
-// benchPeople returns the most frequent author and minister of each source
-// among the first 4,000 generated records.
-func benchPeople() map[string]struct{ author, minister string } {
-	g := indextest.NewGenerator(1)
-	authors, mins := map[string]map[string]int{}, map[string]map[string]int{}
-	for range 4000 {
-		q := g.Next()
-		for _, c := range []struct {
-			m    map[string]map[string]int
-			name string
-		}{{authors, q.Author.Name}, {mins, q.Addressee.Name}} {
-			if c.m[q.Source] == nil {
-				c.m[q.Source] = map[string]int{}
-			}
-			c.m[q.Source][c.name]++
-		}
-	}
-	top := func(byName map[string]int) string {
-		best, n := "", -1
-		for _, name := range slices.Sorted(maps.Keys(byName)) {
-			if c := byName[name]; c > n {
-				best, n = name, c
-			}
-		}
-		return best
-	}
-	out := map[string]struct{ author, minister string }{}
-	for src := range authors {
-		out[src] = struct{ author, minister string }{top(authors[src]), top(mins[src])}
-	}
-	return out
+// benchRequest is a benchmark query as an index request.
+func benchRequest(q indextest.Query) Request {
+	return Request{Query: q.Text, Filters: q.Filters, Received: DateRange{From: q.ReceivedFrom, To: q.ReceivedTo},
+		Facets: q.Facets, Sort: q.Sort, Page: q.Page, Size: DefaultSize, Highlight: q.Highlight}
 }
 
 // benchSearch runs the requests in turn, b.N in all, and reports latency
@@ -442,19 +342,19 @@ func loadAverage() float64 {
 //
 //	go test ./index -run '^$' -bench 'Search$' -benchtime 300x -docs 100000 -benchdir /tmp/parlq-100k
 func BenchmarkSearch(b *testing.B) {
-	qs := benchQueries()
-	for _, class := range benchClasses {
+	qs := indextest.Queries(1)
+	for _, class := range indextest.Classes {
 		var reqs []Request
 		for _, q := range qs {
-			if q.class == class {
-				reqs = append(reqs, q.req)
+			if q.Class == class {
+				reqs = append(reqs, benchRequest(q))
 			}
 		}
 		b.Run(class, func(b *testing.B) { benchSearch(b, reqs) })
 	}
 	var all []Request
 	for _, q := range qs {
-		all = append(all, q.req)
+		all = append(all, benchRequest(q))
 	}
 	b.Run("all", func(b *testing.B) { benchSearch(b, all) })
 }

@@ -73,7 +73,7 @@ const (
 var sourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // Index is the full-text index of parlq records: one Bleve index per source
-// in dir/<source>/, searched together through a bleve.IndexAlias. It is safe
+// in dir/<source>/, searched together (see the package doc). It is safe
 // for concurrent use; only one process may open a directory at a time.
 type Index struct {
 	dir  string

@@ -50,7 +50,7 @@ func (ix *Index) suggest(ctx context.Context, vs []*view, p *plan, req Request, 
 			}
 		}
 		if best != "" && bestN >= rareBelow {
-			fixes = append(fixes, fix{tn.pos, tn.text, best})
+			fixes = append(fixes, fix{tn.pos, tn.text, likeCase(tn.text, best)})
 		}
 	}
 	if len(fixes) == 0 {
@@ -85,6 +85,19 @@ func (ix *Index) suggest(ctx context.Context, vs []*view, p *plan, req Request, 
 		res.Suggestion = &Suggestion{Query: q, Total: total}
 	}
 	return nil
+}
+
+// likeCase writes word in the case the user typed: capitals,
+// a capital first, or lower case.
+func likeCase(typed, word string) string {
+	switch {
+	case typed == strings.ToUpper(typed) && typed != strings.ToLower(typed):
+		return strings.ToUpper(word)
+	case len(typed) > 0 && strings.ToUpper(typed[:1]) == typed[:1] && strings.ToLower(typed[:1]) != typed[:1]:
+		r, n := utf8.DecodeRuneInString(word)
+		return strings.ToUpper(string(r)) + word[n:]
+	}
+	return word
 }
 
 // plainWords returns the query's words that a typo may hide in: unquoted,

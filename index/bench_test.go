@@ -278,6 +278,12 @@ func TestMain(m *testing.M) {
 	if searchTmp != "" {
 		os.RemoveAll(searchTmp)
 	}
+	if genIx != nil {
+		genIx.Close()
+	}
+	if genDir != "" {
+		os.RemoveAll(genDir)
+	}
 	os.Exit(code)
 }
 

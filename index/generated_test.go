@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -17,8 +18,12 @@ import (
 // counts are checked against the records themselves.
 
 var (
-	genOnce sync.Once
-	genQs   []*parlq.Question
+	genOnce   sync.Once
+	genQs     []*parlq.Question
+	genIxOnce sync.Once
+	genIx     *Index
+	genDir    string
+	genErr    error
 )
 
 func generated() []*parlq.Question {
@@ -31,19 +36,27 @@ func generated() []*parlq.Question {
 	return genQs
 }
 
+// openGenerated returns the index of the generated corpus, built once for
+// the tests that only read it (TestMain closes it).
 func openGenerated(t *testing.T) *Index {
 	t.Helper()
-	ix, err := Open(t.TempDir(), DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	for src, qs := range bySource(generated()) {
-		if _, err := ix.Rebuild(context.Background(), src, yieldAll(qs)); err != nil {
-			t.Fatal(err)
+	genIxOnce.Do(func() {
+		if genDir, genErr = os.MkdirTemp("", "parlq-generated-"); genErr != nil {
+			return
 		}
+		if genIx, genErr = Open(genDir, DefaultOptions()); genErr != nil {
+			return
+		}
+		for src, qs := range bySource(generated()) {
+			if _, genErr = genIx.Rebuild(context.Background(), src, yieldAll(qs)); genErr != nil {
+				return
+			}
+		}
+	})
+	if genErr != nil {
+		t.Fatal(genErr)
 	}
-	return ix
+	return genIx
 }
 
 // facetOf returns a record's value for a facet, as the index counts it.

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -444,7 +445,7 @@ func (ix *Index) facetResult(vs []*view, parts []*partial, p *plan) *counted {
 			for y, n := range byYear {
 				terms = append(terms, FacetTerm{Term: strconv.Itoa(y), Count: n})
 			}
-			slices.SortFunc(terms, func(a, b FacetTerm) int { return -compareStrings(a.Term, b.Term) })
+			slices.SortFunc(terms, func(a, b FacetTerm) int { return -cmp.Compare(a.Term, b.Term) })
 		default:
 			field := filterFields[f]
 			d := ix.cols.dicts[field]
@@ -512,19 +513,9 @@ func named(terms []FacetTerm, role string, n node) []PersonMatch {
 		if a.Count != b.Count {
 			return b.Count - a.Count
 		}
-		return compareStrings(a.Name, b.Name)
+		return cmp.Compare(a.Name, b.Name)
 	})
 	return out
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // topTerms sorts terms by count, then term, and keeps n.
@@ -533,7 +524,7 @@ func topTerms(terms []FacetTerm, n int) []FacetTerm {
 		if a.Count != b.Count {
 			return b.Count - a.Count
 		}
-		return compareStrings(a.Term, b.Term)
+		return cmp.Compare(a.Term, b.Term)
 	})
 	if len(terms) > n {
 		terms = terms[:n]
@@ -572,13 +563,8 @@ func histogram(months []int) *Histogram {
 // highlightHits finds, for the page's hits only, where the query matched
 // their texts, and cuts the fragments.
 func (ix *Index) highlightHits(ctx context.Context, vs []*view, p *plan, page []hitRef, hits []Hit) error {
-	byView := map[int32][]int{}
-	for i, h := range page {
-		byView[h.view] = append(byView[h.view], i)
-	}
-	for rank, idx := range byView {
+	for rank, idx := range byView(page) {
 		v := vs[rank]
-		slices.SortFunc(idx, func(a, b int) int { return compareUint(page[a].doc, page[b].doc) })
 		s, err := p.hq.Searcher(ctx, v.r, ix.im, search.SearcherOptions{IncludeTermVectors: true})
 		if err != nil {
 			return fmt.Errorf("highlight: %w", err)
@@ -608,12 +594,15 @@ func (ix *Index) highlightHits(ctx context.Context, vs []*view, p *plan, page []
 	return nil
 }
 
-func compareUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+// byView groups the indexes of hits by view, each group in document
+// order (the order searchers advance in).
+func byView(hits []hitRef) map[int32][]int {
+	out := map[int32][]int{}
+	for i, h := range hits {
+		out[h.view] = append(out[h.view], i)
 	}
-	return 0
+	for _, idx := range out {
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(hits[a].doc, hits[b].doc) })
+	}
+	return out
 }

@@ -442,6 +442,27 @@ func yearRange(s string) ([2]int32, error) {
 	return [2]int32{from, to}, nil
 }
 
+// eachPositive calls fn with every word, phrase and concept a hit may
+// match by: the required and alternative ones, not the excluded ones.
+func eachPositive(n node, fn func(node)) {
+	switch n := n.(type) {
+	case termNode, conceptNode:
+		fn(n)
+	case lookupNode:
+		if n.text != nil {
+			eachPositive(n.text, fn)
+		}
+	case andNode:
+		for _, x := range n.must {
+			eachPositive(x, fn)
+		}
+	case orNode:
+		for _, x := range n.any {
+			eachPositive(x, fn)
+		}
+	}
+}
+
 // highlightPhrase finds where words occur as a phrase, with the locations
 // of each word.
 func highlightPhrase(words []string) query.Query {
@@ -456,8 +477,7 @@ func highlightPhrase(words []string) query.Query {
 // exclusions, people or filters), in the fields that keep locations.
 func (c *compiler) highlight(n node) query.Query {
 	var leaves []query.Query
-	var walk func(n node)
-	walk = func(n node) {
+	eachPositive(n, func(n node) {
 		switch n := n.(type) {
 		case termNode:
 			if prefixes[n.field].kind != kindText {
@@ -484,21 +504,8 @@ func (c *compiler) highlight(n node) query.Query {
 					leaves = append(leaves, highlightPhrase(words))
 				}
 			}
-		case lookupNode:
-			if n.text != nil {
-				walk(n.text)
-			}
-		case andNode:
-			for _, x := range n.must {
-				walk(x)
-			}
-		case orNode:
-			for _, x := range n.any {
-				walk(x)
-			}
 		}
-	}
-	walk(n)
+	})
 	if len(leaves) == 0 {
 		return nil
 	}

@@ -201,13 +201,8 @@ func (ix *Index) verifyHits(ctx context.Context, vs []*view, p *plan, hits []hit
 	for i := range ok {
 		ok[i] = true
 	}
-	byView := map[int32][]int{}
-	for i, h := range hits {
-		byView[h.view] = append(byView[h.view], i)
-	}
-	for rank, idx := range byView {
+	for rank, idx := range byView(hits) {
 		v := vs[rank]
-		slices.SortFunc(idx, func(a, b int) int { return compareUint(hits[a].doc, hits[b].doc) })
 		for _, vp := range p.verify {
 			pass, err := ix.verifyView(ctx, v, vp, hits, idx)
 			if err != nil {

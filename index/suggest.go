@@ -104,25 +104,14 @@ func likeCase(typed, word string) string {
 // neither prefixes nor fuzzy, in the texts or the people fields.
 func plainWords(n node) []termNode {
 	var out []termNode
-	var walk func(node)
-	walk = func(n node) {
-		switch n := n.(type) {
-		case termNode:
-			k := prefixes[n.field].kind
-			if !n.phrase && !n.prefix && n.fuzzy < 0 && (k == kindText || k == kindName) {
-				out = append(out, n)
-			}
-		case andNode:
-			for _, x := range n.must {
-				walk(x)
-			}
-		case orNode:
-			for _, x := range n.any {
-				walk(x)
+	eachPositive(n, func(n node) {
+		if tn, ok := n.(termNode); ok {
+			k := prefixes[tn.field].kind
+			if !tn.phrase && !tn.prefix && tn.fuzzy < 0 && (k == kindText || k == kindName) {
+				out = append(out, tn)
 			}
 		}
-	}
-	walk(n)
+	})
 	return out
 }
 

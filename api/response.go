@@ -25,12 +25,15 @@ import (
 //	 "suggestion": {"query": "pollution", "total": 41},
 //	 "people": [{"name": "Alain Maron", "role": "addressee", "count": 4}]}
 type SearchResponse struct {
-	Total  uint64                       `json:"total"`
-	Page   int                          `json:"page"`
-	Size   int                          `json:"size"`
-	TookMS float64                      `json:"took_ms"`
-	Hits   []Hit                        `json:"hits"`
-	Facets map[string][]index.FacetTerm `json:"facets,omitempty"`
+	Total uint64 `json:"total"`
+	// Approximate says that total is an upper bound (a long quoted
+	// phrase found by its pieces; see index.Result).
+	Approximate bool                         `json:"approximate,omitempty"`
+	Page        int                          `json:"page"`
+	Size        int                          `json:"size"`
+	TookMS      float64                      `json:"took_ms"`
+	Hits        []Hit                        `json:"hits"`
+	Facets      map[string][]index.FacetTerm `json:"facets,omitempty"`
 	// Histogram counts the hits by year and by month received, when asked
 	// for (histogram=true).
 	Histogram *index.Histogram `json:"histogram,omitempty"`
@@ -80,19 +83,20 @@ func HTML(f index.Fragment) string { return f.Render(html.EscapeString, "<mark>"
 // hit list when nothing matched.
 func NewSearchResponse(res *index.Result) SearchResponse {
 	out := SearchResponse{
-		Total:      res.Total,
-		Page:       res.Page,
-		Size:       res.Size,
-		TookMS:     float64(res.Took.Microseconds()) / 1000,
-		Hits:       make([]Hit, 0, len(res.Hits)),
-		Facets:     res.Facets,
-		Histogram:  res.Histogram,
-		Sort:       res.Sort,
-		Concepts:   res.Concepts,
-		Ignored:    res.Ignored,
-		Lookup:     res.Lookup,
-		Suggestion: res.Suggestion,
-		People:     res.People,
+		Total:       res.Total,
+		Approximate: res.Approximate,
+		Page:        res.Page,
+		Size:        res.Size,
+		TookMS:      float64(res.Took.Microseconds()) / 1000,
+		Hits:        make([]Hit, 0, len(res.Hits)),
+		Facets:      res.Facets,
+		Histogram:   res.Histogram,
+		Sort:        res.Sort,
+		Concepts:    res.Concepts,
+		Ignored:     res.Ignored,
+		Lookup:      res.Lookup,
+		Suggestion:  res.Suggestion,
+		People:      res.People,
 	}
 	for _, h := range res.Hits {
 		hit := Hit{ID: h.ID, Score: h.Score, Record: h.Record}
@@ -113,7 +117,7 @@ func NewSearchResponse(res *index.Result) SearchResponse {
 
 // Result turns a response read from a server back into the index's result.
 func (r SearchResponse) Result() *index.Result {
-	res := &index.Result{Total: r.Total, Page: r.Page, Size: r.Size, Facets: r.Facets, Histogram: r.Histogram,
+	res := &index.Result{Total: r.Total, Approximate: r.Approximate, Page: r.Page, Size: r.Size, Facets: r.Facets, Histogram: r.Histogram,
 		Sort: r.Sort, Concepts: r.Concepts, Ignored: r.Ignored, Lookup: r.Lookup, Suggestion: r.Suggestion, People: r.People}
 	for _, h := range r.Hits {
 		hit := index.Hit{ID: h.ID, Score: h.Score, Record: h.Record}

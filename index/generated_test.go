@@ -238,6 +238,10 @@ func TestGeneratedLongPhrasesAreExact(t *testing.T) {
 		if n != want {
 			t.Errorf("%q: All gave %d hits; %d records hold the phrase", p, n, want)
 		}
+		// Under a thousand pieces' matches, every one is checked.
+		if res.Total <= verifyAllBelow && (res.Total != uint64(want) || res.Approximate) {
+			t.Errorf("%q: total %d (approximate %v); %d records hold the phrase", p, res.Total, res.Approximate, want)
+		}
 	}
 }
 

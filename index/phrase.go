@@ -194,8 +194,8 @@ func (s *phraseSearcher) Close() error {
 }
 
 // verifyHits checks the hits, in order, against the plan's long phrases
-// (matched by their shingles) and returns the first size that hold them,
-// and how many of those examined did not.
+// (matched by their shingles) and returns the first size that hold them
+// (size < 0: all), and how many of those examined did not.
 func (ix *Index) verifyHits(ctx context.Context, vs []*view, p *plan, hits []hitRef, size int) ([]hitRef, uint64, error) {
 	ok := make([]bool, len(hits))
 	for i := range ok {
@@ -216,7 +216,7 @@ func (ix *Index) verifyHits(ctx context.Context, vs []*view, p *plan, hits []hit
 	var out []hitRef
 	var dropped uint64
 	for i, h := range hits {
-		if len(out) == size {
+		if size >= 0 && len(out) == size {
 			break
 		}
 		if ok[i] {

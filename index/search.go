@@ -78,9 +78,14 @@ type Request struct {
 
 // Result is one page of hits.
 type Result struct {
-	Total  uint64                 `json:"total"`
-	Hits   []Hit                  `json:"hits"`
-	Facets map[string][]FacetTerm `json:"facets,omitempty"`
+	Total uint64 `json:"total"`
+	// Approximate says that Total is an upper bound: a quoted phrase of
+	// four words or more, found by its three-word pieces in more than
+	// a thousand records, whose hits are checked word by word on the
+	// page shown only.
+	Approximate bool                   `json:"approximate,omitempty"`
+	Hits        []Hit                  `json:"hits"`
+	Facets      map[string][]FacetTerm `json:"facets,omitempty"`
 	// Histogram is the number of hits per year and per month received,
 	// when asked for.
 	Histogram *Histogram    `json:"histogram,omitempty"`
@@ -181,6 +186,10 @@ type sortSpec struct {
 	desc  bool
 	name  string
 }
+
+// verifyAllBelow: a query with a long phrase and fewer matches of its
+// pieces has them all checked, for an exact total.
+const verifyAllBelow = 1000
 
 // plan is a validated request, compiled.
 type plan struct {
@@ -451,12 +460,28 @@ func (ix *Index) search(ctx context.Context, vs []*view, p *plan) (*Result, erro
 		res.Total += pt.total
 	}
 	page := mergeHits(parts, p.sort, col.skip, p.size+extra)
-	if len(p.verify) > 0 {
+	switch {
+	case len(p.verify) == 0:
+	case res.Total <= verifyAllBelow:
+		// Few enough to check them all: the total is exact.
+		all := &collector{ix: ix, p: p, k: -1}
+		parts, err := all.run(ctx, vs)
+		if err != nil {
+			return nil, err
+		}
+		hits, _, err := ix.verifyHits(ctx, vs, p, mergeHits(parts, p.sort, 0, -1), -1)
+		if err != nil {
+			return nil, err
+		}
+		res.Total = uint64(len(hits))
+		page = hits[min(col.skip, len(hits)):min(col.skip+p.size, len(hits))]
+	default:
 		var dropped uint64
 		if page, dropped, err = ix.verifyHits(ctx, vs, p, page, p.size); err != nil {
 			return nil, err
 		}
 		res.Total -= min(dropped, res.Total)
+		res.Approximate = true
 	}
 	for _, h := range page {
 		hit, err := ix.hit(vs, h)
@@ -517,7 +542,7 @@ func (ix *Index) All(ctx context.Context, req Request, fn func(Hit) error) error
 	}
 	hits := mergeHits(parts, p.sort, 0, -1)
 	if len(p.verify) > 0 {
-		if hits, _, err = ix.verifyHits(ctx, vs, p, hits, len(hits)); err != nil {
+		if hits, _, err = ix.verifyHits(ctx, vs, p, hits, -1); err != nil {
 			return err
 		}
 	}

@@ -317,6 +317,9 @@ func (s *Server) fillResults(view *searchView, req index.Request, res *index.Res
 	default:
 		view.Heading = fmt.Sprintf("%d questions", res.Total)
 	}
+	if res.Approximate {
+		view.Heading = "At most " + view.Heading
+	}
 	offset := (req.Page - 1) * req.Size
 	view.From = offset + 1
 	view.To = offset + len(res.Hits)

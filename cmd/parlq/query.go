@@ -255,7 +255,11 @@ func printResult(w io.Writer, res *index.Result, req index.Request) {
 		return
 	}
 	last := first + len(res.Hits) - 1
-	fmt.Fprintf(w, "%d questions match; %d–%d:\n\n", res.Total, first, last)
+	about := ""
+	if res.Approximate {
+		about = "at most "
+	}
+	fmt.Fprintf(w, "%s%d questions match; %d–%d:\n\n", about, res.Total, first, last)
 	for i, h := range res.Hits {
 		q := h.Record
 		fmt.Fprintf(w, "%d. %s\n", first+i, q.Title)

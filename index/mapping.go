@@ -66,9 +66,6 @@ const (
 	fieldDue        = "due"
 )
 
-// textFields are the record fields that searches and highlights name.
-var textFields = []string{"title", "question", "answer"}
-
 // keywordFields are the columns: single-valued but subject.
 var keywordFields = []string{
 	fieldSource, fieldParliament, fieldAssembly, fieldLegis, fieldSession, fieldStatus, fieldType,

@@ -1,9 +1,6 @@
 package index
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
 
 // The search vocabulary: the names a request may use, derived from the
 // mapping, so that the API, the page and the CLI offer exactly what the
@@ -49,6 +46,3 @@ func QueryFields() []string {
 	slices.Sort(out)
 	return out
 }
-
-// knownPrefixes lists the query's field prefixes for error messages.
-var knownPrefixes = strings.Join(QueryFields(), ", ")

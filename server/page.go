@@ -137,18 +137,12 @@ var sortOptions = func() []struct{ value, label string } {
 	return out
 }()
 
-// languageNames names languages in themselves.
-var languageNames = map[string]string{"fr": "Français", "nl": "Nederlands", "en": "English", "de": "Deutsch"}
-
 // languages offered in the language filter: those the index stems
 // (index.Languages), after "Any".
 var languages = func() []struct{ value, label string } {
 	out := []struct{ value, label string }{{"", "Any"}}
 	for _, l := range index.Languages() {
-		name := languageNames[l]
-		if name == "" {
-			name = l
-		}
+		name := orTerm(index.ValueName("language", l), l)
 		out = append(out, struct{ value, label string }{l, name})
 	}
 	return out

@@ -58,6 +58,9 @@ var (
 	ErrReadOnly = errors.New("index is open read-only")
 	// ErrInvalidRecord wraps a record that cannot be indexed (no id, bad source name).
 	ErrInvalidRecord = errors.New("record cannot be indexed")
+	// ErrStale is returned by searches of a source indexed by another
+	// version of parlq, until it is rebuilt (see Stale).
+	ErrStale = errors.New("the index was built by another version of parlq; rebuild it (parlq reindex, or start parlq serve)")
 )
 
 // mappingVersion is stored in each source index; a different value means

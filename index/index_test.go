@@ -1034,3 +1034,49 @@ func TestResultNamesTheConceptsSearched(t *testing.T) {
 		t.Errorf("a query naming no concept reports %q", res.Concepts)
 	}
 }
+
+// TestStaleIndexIsNotSearched: an index built by another mapping version
+// is refused with ErrStale until it is rebuilt.
+func TestStaleIndexIsNotSearched(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(ctx, corpus()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.sources["flanders"].SetInternal([]byte(mappingVersionKey), []byte("0")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix, err = Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Search(ctx, Request{Query: "smart city"}); !errors.Is(err, ErrStale) {
+		t.Errorf("search of a stale index: %v; want ErrStale", err)
+	}
+	ix.Close()
+	ix, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got := ix.Stale(); !slices.Equal(got, []string{"flanders"}) {
+		t.Fatalf("stale %v", got)
+	}
+	var fl []*parlq.Question
+	for _, q := range corpus() {
+		if q.Source == "flanders" {
+			fl = append(fl, q)
+		}
+	}
+	if _, err := ix.Rebuild(ctx, "flanders", yieldAll(fl)); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := ix.Search(ctx, Request{Query: "smart city"}); err != nil || res.Total != 3 {
+		t.Errorf("after the rebuild: %v, %v", res, err)
+	}
+}

@@ -41,6 +41,11 @@ func (ix *Index) views() ([]*view, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	for _, name := range ix.stale {
+		if ix.sources[name] != nil {
+			return nil, fmt.Errorf("search %s: %w", name, ErrStale)
+		}
+	}
 	var out []*view
 	for i, name := range names {
 		v, err := ix.openView(name, i)

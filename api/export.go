@@ -4,13 +4,17 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/history"
+	"github.com/parlq/parlq/index"
 )
 
 // Format is an export format.
@@ -38,7 +42,12 @@ func (f Format) ContentType() string {
 // CSVHeader is the header row of a CSV export: the record's JSON field
 // names, with author and addressee flattened (author_name, author_party…),
 // days_to_answer computed, and capture reduced to its WARC record id; then
-// the Evidence of the record.
+// the Evidence of the record. The columns after parser_version were added
+// later, at the end so that a reader by position keeps working:
+// answer_revision… archived_url are the Evidence; assembly_name names the
+// assembly ("House of Commons" for commons), subjects holds one subject per
+// line (its labels, "fr: … | nl: …"), translations one language per line
+// ("nl: title"), answers one answer per line ("date — kind — first words").
 //
 // acts holds one line per act, "date — act — actor — reference — page"
 // with empty parts left out; related and attachments hold one id or URL per
@@ -50,6 +59,7 @@ var CSVHeader = []string{
 	"holding_answered", "corrected", "status", "question", "answer", "acts",
 	"related", "attachments", "version", "fetched_at", "capture_record_id", "parser_version",
 	"answer_revision", "answer_revised", "captured_at", "archived_url",
+	"assembly_name", "due", "author_id", "addressee_id", "subjects", "translations", "answers",
 }
 
 // Evidence is what an export adds to a record to use it as evidence: whether
@@ -107,6 +117,8 @@ func CSVRow(q *parlq.Question, ev Evidence) []string {
 		q.HoldingAnswered, q.Corrected, string(q.Status), q.Question, q.Answer, strings.Join(acts, "\n"),
 		strings.Join(q.Related, "\n"), strings.Join(atts, "\n"), version, fetched, capture, q.ParserVersion,
 		ev.AnswerRevision, ev.AnswerRevised, formatTime(ev.CapturedAt), ev.ArchivedURL,
+		index.ValueName("assembly", q.Assembly), q.Due, q.Author.ID, q.Addressee.ID,
+		subjectLines(q.Subjects), translationLines(q.Translations), answerLines(q.Answers),
 	}
 	for i, c := range row {
 		row[i] = SafeCell(c)
@@ -120,6 +132,63 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// subjectLines writes one subject per line: its labels by language.
+func subjectLines(ss []parlq.Subject) string {
+	lines := make([]string, len(ss))
+	for i, s := range ss {
+		var parts []string
+		for _, l := range slices.Sorted(maps.Keys(s.Labels)) {
+			parts = append(parts, l+": "+s.Labels[l])
+		}
+		lines[i] = strings.Join(parts, " | ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// translationLines writes one translated title per line, by language.
+func translationLines(ts map[string]parlq.Translation) string {
+	var lines []string
+	for _, l := range slices.Sorted(maps.Keys(ts)) {
+		if t := ts[l].Title; t != "" {
+			lines = append(lines, l+": "+t)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// answerLines writes one answer per line: its date, kind and first words
+// (the texts are in answer, and whole in JSON Lines).
+func answerLines(as []parlq.Answer) string {
+	lines := make([]string, len(as))
+	for i, a := range as {
+		var parts []string
+		for _, p := range []string{a.Date, string(a.Kind), firstWords(a.Text, 80)} {
+			if p != "" {
+				parts = append(parts, p)
+			}
+		}
+		lines[i] = strings.Join(parts, " — ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// firstWords cuts text to at most n bytes at a word boundary, with an
+// ellipsis, on one line.
+func firstWords(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if len(text) <= n {
+		return text
+	}
+	cut := strings.LastIndexByte(text[:n], ' ')
+	if cut <= 0 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+	}
+	return text[:cut] + " …"
 }
 
 // SafeCell defuses a cell a spreadsheet would run as a formula: one that

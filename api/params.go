@@ -21,7 +21,7 @@ import (
 var FilterParams = index.Filters()
 
 // dateParams are the date-range parameters, "YYYY-MM-DD", bounds included.
-var dateParams = []string{"received_from", "received_to", "answered_from", "answered_to"}
+var dateParams = []string{"received_from", "received_to", "answered_from", "answered_to", "due_from", "due_to"}
 
 // queryKind says which parameters an endpoint takes besides the query,
 // filters, date ranges and sort that every search endpoint takes.
@@ -44,7 +44,7 @@ func (k queryKind) allowed(name string) bool {
 	}
 	switch k {
 	case kindSearch:
-		return name == "page" || name == "size" || name == "facets" || name == "highlight"
+		return name == "page" || name == "size" || name == "facets" || name == "highlight" || name == "histogram"
 	case kindExport:
 		return name == "format"
 	case kindPage:
@@ -57,11 +57,12 @@ func (k queryKind) allowed(name string) bool {
 
 // ParseSearch turns the query string of GET /api/search into an index
 // request: q, repeated filter parameters (see FilterParams),
-// received_from/received_to/answered_from/answered_to, facets (comma
-// separated or repeated), sort, page (from 1), size (capped at
-// index.MaxSize) and highlight (true by default). Empty values count as
-// absent. An unknown parameter, a bad number or paging past maxWindow hits is
-// an *index.QueryError. The CLI reads its flags through it too.
+// received_from/received_to/answered_from/answered_to/due_from/due_to,
+// facets (comma separated or repeated), sort, page (from 1), size (capped
+// at index.MaxSize), highlight (true by default) and histogram (false by
+// default). Empty values count as absent. An unknown parameter, a bad
+// number or paging past maxWindow hits is an *index.QueryError. The CLI
+// reads its flags through it too.
 func ParseSearch(v url.Values, maxWindow int) (index.Request, error) {
 	return parseQuery(v, kindSearch, index.DefaultSize, maxWindow)
 }
@@ -130,7 +131,7 @@ func parseQuery(v url.Values, k queryKind, defSize, maxWindow int) (index.Reques
 			req.Filters[f] = vals
 		}
 	}
-	dates := []*string{&req.Received.From, &req.Received.To, &req.Answered.From, &req.Answered.To}
+	dates := []*string{&req.Received.From, &req.Received.To, &req.Answered.From, &req.Answered.To, &req.Due.From, &req.Due.To}
 	for i, name := range dateParams {
 		if *dates[i], err = single(name); err != nil {
 			return req, err
@@ -143,14 +144,22 @@ func parseQuery(v url.Values, k queryKind, defSize, maxWindow int) (index.Reques
 			}
 		}
 	}
-	if s, err := single("highlight"); err != nil {
-		return req, err
-	} else if s != "" {
-		b, perr := strconv.ParseBool(s)
-		if perr != nil {
-			return req, &index.QueryError{Field: "highlight", Msg: fmt.Sprintf("highlight %q is not true or false", s)}
+	for _, b := range []struct {
+		name string
+		v    *bool
+	}{{"highlight", &req.Highlight}, {"histogram", &req.Histogram}} {
+		s, err := single(b.name)
+		if err != nil {
+			return req, err
 		}
-		req.Highlight = b
+		if s == "" {
+			continue
+		}
+		v, perr := strconv.ParseBool(s)
+		if perr != nil {
+			return req, &index.QueryError{Field: b.name, Msg: fmt.Sprintf("%s %q is not true or false", b.name, s)}
+		}
+		*b.v = v
 	}
 	if req.Page, err = intParam(single, "page", 1); err != nil {
 		return req, err
@@ -185,13 +194,13 @@ func hint(name string, k queryKind) string {
 	switch {
 	case k == kindExport && (name == "page" || name == "size"):
 		return "; an export streams every hit, without paging"
-	case k == kindExport && (name == "facets" || name == "highlight"):
+	case k == kindExport && (name == "facets" || name == "highlight" || name == "histogram"):
 		return "; exports carry records only"
 	case k == kindStats && (name == "page" || name == "size" || name == "facets" || name == "highlight"):
 		return "; statistics are computed over every hit, without paging"
 	}
 	return "; known: q, sort, " + strings.Join(FilterParams, ", ") + ", " + strings.Join(dateParams, ", ") + map[queryKind]string{
-		kindSearch: ", facets, page, size, highlight",
+		kindSearch: ", facets, page, size, highlight, histogram",
 		kindExport: ", format",
 		kindPage:   ", page",
 		kindStats:  ", by, format",
@@ -221,7 +230,7 @@ func Values(req index.Request) url.Values {
 			v.Add(f, val)
 		}
 	}
-	dates := []string{req.Received.From, req.Received.To, req.Answered.From, req.Answered.To}
+	dates := []string{req.Received.From, req.Received.To, req.Answered.From, req.Answered.To, req.Due.From, req.Due.To}
 	for i, name := range dateParams {
 		if dates[i] != "" {
 			v.Set(name, dates[i])

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -85,5 +86,50 @@ func TestValuesRoundTrip(t *testing.T) {
 	}
 	if got := Values(req); !reflect.DeepEqual(got, v) {
 		t.Errorf("Values(ParseSearch(%v)) = %v", v, got)
+	}
+}
+
+func TestParseSearchHistogramAndDue(t *testing.T) {
+	req, err := ParseSearch(url.Values{"histogram": {"true"}, "due_from": {"2024-01-01"}, "due_to": {"2024-12-31"}}, index.MaxWindow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !req.Histogram || req.Due != (index.DateRange{From: "2024-01-01", To: "2024-12-31"}) {
+		t.Errorf("ParseSearch = %+v", req)
+	}
+	if _, err := ParseSearch(url.Values{"histogram": {"monthly"}}, index.MaxWindow); err == nil {
+		t.Error("histogram=monthly accepted")
+	}
+	if _, _, err := ParseExport(url.Values{"histogram": {"true"}}); err == nil || !strings.Contains(err.Error(), "exports carry records only") {
+		t.Errorf("export with histogram: %v", err)
+	}
+	v := url.Values{"due_from": {"2024-01-01"}, "q": {"x"}}
+	req, _ = ParseSearch(v, index.MaxWindow)
+	if got := Values(req); !reflect.DeepEqual(got, v) {
+		t.Errorf("Values = %v; want %v", got, v)
+	}
+}
+
+func TestSearchResponseCarriesTheReports(t *testing.T) {
+	res := &index.Result{Total: 0, Sort: "relevance", Ignored: []string{"the"}, Lookup: "HL1",
+		Suggestion: &index.Suggestion{Query: "pollution", Total: 3},
+		Histogram:  &index.Histogram{Year: []index.Bucket{{Key: "2024", Count: 1}}, Month: []index.Bucket{{Key: "2024-01", Count: 1}}},
+		Facets:     map[string][]index.FacetTerm{"source": {{Term: "ukparl", Count: 1, Label: "UK Parliament"}}}}
+	var b strings.Builder
+	if err := WriteSearchJSON(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"sort": "relevance"`, `"ignored": [`, `"lookup": "HL1"`, `"suggestion": {`, `"query": "pollution"`,
+		`"histogram": {`, `"key": "2024-01"`, `"label": "UK Parliament"`, `"hits": []`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("response lacks %s:\n%s", want, b.String())
+		}
+	}
+	var back SearchResponse
+	if err := json.Unmarshal([]byte(b.String()), &back); err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Result(); !reflect.DeepEqual(got.Suggestion, res.Suggestion) || !reflect.DeepEqual(got.Histogram, res.Histogram) || got.Lookup != "HL1" {
+		t.Errorf("Result() = %+v", got)
 	}
 }

@@ -50,7 +50,9 @@ func Example() {
 	for _, h := range res.Hits {
 		fmt.Println(h.ID, h.Highlights["title"][0].Render(html.EscapeString, "<mark>", "</mark>"))
 	}
-	fmt.Println(res.Facets["addressee"])
+	for _, t := range res.Facets["addressee"] {
+		fmt.Printf("%s: %d\n", t.Term, t.Count)
+	}
 
 	_, err = ix.Search(ctx, index.Request{Query: `minister:"Alain Maron`})
 	fmt.Println(err)
@@ -58,6 +60,7 @@ func Example() {
 	// brussels/prb/1 Question concernant la <mark>ville intelligente</mark>
 	// brussels/prb/2 Vraag over de <mark>slimme stad</mark>
 	// ukparl/commons/3 <mark>Smart Cities</mark>: Housing
-	// [{Alain Maron 2} {Jane Doe 1}]
+	// Alain Maron: 2
+	// Jane Doe: 1
 	// invalid q: unterminated phrase starting at position 10: missing closing "
 }

@@ -65,58 +65,53 @@ func (f Fragment) Render(esc func(string) string, open, close string) string {
 	return b.String()
 }
 
-// highlight returns the fragments of q's text fields that the locations
-// point into, keyed by record field name.
-func highlight(q *parlq.Question, locs search.FieldTermLocationMap) map[string][]Fragment {
+// highlight returns the fragments of q's parts that the locations point
+// into, keyed by part (see Hit.Highlights).
+func highlight(q *parlq.Question, locs []search.FieldTermLocation) map[string][]Fragment {
 	if len(locs) == 0 {
 		return nil
 	}
-	texts := map[string]string{"title": q.Title, "question": q.Question, "answer": q.Answer}
+	bs := blocks(q)
+	texts := map[string]string{}
 	spans := map[string][]span{}
-	for field, terms := range locs {
-		name := recordFieldOf(field)
-		text, ok := texts[name]
+	for _, l := range locs {
+		pos := 0
+		if len(l.Location.ArrayPositions) > 0 {
+			pos = int(l.Location.ArrayPositions[0])
+		}
+		b, slot, ok := partAt(bs, l.Field, pos)
 		if !ok {
 			continue
 		}
-		for _, ls := range terms {
-			for _, l := range ls {
-				s, e := int(l.Start), int(l.End)
-				if s < 0 || e > len(text) || s >= e || !boundary(text, s) || !boundary(text, e) {
-					continue
-				}
-				spans[name] = append(spans[name], span{s, e})
-			}
+		key := partKey(b, slot, b == &bs[0])
+		if key == "" {
+			continue
 		}
+		text := b.textOf(slot)
+		s, e := int(l.Location.Start), int(l.Location.End)
+		if s < 0 || e > len(text) || s >= e || !boundary(text, s) || !boundary(text, e) {
+			continue
+		}
+		texts[key] = text
+		spans[key] = append(spans[key], span{s, e})
 	}
 	out := map[string][]Fragment{}
-	for _, name := range textFields {
-		ss := merge(texts[name], spans[name])
+	for key, text := range texts {
+		ss := merge(text, spans[key])
 		if len(ss) == 0 {
 			continue
 		}
-		text := texts[name]
+		name, _, _ := strings.Cut(key, "@")
 		if name == "title" && len(text) <= wholeTitleMax {
-			out[name] = []Fragment{cut(text, 0, len(text), ss)}
+			out[key] = []Fragment{cut(text, 0, len(text), ss)}
 			continue
 		}
-		out[name] = fragments(text, ss)
+		out[key] = fragments(text, ss)
 	}
 	if len(out) == 0 {
 		return nil
 	}
 	return out
-}
-
-// recordFieldOf maps an index field (title_fr, question_exact) to the
-// record field it indexes ("title", "question"), or "".
-func recordFieldOf(field string) string {
-	for _, f := range textFields {
-		if strings.HasPrefix(field, f+"_") {
-			return f
-		}
-	}
-	return ""
 }
 
 func boundary(s string, i int) bool {
@@ -166,8 +161,12 @@ func fragments(text string, ss []span) []Fragment {
 	return out
 }
 
-// wordStart moves i back to the start of a word (not past limit).
+// wordStart moves i forward to the start of a word (not past limit); the
+// start of the text is one.
 func wordStart(text string, i, limit int) int {
+	if i == 0 {
+		return 0
+	}
 	for i > 0 && !utf8.RuneStart(text[i]) {
 		i--
 	}

@@ -12,8 +12,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
@@ -33,7 +35,13 @@ type Options struct {
 	// it open at once (a writer may not meanwhile), and every write fails
 	// with ErrReadOnly.
 	ReadOnly bool
+	// FacetCache is the number of requests whose facets and histogram are
+	// kept until the index changes (0: DefaultFacetCache; negative: none).
+	FacetCache int
 }
+
+// DefaultFacetCache is the number of requests whose facets are kept.
+const DefaultFacetCache = 256
 
 // DefaultOptions returns the options Open uses when given a zero Options.
 func DefaultOptions() Options {
@@ -50,12 +58,15 @@ var (
 	ErrReadOnly = errors.New("index is open read-only")
 	// ErrInvalidRecord wraps a record that cannot be indexed (no id, bad source name).
 	ErrInvalidRecord = errors.New("record cannot be indexed")
+	// ErrStale is returned by searches of a source indexed by another
+	// version of parlq, until it is rebuilt (see Stale).
+	ErrStale = errors.New("the index was built by another version of parlq; rebuild it (parlq reindex, or start parlq serve)")
 )
 
 // mappingVersion is stored in each source index; a different value means
 // the index was built by another mapping and should be rebuilt.
 const (
-	mappingVersion    = "1"
+	mappingVersion    = "4"
 	mappingVersionKey = "parlq.mapping_version"
 	rebuildPrefix     = ".rebuild-"
 	oldPrefix         = ".old-"
@@ -65,7 +76,7 @@ const (
 var sourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // Index is the full-text index of parlq records: one Bleve index per source
-// in dir/<source>/, searched together through a bleve.IndexAlias. It is safe
+// in dir/<source>/, searched together (see the package doc). It is safe
 // for concurrent use; only one process may open a directory at a time.
 type Index struct {
 	dir  string
@@ -75,12 +86,11 @@ type Index struct {
 	im   *mapping.IndexMappingImpl
 	lock *lockfile.Lock
 
-	// mu guards sources, alias membership and closed. Searches and writes
+	// mu guards sources and closed. Searches and writes
 	// hold it shared; creating a source index, swapping a rebuilt one in and
 	// closing hold it exclusively, so no index is closed under a reader.
 	mu      sync.RWMutex
 	sources map[string]bleve.Index
-	alias   bleve.IndexAlias
 	closed  bool
 	// stale lists the sources whose index has another mapping version.
 	stale []string
@@ -92,7 +102,21 @@ type Index struct {
 	// replayed onto the new index before it is swapped in.
 	rebuildMu sync.Mutex
 	rebuilds  map[string]*[]op
+
+	// cols are the in-memory columns of every segment; exact analyses
+	// phrases as the exact field does.
+	cols  *columnCache
+	exact analysis.Analyzer
+	// gen counts completed writes: cached facets are of one generation.
+	gen        atomic.Uint64
+	facetCache *facetCache
+
+	parlMu      sync.Mutex
+	parliaments map[string]string
 }
+
+// generation is the number of writes completed so far.
+func (ix *Index) generation() uint64 { return ix.gen.Load() }
 
 // op is a write made during a rebuild: a record to put, or an id to delete.
 type op struct {
@@ -130,10 +154,20 @@ func open(dir string, opts Options, syn *Synonyms, mo mappingOptions) (*Index, e
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
+	exact := im.AnalyzerNamed(exactAnalyzer)
+	if exact == nil {
+		return nil, fmt.Errorf("open index: no analyzer %s", exactAnalyzer)
+	}
+	cacheSize := opts.FacetCache
+	if cacheSize == 0 {
+		cacheSize = DefaultFacetCache
+	}
 	ix := &Index{
 		dir: dir, opts: opts, log: opts.Logger, mo: mo, im: im, lock: lock,
-		sources: map[string]bleve.Index{}, alias: bleve.NewIndexAlias(),
-		syn: syn, rebuilds: map[string]*[]op{},
+		sources: map[string]bleve.Index{},
+		syn:     syn, rebuilds: map[string]*[]op{},
+		cols: newColumnCache(), exact: exact, facetCache: newFacetCache(cacheSize),
+		parliaments: map[string]string{},
 	}
 	if !opts.ReadOnly {
 		if err := ix.recover(); err != nil {
@@ -160,7 +194,6 @@ func open(dir string, opts Options, syn *Synonyms, mo mappingOptions) (*Index, e
 			ix.stale = append(ix.stale, e.Name())
 		}
 		ix.sources[e.Name()] = bi
-		ix.alias.Add(bi)
 	}
 	return ix, nil
 }
@@ -397,6 +430,7 @@ func (ix *Index) write(ctx context.Context, src string, ops []op, create bool) e
 	if bi == nil {
 		return nil // deleting from a source that has no index
 	}
+	defer ix.gen.Add(1)
 	return applyOps(ctx, bi, ops, ix.opts.BatchSize)
 }
 
@@ -449,7 +483,6 @@ func (ix *Index) ensure(src string) error {
 		return fmt.Errorf("create index of source %s: %w", src, err)
 	}
 	ix.sources[src] = bi
-	ix.alias.Add(bi)
 	ix.log.Info("created source index", "source", src)
 	return nil
 }
@@ -638,8 +671,8 @@ func (ix *Index) fill(ctx context.Context, bi bleve.Index, source string, each f
 func (ix *Index) swap(source, fresh, tmp string) error {
 	live := filepath.Join(ix.dir, source)
 	aside := filepath.Join(ix.dir, oldPrefix+source)
+	defer ix.gen.Add(1)
 	if old := ix.sources[source]; old != nil {
-		ix.alias.Remove(old)
 		delete(ix.sources, source)
 		if err := old.Close(); err != nil {
 			ix.log.Warn("closing replaced index", "source", source, "err", err)
@@ -693,7 +726,6 @@ func (ix *Index) reopen(source, path string) error {
 		return fmt.Errorf("open index of source %s: %w", source, err)
 	}
 	ix.sources[source] = bi
-	ix.alias.Add(bi)
 	ix.stale = slices.DeleteFunc(ix.stale, func(s string) bool { return s == source })
 	return nil
 }

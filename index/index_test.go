@@ -128,6 +128,7 @@ func TestSearch(t *testing.T) {
 		{"sort -days_to_answer", Request{Sort: "-days_to_answer", Filters: map[string][]string{"status": {"answered"}}}, []string{b1, u2, f1, f2, u1, b3}, true},
 		{"relevance ranks title matches first", Request{Query: "digital transition", Filters: map[string][]string{"source": {"ukparl", "flanders"}}}, []string{f1, u4}, false},
 	}
+	ties := map[string]int{"sort answered, unanswered last": 3, "sort -answered, unanswered last": 3}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res, err := ix.Search(context.Background(), tt.req)
@@ -138,6 +139,13 @@ func TestSearch(t *testing.T) {
 			want := tt.want
 			if !tt.ordered {
 				got, want = sorted(got...), sorted(want...)
+			}
+			// The last hits of a date sort may tie (records without the
+			// date): they are compared as a set.
+			if n := ties[tt.name]; n > 0 && len(got) == len(want) {
+				got, want = slices.Clone(got), slices.Clone(want)
+				slices.Sort(got[len(got)-n:])
+				slices.Sort(want[len(want)-n:])
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("query %q: got %v; want %v", tt.req.Query, got, want)
@@ -156,11 +164,12 @@ func TestSynonyms(t *testing.T) {
 	smart := []string{b1, b2, u1}
 	digital := []string{b2, u4, f1}
 	for q, want := range map[string][]string{
-		"smart city":               smart,
-		`"smart city"`:             smart,
+		"smart city": smart,
+		// Quotes mean exactly this phrase: no other language.
+		`"smart city"`:             {u1},
 		"Smart-City":               smart,
 		"ville intelligente":       smart,
-		`"slimme stad"`:            smart,
+		`"slimme stad"`:            {b2},
 		"smart cities":             smart,
 		"title:(smart city)":       {b1, b2, u1},
 		"smart city source:ukparl": {u1},
@@ -263,17 +272,18 @@ func TestFacets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][]FacetTerm{
+	want := map[string][]tc{
 		"source":    {{"brussels", 5}, {"ukparl", 4}, {"flanders", 3}},
 		"addressee": {{"Alain Maron", 3}, {"Els Vos", 3}, {"Jane Doe", 2}, {"Baroness Field", 1}, {"Elke Van den Brandt", 1}, {"Nawal Ben Hamou", 1}, {"Peter Green", 1}},
 		"author":    {{"An De Smet", 2}, {"Jan Peeters", 2}, {"John Smith", 2}, {"Marie Dupont", 2}, {"Alice Brown", 1}, {"Bart Claes", 1}, {"Lord Hill", 1}, {"Luc Martin", 1}},
 		"status":    {{"answered", 6}, {"pending", 4}, {"lapsed", 1}, {"withdrawn", 1}},
-		"year":      {{"2023", 3}, {"2024", 3}, {"2022", 2}, {"2019", 1}, {"2020", 1}, {"2021", 1}, {"2025", 1}},
-		"assembly":  {{"PRB", 5}, {"VP", 3}, {"commons", 3}, {"lords", 1}},
-		"type":      {{"written_question", 12}},
+		// Years are in year order, the latest first.
+		"year":     {{"2025", 1}, {"2024", 3}, {"2023", 3}, {"2022", 2}, {"2021", 1}, {"2020", 1}, {"2019", 1}},
+		"assembly": {{"PRB", 5}, {"VP", 3}, {"commons", 3}, {"lords", 1}},
+		"type":     {{"written_question", 12}},
 	}
 	for name, terms := range want {
-		if got := fmt.Sprint(res.Facets[name]); got != fmt.Sprint(terms) {
+		if got := fmt.Sprint(termCounts(res.Facets[name])); got != fmt.Sprint(terms) {
 			t.Errorf("facet %s: got %v; want %v", name, got, terms)
 		}
 	}
@@ -287,9 +297,23 @@ func TestFacets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := fmt.Sprint(res.Facets), "map[addressee:[{Alain Maron 2}] source:[{brussels 2}]]"; got != want {
+	if got, want := fmt.Sprint(termCounts(res.Facets["addressee"]), termCounts(res.Facets["source"])), "[{Alain Maron 2}] [{brussels 2}]"; got != want {
 		t.Errorf("facets of a query: got %s; want %s", got, want)
 	}
+}
+
+// tc is a facet term and its count.
+type tc struct {
+	Term  string
+	Count int
+}
+
+func termCounts(ts []FacetTerm) []tc {
+	out := make([]tc, len(ts))
+	for i, t := range ts {
+		out[i] = tc{t.Term, t.Count}
+	}
+	return out
 }
 
 func TestQueryErrors(t *testing.T) {
@@ -299,8 +323,11 @@ func TestQueryErrors(t *testing.T) {
 		field string
 	}{
 		{Request{Query: `"smart city`}, "q"},
-		{Request{Query: "foo:bar"}, "q"},
-		{Request{Query: "http://example.org"}, "q"},
+		{Request{Query: "status:bogus"}, "q"},
+		{Request{Query: "type:question"}, "q"},
+		{Request{Query: "year:20x"}, "q"},
+		{Request{Query: "the of"}, "q"},
+		{Request{Query: "??"}, "q"},
 		{Request{Query: "(smart city"}, "q"},
 		{Request{Query: "smart city)"}, "q"},
 		{Request{Query: "()"}, "q"},
@@ -308,7 +335,6 @@ func TestQueryErrors(t *testing.T) {
 		{Request{Query: "smart OR"}, "q"},
 		{Request{Query: "smart AND AND city"}, "q"},
 		{Request{Query: "NOT"}, "q"},
-		{Request{Query: "author:"}, "q"},
 		{Request{Query: "a*"}, "q"},
 		{Request{Query: `""`}, "q"},
 		{Request{Query: strings.Repeat("(", 40) + "x" + strings.Repeat(")", 40)}, "q"},
@@ -319,6 +345,11 @@ func TestQueryErrors(t *testing.T) {
 		{Request{Sort: "title"}, "sort"},
 		{Request{Sort: "-relevance"}, "sort"},
 		{Request{Filters: map[string][]string{"colour": {"red"}}}, "filters"},
+		{Request{Filters: map[string][]string{"status": {"bogus"}}}, "filters"},
+		{Request{Filters: map[string][]string{"type": {"written"}}}, "filters"},
+		{Request{Filters: map[string][]string{"language": {"xx"}}}, "filters"},
+		{Request{Filters: map[string][]string{"year": {"last"}}}, "filters"},
+		{Request{Due: DateRange{From: "soon"}}, "due"},
 		{Request{Received: DateRange{From: "2023-13-01"}}, "received"},
 		{Request{Answered: DateRange{To: "yesterday"}}, "answered"},
 		{Request{Received: DateRange{From: "2024-01-02", To: "2024-01-01"}}, "received"},
@@ -576,7 +607,7 @@ func TestEmptyIndex(t *testing.T) {
 	if res.Total != 0 || len(res.Hits) != 0 || res.Facets["status"] == nil {
 		t.Errorf("empty index: got %+v", res)
 	}
-	if _, err := ix.Search(context.Background(), Request{Query: "bad:prefix"}); err == nil {
+	if _, err := ix.Search(context.Background(), Request{Query: `"unterminated`}); err == nil {
 		t.Error("bad query on an empty index: got nil error")
 	}
 	if err := ix.All(context.Background(), Request{}, func(Hit) error { t.Error("hit in an empty index"); return nil }); err != nil {
@@ -1001,5 +1032,51 @@ func TestResultNamesTheConceptsSearched(t *testing.T) {
 	res, _ = ix.Search(context.Background(), Request{Query: "capteurs"})
 	if res.Concepts != nil {
 		t.Errorf("a query naming no concept reports %q", res.Concepts)
+	}
+}
+
+// TestStaleIndexIsNotSearched: an index built by another mapping version
+// is refused with ErrStale until it is rebuilt.
+func TestStaleIndexIsNotSearched(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(ctx, corpus()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.sources["flanders"].SetInternal([]byte(mappingVersionKey), []byte("0")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix, err = Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Search(ctx, Request{Query: "smart city"}); !errors.Is(err, ErrStale) {
+		t.Errorf("search of a stale index: %v; want ErrStale", err)
+	}
+	ix.Close()
+	ix, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got := ix.Stale(); !slices.Equal(got, []string{"flanders"}) {
+		t.Fatalf("stale %v", got)
+	}
+	var fl []*parlq.Question
+	for _, q := range corpus() {
+		if q.Source == "flanders" {
+			fl = append(fl, q)
+		}
+	}
+	if _, err := ix.Rebuild(ctx, "flanders", yieldAll(fl)); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := ix.Search(ctx, Request{Query: "smart city"}); err != nil || res.Total != 3 {
+		t.Errorf("after the rebuild: %v, %v", res, err)
 	}
 }

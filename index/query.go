@@ -2,18 +2,19 @@ package index
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // QueryError is returned for a malformed request: bad query syntax, an
-// unknown field prefix, an unknown facet, sort or filter name, a bad date, a
-// page too deep. Field names the request parameter at fault ("q", "sort",
-// "filters.status", …). The server maps it to HTTP 400.
+// unknown field prefix, an unknown facet, sort or filter name or value, a
+// bad date, a page too deep, a query with nothing to search. Field names
+// the request parameter at fault ("q", "sort", "filters.status", …). The
+// server maps it to HTTP 400.
 type QueryError struct {
 	Field string
 	Msg   string
@@ -31,39 +32,54 @@ const (
 	maxQueryTerms = 64
 	maxQueryDepth = 16
 	minPrefixLen  = 2
-	titleBoost    = 1.5
+	minFuzzyLen   = 3
 )
 
 // fieldKind says how a field prefix is searched.
 type fieldKind int
 
 const (
-	kindText    fieldKind = iota // stemmed per-language fields + exact field
-	kindName                     // a person: name (and party/role) words
-	kindKeyword                  // whole value, as stored
+	kindText    fieldKind = iota // the texts (and, unrestricted, the people)
+	kindName                     // a person or subject: the words of a small text field
+	kindKeyword                  // a keyword column, whole value
+	kindYear                     // the year of reception
+	kindNumber                   // the printed number or native id
 )
 
-// prefixes maps every field prefix a query may use to what it searches.
+// prefixes maps every field prefix a query may use to what it searches:
+// for text, the parts it is restricted to (none: every part, and people).
 var prefixes = map[string]struct {
-	kind   fieldKind
-	fields []string // record text fields, or the one index field
+	kind  fieldKind
+	field string
+	slots []int
 }{
-	"":            {kindText, textFields},
-	"title":       {kindText, []string{"title"}},
-	"question":    {kindText, []string{"question"}},
-	"answer":      {kindText, []string{"answer"}},
-	"author":      {kindName, []string{fieldAuthorTxt}},
-	"addressee":   {kindName, []string{fieldAddrTxt}},
-	"minister":    {kindName, []string{fieldAddrTxt}},
-	"source":      {kindKeyword, []string{"source"}},
-	"assembly":    {kindKeyword, []string{"assembly"}},
-	"legislature": {kindKeyword, []string{"legislature"}},
-	"session":     {kindKeyword, []string{"session"}},
-	"status":      {kindKeyword, []string{"status"}},
-	"type":        {kindKeyword, []string{"type"}},
-	"language":    {kindKeyword, []string{"language"}},
-	"number":      {kindKeyword, []string{"number"}},
-	"year":        {kindKeyword, []string{"year"}},
+	"":            {kind: kindText},
+	"title":       {kind: kindText, slots: []int{partTitle, partTitleCopy}},
+	"question":    {kind: kindText, slots: []int{partQuestion}},
+	"answer":      {kind: kindText, slots: answerSlots()},
+	"author":      {kind: kindName, field: fieldAuthorTxt},
+	"addressee":   {kind: kindName, field: fieldAddrTxt},
+	"minister":    {kind: kindName, field: fieldAddrTxt},
+	"subject":     {kind: kindName, field: fieldSubjectTxt},
+	"source":      {kind: kindKeyword, field: fieldSource},
+	"assembly":    {kind: kindKeyword, field: fieldAssembly},
+	"legislature": {kind: kindKeyword, field: fieldLegis},
+	"session":     {kind: kindKeyword, field: fieldSession},
+	"status":      {kind: kindKeyword, field: fieldStatus},
+	"type":        {kind: kindKeyword, field: fieldType},
+	"language":    {kind: kindKeyword, field: fieldLanguage},
+	"party":       {kind: kindKeyword, field: fieldParty},
+	"department":  {kind: kindKeyword, field: fieldDepartment},
+	"year":        {kind: kindYear, field: fieldReceived},
+	"number":      {kind: kindNumber, field: fieldNumber},
+}
+
+func answerSlots() []int {
+	out := []int{partAnswer}
+	for s := partAnswers; s < partTitleCopy; s++ {
+		out = append(out, s)
+	}
+	return out
 }
 
 type tokKind int
@@ -89,7 +105,9 @@ type token struct {
 }
 
 // lex splits a query into tokens. It never fails except on an unterminated
-// phrase.
+// phrase. A word with a colon is a field prefix only when the name before
+// the colon is a known field and a value follows at once (status:answered,
+// author:"Jan Peeters"); otherwise it is text ("Housing: Finance", a URL).
 func lex(s string) ([]token, error) {
 	var toks []token
 	i := 0
@@ -118,8 +136,6 @@ func lex(s string) ([]token, error) {
 			}
 			toks = append(toks, token{k, string(r), i})
 			i++
-		case r == '+' || r == '-':
-			i++ // a lone sign means nothing
 		default:
 			start := i
 			for i < len(s) {
@@ -131,9 +147,26 @@ func lex(s string) ([]token, error) {
 			}
 			word := s[start:i]
 			if c := strings.IndexByte(word, ':'); c > 0 && isIdent(word[:c]) {
-				toks = append(toks, token{tField, strings.ToLower(word[:c]), start})
-				if rest := word[c+1:]; rest != "" {
-					toks = append(toks, token{tWord, rest, start + c + 1})
+				name := strings.ToLower(word[:c])
+				_, known := prefixes[name]
+				attached := c+1 < len(word) || i < len(s) && (s[i] == '"' || s[i] == '(')
+				if known && attached {
+					toks = append(toks, token{tField, name, start})
+					if rest := word[c+1:]; rest != "" {
+						toks = append(toks, token{tWord, rest, start + c + 1})
+					}
+					continue
+				}
+			}
+			if strings.Contains(word, ":") {
+				// Text around a colon is words of their own: the analyzers
+				// would keep "Housing:Finance" whole.
+				off := start
+				for _, piece := range strings.Split(word, ":") {
+					if piece != "" {
+						toks = append(toks, token{tWord, piece, off})
+					}
+					off += len(piece) + 1
 				}
 				continue
 			}
@@ -170,26 +203,60 @@ func isIdent(s string) bool {
 type node interface{ isNode() }
 
 type (
-	// termNode is one word, prefix (word*) or quoted phrase in a field.
+	// termNode is one word, prefix (word*), fuzzy word (word~) or quoted
+	// phrase in a field.
 	termNode struct {
 		field  string
 		text   string
 		phrase bool
 		prefix bool
+		// fuzzy is the edit distance of a fuzzy word: 1 or 2, 0 for
+		// automatic (by length); -1 when the word is not fuzzy.
+		fuzzy int
+		// pos is the byte offset of the text in the query (-1: none).
+		pos int
 	}
-	// conceptNode is a synonym concept: any of its names matches.
+	// conceptNode is a synonym concept named by unquoted words: any of its
+	// names matches, in every language.
 	conceptNode struct {
-		field  string
-		names  []string
-		quoted bool
+		field string
+		names []string
+	}
+	// lookupNode is an identifier typed alone: a printed number (HL12331,
+	// 147084, n°619), a native id or a record's URL. With text set, the
+	// token is also searched as text, after the record it names.
+	lookupNode struct {
+		key  string
+		url  bool
+		text node
+	}
+	// namesNode ranks first the records of a person whose name the
+	// query's words spell (Elke Van den Brandt), and those whose text
+	// holds the words as a phrase (a pasted heading); it never narrows.
+	namesNode struct {
+		words []string // normalized
+		text  string   // the words as typed
 	}
 	andNode struct {
 		must, not []node
+		rank      []node // optional: raise the score of the records they match
 	}
 	orNode struct{ any []node }
-	// allNode matches every record (an empty query or group).
+	// allNode matches every record (an empty query).
 	allNode struct{}
+	// emptyNode is a group left with nothing to search: only common words
+	// or punctuation. It matches nothing, and is left out of AND and OR.
+	emptyNode struct{}
 )
+
+func (termNode) isNode()    {}
+func (conceptNode) isNode() {}
+func (lookupNode) isNode()  {}
+func (namesNode) isNode()   {}
+func (andNode) isNode()     {}
+func (orNode) isNode()      {}
+func (allNode) isNode()     {}
+func (emptyNode) isNode()   {}
 
 // concepts appends the names of every concept node in n, once each.
 func concepts(n node, out [][]string) [][]string {
@@ -213,38 +280,76 @@ func concepts(n node, out [][]string) [][]string {
 	return out
 }
 
-func (termNode) isNode()    {}
-func (conceptNode) isNode() {}
-func (andNode) isNode()     {}
-func (orNode) isNode()      {}
-func (allNode) isNode()     {}
-
-type parser struct {
-	toks  []token
-	pos   int
-	depth int
-	terms int
-	syn   *Synonyms
+// parsed is a query's tree and what a reader should be told about it.
+type parsed struct {
+	n node
+	// ignored are the common words that were not searched.
+	ignored []string
+	// lookup is the identifier looked up, when the query is one.
+	lookup string
 }
 
+type parser struct {
+	toks    []token
+	pos     int
+	depth   int
+	terms   int
+	syn     *Synonyms
+	common  func(word string) bool
+	ignored []string
+	// stops lists the plain words that are stop words of some language,
+	// and other counts every other thing to search.
+	stops []string
+	other int
+}
+
+// Identifier lookups: a number with its sign (n°619, no. 619, nr 12), a
+// token of letters and digits with at least one digit (HL12331, 147084,
+// 2024-0012), a URL.
+var (
+	numberSign = regexp.MustCompile(`(?i)^(?:n[°º]|no\.?|nr\.?|#)\s*(\p{L}*\p{N}[\p{L}\p{N}./-]*)$`)
+	identifier = regexp.MustCompile(`^[\p{L}]*\p{N}[\p{L}\p{N}./-]*$`)
+	webAddress = regexp.MustCompile(`^(?i)https?://\S+$`)
+)
+
 // parseQuery parses the user syntax: words, "phrases", AND/OR/NOT, +/-,
-// parentheses and field prefixes (field:word, field:"phrase", field:(…)).
-// Words are AND'ed by default. Synonym concepts are expanded here.
-func parseQuery(s string, syn *Synonyms) (node, error) {
+// parentheses, field prefixes (field:word, field:"phrase", field:(…)),
+// prefixes (word*) and fuzzy words (word~, word~1, word~2). Words are
+// AND'ed. Unquoted runs of words naming a synonym concept are expanded;
+// a quoted phrase means exactly that phrase. Common words (stop words of
+// any language) are not searched unquoted; a query left with nothing to
+// search is refused, saying why.
+//
+// common says whether a word is common: a stop word of some language that
+// many records hold (see Index.common); nil takes every stop word for one.
+func parseQuery(s string, syn *Synonyms, common func(string) bool) (*parsed, error) {
+	if common == nil {
+		common = func(w string) bool { return stopWords[w] }
+	}
 	if len(s) > maxQueryBytes {
 		return nil, qerr("query is longer than %d bytes", maxQueryBytes)
 	}
 	if !utf8.ValidString(s) {
 		return nil, qerr("query is not valid UTF-8")
 	}
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return &parsed{n: allNode{}}, nil
+	}
+	if m := numberSign.FindStringSubmatch(t); m != nil {
+		return &parsed{n: lookupNode{key: lookupKey(m[1])}, lookup: m[1]}, nil
+	}
+	if webAddress.MatchString(t) {
+		return &parsed{n: lookupNode{key: t, url: true, text: textOf(t)}, lookup: t}, nil
+	}
+	if identifier.MatchString(t) {
+		return &parsed{n: lookupNode{key: lookupKey(t), text: textOf(t)}, lookup: t}, nil
+	}
 	toks, err := lex(s)
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{toks: toks, syn: syn}
-	if p.peek().kind == tEOF {
-		return allNode{}, nil
-	}
+	p := &parser{toks: toks, syn: syn, common: common}
 	n, err := p.parseOr("")
 	if err != nil {
 		return nil, err
@@ -255,7 +360,35 @@ func parseQuery(s string, syn *Synonyms) (node, error) {
 		}
 		return nil, qerr("unexpected %q at position %d", t.text, t.pos+1)
 	}
-	return n, nil
+	_, empty := n.(emptyNode)
+	if empty && len(p.ignored) == 0 {
+		return nil, qerr("nothing to search: the query has no letters or digits")
+	}
+	// A query of one language's stop words alone, some of them common
+	// here, would find little but noise: it is refused ("the of and").
+	// Not "the war": "war" is only a German stop word.
+	if empty || p.other == 0 && len(p.ignored) > 0 && oneLanguage(p.stops) {
+		return nil, qerr("nothing to search: %s %s only common words, which are not searched on their own; put them in quotes to search the exact phrase",
+			quoteList(p.stops), map[bool]string{true: "is", false: "are"}[len(p.stops) == 1])
+	}
+	return &parsed{n: n, ignored: p.ignored}, nil
+}
+
+// textOf is the text search of an identifier's words, when it has any
+// worth searching.
+func textOf(s string) node {
+	if len(normWords(s)) == 0 {
+		return nil
+	}
+	return termNode{text: s, fuzzy: -1, pos: -1}
+}
+
+func quoteList(ws []string) string {
+	q := make([]string, len(ws))
+	for i, w := range ws {
+		q[i] = strconv.Quote(w)
+	}
+	return strings.Join(q, ", ")
 }
 
 func (p *parser) peek() token { return p.toks[p.pos] }
@@ -268,24 +401,34 @@ func (p *parser) next() token {
 }
 
 func (p *parser) parseOr(field string) (node, error) {
-	first, err := p.parseAnd(field)
-	if err != nil {
-		return nil, err
-	}
-	nodes := []node{first}
-	for p.peek().kind == tOr {
-		t := p.next()
-		if k := p.peek().kind; k == tEOF || k == tRParen || k == tOr {
-			return nil, qerr("%s at position %d needs a term on its right", t.text, t.pos+1)
+	var nodes []node
+	for {
+		if len(nodes) > 0 {
+			t := p.next() // the OR
+			if k := p.peek().kind; k == tEOF || k == tRParen || k == tOr {
+				return nil, qerr("%s at position %d needs a term on its right", t.text, t.pos+1)
+			}
 		}
 		n, err := p.parseAnd(field)
 		if err != nil {
 			return nil, err
 		}
 		nodes = append(nodes, n)
+		if p.peek().kind != tOr {
+			break
+		}
 	}
-	if len(nodes) == 1 {
-		return first, nil
+	nodes = slices.DeleteFunc(nodes, func(n node) bool { _, e := n.(emptyNode); return e })
+	switch len(nodes) {
+	case 0:
+		return emptyNode{}, nil
+	case 1:
+		return nodes[0], nil
+	}
+	for _, n := range nodes {
+		if _, all := n.(allNode); all {
+			return allNode{}, nil
+		}
 	}
 	return orNode{nodes}, nil
 }
@@ -294,8 +437,8 @@ func (p *parser) parseOr(field string) (node, error) {
 type clause struct {
 	n   node
 	not bool
-	// plain is set for an unmodified word or phrase in a text field, a
-	// candidate for synonym matching.
+	// plain is set for an unmodified, unquoted word in a text field: a
+	// candidate for synonym matching, a common word, part of a name.
 	plain bool
 }
 
@@ -311,7 +454,7 @@ func (p *parser) parseAnd(field string) (node, error) {
 				}
 				return nil, qerr("missing term before %q at position %d", t.text, t.pos+1)
 			}
-			return p.buildAnd(cs), nil
+			return p.buildAnd(cs, field), nil
 		case tAnd:
 			p.next()
 			if len(cs) == 0 {
@@ -352,9 +495,10 @@ func (p *parser) parseClause(field string) (clause, error) {
 		return clause{}, err
 	}
 	c := clause{n: n, not: not}
-	if tn, ok := n.(termNode); ok && !modified && !tn.prefix && prefixes[tn.field].kind == kindText {
+	if tn, ok := n.(termNode); ok && !modified && !tn.phrase && !tn.prefix && tn.fuzzy < 0 && prefixes[tn.field].kind == kindText {
 		c.plain = true
 	}
+	p.note(c)
 	return c, nil
 }
 
@@ -379,9 +523,6 @@ func (p *parser) parsePrimary(field string) (node, error) {
 		p.depth--
 		return n, nil
 	case tField:
-		if _, ok := prefixes[t.text]; !ok || t.text == "" {
-			return nil, qerr("unknown field %q at position %d (known: %s; quote the text to search it literally)", t.text, t.pos+1, knownPrefixes)
-		}
 		switch p.peek().kind {
 		case tWord, tPhrase, tLParen:
 		default:
@@ -395,25 +536,49 @@ func (p *parser) parsePrimary(field string) (node, error) {
 		if strings.TrimSpace(t.text) == "" {
 			return nil, qerr("empty phrase at position %d", t.pos+1)
 		}
-		return termNode{field: field, text: t.text, phrase: true}, nil
+		return termNode{field: field, text: t.text, phrase: true, fuzzy: -1, pos: t.pos + 1}, nil
 	case tWord:
 		if err := p.count(); err != nil {
 			return nil, err
 		}
-		n := termNode{field: field, text: t.text}
-		if strings.HasSuffix(t.text, "*") {
-			n.text = strings.TrimRight(t.text, "*")
-			n.prefix = true
-			if utf8.RuneCountInString(n.text) < minPrefixLen {
-				return nil, qerr("prefix %q at position %d is too short: give at least %d characters before *", t.text, t.pos+1, minPrefixLen)
-			}
-		}
-		return n, nil
+		return wordNode(field, t)
 	case tEOF:
 		return nil, qerr("missing term at the end of the query")
 	default:
 		return nil, qerr("unexpected %q at position %d", t.text, t.pos+1)
 	}
+}
+
+// fuzzySuffix is a fuzzy word's mark: word~, word~1, word~2.
+var fuzzySuffix = regexp.MustCompile(`~(\d*)$`)
+
+// wordNode reads a word token: a prefix (word*), a fuzzy word (word~N) or a
+// plain word.
+func wordNode(field string, t token) (node, error) {
+	n := termNode{field: field, text: t.text, fuzzy: -1, pos: t.pos}
+	switch {
+	case strings.HasSuffix(t.text, "*"):
+		n.text = strings.TrimRight(t.text, "*")
+		n.prefix = true
+		if utf8.RuneCountInString(n.text) < minPrefixLen {
+			return nil, qerr("prefix %q at position %d is too short: give at least %d characters before *", t.text, t.pos+1, minPrefixLen)
+		}
+	case fuzzySuffix.MatchString(t.text) && len(t.text) > 1:
+		m := fuzzySuffix.FindStringSubmatch(t.text)
+		n.text = strings.TrimSuffix(t.text, m[0])
+		n.fuzzy = 0
+		if m[1] != "" {
+			d, err := strconv.Atoi(m[1])
+			if err != nil || d < 1 || d > 2 {
+				return nil, qerr("fuzzy word %q at position %d: the distance after ~ is 1 or 2", t.text, t.pos+1)
+			}
+			n.fuzzy = d
+		}
+		if len(normWords(n.text)) != 1 || utf8.RuneCountInString(n.text) < minFuzzyLen {
+			return nil, qerr("fuzzy word %q at position %d: give one word of at least %d letters before ~", t.text, t.pos+1, minFuzzyLen)
+		}
+	}
+	return n, nil
 }
 
 func (p *parser) count() error {
@@ -424,14 +589,31 @@ func (p *parser) count() error {
 	return nil
 }
 
-// buildAnd groups synonym concepts among plain words and phrases, then
-// splits the clauses into required and excluded ones.
-func (p *parser) buildAnd(cs []clause) node {
-	cs = p.concepts(cs)
+// buildAnd groups synonym concepts among plain words, notes the runs of
+// plain words that may spell a person's name, drops common words and
+// punctuation, then splits the clauses into required and excluded ones.
+func (p *parser) buildAnd(cs []clause, field string) node {
 	var a andNode
+	if field == "" {
+		a.rank = p.names(cs)
+	}
+	cs = p.concepts(cs)
 	for _, c := range cs {
-		if tn, ok := c.n.(termNode); ok && prefixes[tn.field].kind != kindKeyword && len(normWords(tn.text)) == 0 {
-			continue // punctuation only: nothing to search
+		switch n := c.n.(type) {
+		case emptyNode:
+			continue
+		case allNode:
+			if !c.not {
+				continue
+			}
+		case termNode:
+			if prefixes[n.field].kind != kindKeyword && len(normWords(n.text)) == 0 {
+				continue // punctuation only: nothing to search
+			}
+			if c.plain && p.isCommon(n.text) {
+				p.ignore(n.text)
+				continue
+			}
 		}
 		if c.not {
 			a.not = append(a.not, c.n)
@@ -439,19 +621,107 @@ func (p *parser) buildAnd(cs []clause) node {
 			a.must = append(a.must, c.n)
 		}
 	}
-	if len(a.not) == 0 {
-		switch len(a.must) {
-		case 0:
-			return allNode{}
-		case 1:
-			return a.must[0]
-		}
+	if len(a.must) == 0 && len(a.not) == 0 {
+		return emptyNode{}
+	}
+	if len(a.not) == 0 && len(a.rank) == 0 && len(a.must) == 1 {
+		return a.must[0]
 	}
 	return a
 }
 
-// concepts replaces runs of plain words (longest first) and single phrases
-// that name a synonym concept with a conceptNode.
+// note counts what a clause gives to search: stop words, or other things.
+func (p *parser) note(c clause) {
+	tn, ok := c.n.(termNode)
+	switch {
+	case !ok:
+		p.other++
+	case len(normWords(tn.text)) == 0 && prefixes[tn.field].kind != kindKeyword:
+		// punctuation: nothing
+	case c.plain && allStop(tn.text):
+		if !slices.Contains(p.stops, tn.text) {
+			p.stops = append(p.stops, tn.text)
+		}
+	default:
+		p.other++
+	}
+}
+
+// oneLanguage reports whether the words are all stop words of one
+// language.
+func oneLanguage(words []string) bool {
+	for _, list := range stopWordsOf {
+		all := true
+		for _, t := range words {
+			for _, w := range normWords(t) {
+				all = all && list[w]
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+func allStop(text string) bool {
+	for _, w := range normWords(text) {
+		if !stopWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// isCommon reports whether every word of a query token is common.
+func (p *parser) isCommon(text string) bool {
+	ws := normWords(text)
+	for _, w := range ws {
+		if !p.common(w) {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
+func (p *parser) ignore(w string) {
+	if !slices.Contains(p.ignored, w) {
+		p.ignored = append(p.ignored, w)
+	}
+}
+
+// names returns a namesNode for each run of two plain words or more: the
+// people whose name they spell rank first.
+func (p *parser) names(cs []clause) []node {
+	var out []node
+	var run, texts []string
+	flush := func() {
+		if len(texts) >= 2 && len(run) >= 2 {
+			n := namesNode{words: run, text: strings.Join(texts, " ")}
+			if p.syn != nil && p.syn.expand(run) != nil {
+				n.text = "" // a concept's names are searched as phrases already
+			}
+			out = append(out, n)
+		}
+		run, texts = nil, nil
+	}
+	for _, c := range cs {
+		tn, ok := c.n.(termNode)
+		if !ok || !c.plain || tn.field != "" {
+			flush()
+			continue
+		}
+		if ws := normWords(tn.text); len(ws) > 0 {
+			run = append(run, ws...)
+			texts = append(texts, tn.text)
+		}
+	}
+	flush()
+	return out
+}
+
+// concepts replaces the longest runs of plain words that name a synonym
+// concept with a conceptNode.
 func (p *parser) concepts(cs []clause) []clause {
 	if p.syn == nil || len(p.syn.byKey) == 0 {
 		return cs
@@ -464,21 +734,11 @@ func (p *parser) concepts(cs []clause) []clause {
 			i++
 			continue
 		}
-		if tn.phrase {
-			if names := p.syn.expand(normWords(tn.text)); names != nil {
-				out = append(out, clause{n: conceptNode{field: tn.field, names: names, quoted: true}})
-			} else {
-				out = append(out, cs[i])
-			}
-			i++
-			continue
-		}
-		// Longest run of plain words from i in the same field naming a concept.
 		var words []string
 		best, bestNames := -1, []string(nil)
 		for j := i; j < len(cs); j++ {
 			tj, ok := cs[j].n.(termNode)
-			if !cs[j].plain || !ok || tj.phrase || tj.field != tn.field {
+			if !cs[j].plain || !ok || tj.field != tn.field {
 				break
 			}
 			words = append(words, normWords(tj.text)...)
@@ -498,124 +758,4 @@ func (p *parser) concepts(cs []clause) []clause {
 		i = best + 1
 	}
 	return out
-}
-
-// toBleve turns a parsed query into a Bleve query.
-func toBleve(n node) query.Query {
-	switch n := n.(type) {
-	case allNode:
-		return query.NewMatchAllQuery()
-	case termNode:
-		return termQuery(n)
-	case conceptNode:
-		// A one-word name is a term search, cheaper than a phrase search.
-		spec := prefixes[n.field]
-		var qs []query.Query
-		for _, name := range n.names {
-			oneWord := len(normWords(name)) == 1
-			for _, f := range spec.fields {
-				// A multi-word name is a phrase: it is matched in the
-				// unstemmed field only (every record's text is there, whatever
-				// its language), as inflected forms are names of their own in
-				// the synonym file. One-word names also match stemmed.
-				if !n.quoted && oneWord {
-					for _, lang := range languageList {
-						qs = append(qs, boosted(match(name, f+"_"+lang), f))
-					}
-				}
-				if oneWord {
-					qs = append(qs, boosted(match(name, f+exactSuffix), f))
-				} else {
-					qs = append(qs, boosted(matchPhrase(name, f+exactSuffix), f))
-				}
-			}
-		}
-		return query.NewDisjunctionQuery(qs)
-	case orNode:
-		qs := make([]query.Query, len(n.any))
-		for i, c := range n.any {
-			qs[i] = toBleve(c)
-		}
-		return query.NewDisjunctionQuery(qs)
-	case andNode:
-		b := query.NewBooleanQuery(nil, nil, nil)
-		if len(n.must) == 0 {
-			b.AddMust(query.NewMatchAllQuery())
-		}
-		for _, c := range n.must {
-			b.AddMust(toBleve(c))
-		}
-		for _, c := range n.not {
-			b.AddMustNot(toBleve(c))
-		}
-		return b
-	}
-	panic(fmt.Sprintf("index: unknown query node %T", n))
-}
-
-func termQuery(n termNode) query.Query {
-	spec := prefixes[n.field]
-	var qs []query.Query
-	switch spec.kind {
-	case kindText:
-		for _, f := range spec.fields {
-			switch {
-			case n.prefix:
-				qs = append(qs, boosted(prefix(strings.ToLower(n.text), f+exactSuffix), f))
-			case n.phrase:
-				qs = append(qs, boosted(matchPhrase(n.text, f+exactSuffix), f))
-			default:
-				for _, lang := range languageList {
-					qs = append(qs, boosted(match(n.text, f+"_"+lang), f))
-				}
-				qs = append(qs, boosted(match(n.text, f+exactSuffix), f))
-			}
-		}
-	case kindName:
-		f := spec.fields[0]
-		switch {
-		case n.prefix:
-			qs = append(qs, prefix(strings.ToLower(n.text), f))
-		case n.phrase:
-			qs = append(qs, matchPhrase(n.text, f))
-		default:
-			qs = append(qs, match(n.text, f))
-		}
-	case kindKeyword:
-		qs = append(qs, keywordQueries(spec.fields[0], n.text, n.prefix)...)
-	}
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-func match(text, field string) *query.MatchQuery {
-	q := query.NewMatchQuery(text)
-	q.SetField(field)
-	q.SetOperator(query.MatchQueryOperatorAnd)
-	return q
-}
-
-func matchPhrase(text, field string) *query.MatchPhraseQuery {
-	q := query.NewMatchPhraseQuery(text)
-	q.SetField(field)
-	return q
-}
-
-func prefix(text, field string) *query.PrefixQuery {
-	q := query.NewPrefixQuery(text)
-	q.SetField(field)
-	return q
-}
-
-// boosted gives title matches more weight than body matches.
-func boosted[Q interface {
-	query.Query
-	SetBoost(float64)
-}](q Q, recordField string) Q {
-	if recordField == "title" {
-		q.SetBoost(titleBoost)
-	}
-	return q
 }

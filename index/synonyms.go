@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"unicode"
 )
 
 //go:embed synonyms.txt
@@ -136,12 +135,4 @@ func (s *Synonyms) expand(words []string) []string {
 		}
 	}
 	return out
-}
-
-// normWords lower-cases s and splits it into words at anything that is not
-// a letter or a digit: the key under which a concept's names are found.
-func normWords(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
-	})
 }

@@ -1,35 +1,17 @@
 package index
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
 
 // The search vocabulary: the names a request may use, derived from the
 // mapping, so that the API, the page and the CLI offer exactly what the
 // index can do.
 
 // Filters returns the keys Request.Filters accepts, in a stable order.
-func Filters() []string {
-	var out []string
-	for _, f := range keywordFields {
-		if filterFields[f] {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+func Filters() []string { return slices.Clone(filterOrder) }
 
-// Facets returns the names Request.Facets accepts, in a stable order.
-func Facets() []string {
-	var out []string
-	for _, f := range keywordFields {
-		if facetFields[f] {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+// Facets returns the names Request.Facets accepts, in a stable order: every
+// filter.
+func Facets() []string { return slices.Clone(filterOrder) }
 
 // Sorts returns the values Request.Sort accepts: "relevance" and every
 // sortable field, ascending and descending ("-received").
@@ -64,6 +46,3 @@ func QueryFields() []string {
 	slices.Sort(out)
 	return out
 }
-
-// knownPrefixes lists the query's field prefixes for error messages.
-var knownPrefixes = strings.Join(QueryFields(), ", ")

@@ -127,6 +127,98 @@ func TestSearchAPI(t *testing.T) {
 			},
 		},
 		{
+			name:  "labels beside codes, years in year order",
+			query: query("facets", "source,assembly,type,year"),
+			check: func(t *testing.T, r api.SearchResponse) {
+				labels := map[string]string{}
+				for _, f := range []string{"source", "assembly", "type"} {
+					for _, ft := range r.Facets[f] {
+						labels[f+"/"+ft.Term] = ft.Label
+					}
+				}
+				for k, want := range map[string]string{"source/ukparl": "House of Commons", "assembly/PRB": "Parlement de la Région de Bruxelles-Capitale",
+					"assembly/commons": "House of Commons", "type/written_question": "Written question"} {
+					if labels[k] != want {
+						t.Errorf("label of %s = %q; want %q", k, labels[k], want)
+					}
+				}
+				if y := r.Facets["year"]; len(y) != 1 || y[0].Term != "2024" || y[0].Count != len(handRecords())+bulkCount {
+					t.Errorf("year facet %v", y)
+				}
+			},
+		},
+		{
+			name:  "histogram when asked",
+			query: query("q", "transport", "histogram", "true"),
+			check: func(t *testing.T, r api.SearchResponse) {
+				if r.Histogram == nil || len(r.Histogram.Year) != 1 || r.Histogram.Year[0].Count != bulkCount || len(r.Histogram.Month) != 8 {
+					t.Errorf("histogram %+v", r.Histogram)
+				}
+				sum := 0
+				for _, b := range r.Histogram.Month {
+					sum += b.Count
+				}
+				if sum != bulkCount {
+					t.Errorf("months sum to %d; want %d", sum, bulkCount)
+				}
+			},
+		},
+		{
+			name:  "no histogram unless asked",
+			query: query("q", "transport"),
+			check: func(t *testing.T, r api.SearchResponse) {
+				if r.Histogram != nil {
+					t.Errorf("histogram %+v without asking", r.Histogram)
+				}
+			},
+		},
+		{
+			name:  "did you mean",
+			query: query("q", "trasnport"),
+			check: func(t *testing.T, r api.SearchResponse) {
+				if r.Total != 0 || r.Suggestion == nil || r.Suggestion.Query != "transport" || r.Suggestion.Total != bulkCount {
+					t.Errorf("total %d, suggestion %+v; want transport (%d)", r.Total, r.Suggestion, bulkCount)
+				}
+			},
+		},
+		{
+			name:  "explicit fuzzy",
+			query: query("q", "trasnport~ area", "size", "1"),
+			check: func(t *testing.T, r api.SearchResponse) {
+				if r.Total != bulkCount {
+					t.Errorf("total %d; want %d", r.Total, bulkCount)
+				}
+			},
+		},
+		{
+			name:    "number lookup",
+			query:   query("q", "n°162"),
+			wantIDs: []string{"brussels/prb/1002"},
+			check: func(t *testing.T, r api.SearchResponse) {
+				if r.Lookup != "162" {
+					t.Errorf("lookup %q", r.Lookup)
+				}
+			},
+		},
+		{
+			name:  "people named",
+			query: query("q", "Maron", "facets", "addressee"),
+			check: func(t *testing.T, r api.SearchResponse) {
+				if len(r.People) != 1 || r.People[0] != (index.PersonMatch{Name: "Alain Maron", Role: "addressee", Count: 2}) {
+					t.Errorf("people %+v", r.People)
+				}
+			},
+		},
+		{
+			name:  "the default order of the empty query is newest first",
+			query: query("size", "3"),
+			check: func(t *testing.T, r api.SearchResponse) {
+				if r.Sort != "-received" || r.Hits[0].ID != "brussels/prb/1002" {
+					t.Errorf("sort %q, first %s; want -received, brussels/prb/1002", r.Sort, r.Hits[0].ID)
+				}
+			},
+		},
+		{
 			name:  "no hits is an empty list",
 			query: query("q", "zzzunknownword"),
 			check: func(t *testing.T, r api.SearchResponse) {
@@ -227,7 +319,10 @@ func TestSearchAPIBadRequests(t *testing.T) {
 		{"unknown parameter", query("q", "x", "foo", "1"), "foo", `unknown parameter "foo"`},
 		{"misspelt filter", query("stauts", "pending"), "stauts", "unknown parameter"},
 		{"bad query syntax", query("q", `"unclosed phrase`), "q", ""},
-		{"unknown field prefix", query("q", "nosuchfield:x"), "q", ""},
+		{"unknown filter value", query("status", "bogus"), "filters", `unknown status "bogus" (known: answered, lapsed, pending, withdrawn)`},
+		{"unknown value in the query", query("q", "type:bogus"), "q", "unknown type"},
+		{"only common words", query("q", "the of and"), "q", "common words"},
+		{"only punctuation", query("q", "??"), "q", "no letters or digits"},
 		{"bad sort", query("sort", "sideways"), "sort", ""},
 		{"bad facet", query("facets", "colour"), "facets", ""},
 		{"bad date", query("received_from", "2024-13-45"), "", "date"},

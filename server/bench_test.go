@@ -2,12 +2,15 @@ package server
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/index/indextest"
 )
 
 // benchDocs is the size of the benchmark corpus.
@@ -96,11 +100,27 @@ func BenchmarkSearchAPI(b *testing.B) {
 	s := New(DefaultConfig(), &testStore{ds: testFixture(b).ds, ix: ix, cat: testFixture(b).cat})
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
-	paths := benchPaths
-	const clients = 8
+	benchHTTP(b, ts.URL, benchPaths, 8)
+}
+
+// benchHTTP sends b.N requests of paths in turn from clients concurrent
+// clients, and reports requests per second and the latency percentiles
+// the clients saw.
+func benchHTTP(b *testing.B, base string, paths []string, clients int) {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
+	for _, p := range paths { // warm up
+		resp, err := client.Get(base + p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("%s: status %d", p, resp.StatusCode)
+		}
+	}
 
 	lat := make([][]time.Duration, clients)
 	var next atomic.Int64
@@ -118,7 +138,7 @@ func BenchmarkSearchAPI(b *testing.B) {
 					return
 				}
 				t0 := time.Now()
-				resp, err := client.Get(ts.URL + paths[i%int64(len(paths))])
+				resp, err := client.Get(base + paths[i%int64(len(paths))])
 				if err != nil {
 					failed.Add(1)
 					continue
@@ -146,6 +166,7 @@ func BenchmarkSearchAPI(b *testing.B) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(0, "ns/op")
 }
 
 // BenchmarkSearchPage measures the HTML search page (search, facets,
@@ -183,4 +204,98 @@ func BenchmarkSearchQuery(b *testing.B) {
 			}
 		})
 	}
+}
+
+// The ten query classes of issue 12 over HTTP, on the index benchmarks'
+// corpus (indextest, seed 1) of -docs records, kept in -benchdir between
+// runs (the index package's benchmarks build the same directory):
+//
+//	go test ./server -run '^$' -bench SearchAPIClasses -benchtime 4000x -docs 100000 -benchdir /tmp/parlq-100k
+var (
+	classDocs = flag.Int("docs", 20000, "records in the class benchmarks' corpus")
+	classDir  = flag.String("benchdir", "", "directory of the class benchmarks' index, kept and reused when it holds -docs records (default: a temporary one)")
+)
+
+var (
+	classOnce sync.Once
+	classIx   *index.Index
+	classErr  error
+)
+
+func classIndex(b *testing.B) *index.Index {
+	f := testFixture(b)
+	classOnce.Do(func() {
+		dir := *classDir
+		if dir == "" {
+			dir = filepath.Join(f.dir, "class-index")
+		}
+		if classIx, classErr = index.Open(dir, index.DefaultOptions()); classErr != nil {
+			return
+		}
+		if n, err := classIx.Count(); err != nil || n == uint64(*classDocs) && len(classIx.Stale()) == 0 {
+			classErr = err
+			return
+		}
+		for _, src := range []string{"brussels", "flanders", "ukparl", "wallonia"} {
+			_, classErr = classIx.Rebuild(context.Background(), src, func(yield func(*parlq.Question) error) error {
+				g := indextest.NewGenerator(1)
+				for range *classDocs {
+					if q := g.Next(); q.Source == src {
+						if err := yield(q); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if classErr != nil {
+				return
+			}
+		}
+	})
+	if classErr != nil {
+		b.Fatal(classErr)
+	}
+	return classIx
+}
+
+// classPath is a benchmark query as a request of GET /api/search.
+func classPath(q indextest.Query) string {
+	v := url.Values{}
+	if q.Text != "" {
+		v.Set("q", q.Text)
+	}
+	for k, vals := range q.Filters {
+		v[k] = vals
+	}
+	if q.ReceivedFrom != "" {
+		v.Set("received_from", q.ReceivedFrom)
+		v.Set("received_to", q.ReceivedTo)
+	}
+	if len(q.Facets) > 0 {
+		v.Set("facets", strings.Join(q.Facets, ","))
+	}
+	if q.Sort != "" {
+		v.Set("sort", q.Sort)
+	}
+	v.Set("page", fmt.Sprint(q.Page))
+	v.Set("highlight", fmt.Sprint(q.Highlight))
+	return "/api/search?" + v.Encode()
+}
+
+// BenchmarkSearchAPIClasses measures GET /api/search with 8 clients over
+// the typical classes (every class but the deep page), each request a
+// full HTTP round trip with JSON encoding.
+func BenchmarkSearchAPIClasses(b *testing.B) {
+	ix := classIndex(b)
+	var paths []string
+	for _, q := range indextest.Queries(1) {
+		if indextest.Typical(q.Class) {
+			paths = append(paths, classPath(q))
+		}
+	}
+	s := New(DefaultConfig(), &testStore{ix: ix, cat: testFixture(b).cat})
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	benchHTTP(b, ts.URL, paths, 8)
 }

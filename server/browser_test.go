@@ -152,3 +152,46 @@ func TestBrowser(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserSearchReports loads, in headless Chromium without script, the
+// page's reports on a query: the corrected query, the people named, the
+// labelled facets and the histogram, an SVG whose bars are links.
+func TestBrowserSearchReports(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("browser test skipped: %s not found (apt-get install chromium)", chromiumPath)
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	_, ts := newTestServer(t, DefaultConfig(), nil)
+	dom := chromium(t, "--dump-dom", ts.URL+"/"+query("q", "trasnport"))
+	for _, want := range []string{`id="did-you-mean"`, `>transport</a>? (230 questions)`} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("typo page lacks %s", want)
+		}
+	}
+	dom = chromium(t, "--dump-dom", ts.URL+"/"+query("q", "Maron"))
+	for _, want := range []string{`<h3 id="people-h">People named</h3>`, `>Alain Maron</a>`} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("people page lacks %s", want)
+		}
+	}
+	dom = chromium(t, "--dump-dom", ts.URL+"/"+query("q", "transport"))
+	bars := regexp.MustCompile(`<a href="(/\?[^"]*received_from=2024-0[1-8]-01[^"]*)"><rect `).FindAllStringSubmatch(dom, -1)
+	if len(bars) != 8 || !strings.Contains(dom, `<svg class="bars"`) {
+		t.Fatalf("the histogram has %d bar links; want 8:\n%.3000s", len(bars), dom)
+	}
+	for _, want := range []string{`House of Commons <span class="count">`, `<legend>Assembly</legend>`, `<summary>Questions per month</summary>`} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	shot := filepath.Join(t.TempDir(), "reports.png")
+	if *screenshots != "" {
+		shot = filepath.Join(*screenshots, "reports.png")
+	}
+	chromium(t, "--hide-scrollbars", "--window-size=1280,1600", "--screenshot="+shot, ts.URL+"/"+query("q", "Maron"))
+	if fi, err := os.Stat(shot); err != nil || fi.Size() < 10_000 {
+		t.Errorf("screenshot %s missing or blank: %v", shot, err)
+	}
+}

@@ -25,21 +25,33 @@ var templateFS embed.FS
 var staticEmbed embed.FS
 
 // pages are the page templates, each parsed with the layout and the
-// shared blocks (templates/blocks.html).
-var pages = []string{"search", "question", "error", "archive", "stats", "method", "person", "sources"}
+// shared blocks (templates/blocks.html, freshness.html) and the files of
+// its parts.
+var pages = map[string][]string{
+	"search":   {"templates/search_parts.html"},
+	"question": nil,
+	"error":    nil,
+	"archive":  nil,
+	"stats":    nil,
+	"method":   nil,
+	"person":   nil,
+	"sources":  nil,
+}
 
 // parseTemplates parses the embedded templates; they are part of the
 // binary, so a parse error is a bug caught by every test.
 func parseTemplates() map[string]*template.Template {
 	out := make(map[string]*template.Template, len(pages))
 	version := buildinfo.Read().Short()
-	for _, p := range pages {
+	for p, parts := range pages {
 		funcs := template.FuncMap{
-			"qpath":   questionPath,
-			"feeds":   feedsOf,
-			"version": func() string { return version },
+			"qpath":     questionPath,
+			"feeds":     feedsOf,
+			"questions": questions,
+			"version":   func() string { return version },
 		}
-		out[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/blocks.html", "templates/freshness.html", "templates/"+p+".html"))
+		files := append([]string{"templates/layout.html", "templates/blocks.html", "templates/freshness.html", "templates/" + p + ".html"}, parts...)
+		out[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, files...))
 	}
 	return out
 }
@@ -98,12 +110,16 @@ func (s *Server) handlePageNotFound(w http.ResponseWriter, r *http.Request) {
 // their labels.
 var facetOrder = []struct{ name, label string }{
 	{"source", "Parliament"},
+	{"assembly", "Assembly"},
 	{"status", "Status"},
 	{"type", "Type"},
 	{"legislature", "Legislature"},
 	{"year", "Year received"},
 	{"addressee", "Minister"},
+	{"department", "Department"},
 	{"author", "Author"},
+	{"party", "Party"},
+	{"subject", "Subject"},
 }
 
 // sortOptions are the sort orders offered on the search page.
@@ -132,18 +148,12 @@ var sortOptions = func() []struct{ value, label string } {
 	return out
 }()
 
-// languageNames names languages in themselves.
-var languageNames = map[string]string{"fr": "Français", "nl": "Nederlands", "en": "English", "de": "Deutsch"}
-
 // languages offered in the language filter: those the index stems
 // (index.Languages), after "Any".
 var languages = func() []struct{ value, label string } {
 	out := []struct{ value, label string }{{"", "Any"}}
 	for _, l := range index.Languages() {
-		name := languageNames[l]
-		if name == "" {
-			name = l
-		}
+		name := orTerm(index.ValueName("language", l), l)
 		out = append(out, struct{ value, label string }{l, name})
 	}
 	return out
@@ -156,8 +166,11 @@ type option struct {
 
 type facetTermView struct {
 	ID, Term string
-	Count    int
-	Checked  bool
+	// Label is the term's name for people ("UK Parliament" for ukparl),
+	// or the term.
+	Label   string
+	Count   int
+	Checked bool
 }
 
 type facetView struct {
@@ -174,17 +187,27 @@ type hitView struct {
 	Official, Archive                 string
 	Addressee, AddresseeRole          string
 	Author, AuthorParty               string
-	Received, Answered                string
+	Received, Answered, Due           string
 	Status, Legislature, Source, Type string
 	Language                          string
 	DaysToAnswer                      int
-	Fragments                         []template.HTML
+	Fragments                         []fragmentView
+	Subjects                          []string
 	// Revision marks an answer corrected or a holding answer replaced.
 	Revision *revisionView
 	// AuthorPage and AddresseePage are the person pages of the names.
 	AuthorPage, AddresseePage string
 	// Clock is the answer-time fact of the record (waiting, overdue).
 	Clock *clockView
+}
+
+// fragmentView is a highlighted fragment, in its language, with the name
+// of the part it comes from when it is not the question or the answer in
+// the record's language ("Answer in Nederlands").
+type fragmentView struct {
+	HTML template.HTML
+	Lang string
+	Part string
 }
 
 type pageLink struct {
@@ -209,6 +232,8 @@ type searchView struct {
 	HasResult   bool
 	Total       uint64
 	Concepts    []string // "smart city = ville intelligente = slimme stad"
+	Notes       notesView
+	Histogram   *histogramView
 	From, To    int
 	Hits        []hitView
 	Prev        string
@@ -239,10 +264,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusOK
 	if err == nil {
-		if req.Query == "" && req.Sort == "" {
-			req.Sort = "-received"
-		}
-		req.Highlight = true
+		req.Highlight, req.Histogram = true, true
 		for _, f := range facetOrder {
 			req.Facets = append(req.Facets, f.name)
 		}
@@ -250,6 +272,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		res, err = s.search(r.Context(), req)
 		if err == nil {
 			s.fillResults(&view, req, res)
+			s.fillNotes(&view, req, res)
 			s.markRevisions(r.Context(), res.Hits, view.Hits)
 			view.Feed = searchFeedPath(req)
 		}
@@ -314,6 +337,9 @@ func (s *Server) fillResults(view *searchView, req index.Request, res *index.Res
 	default:
 		view.Heading = fmt.Sprintf("%d questions", res.Total)
 	}
+	if res.Approximate {
+		view.Heading = "At most " + view.Heading
+	}
 	offset := (req.Page - 1) * req.Size
 	view.From = offset + 1
 	view.To = offset + len(res.Hits)
@@ -324,12 +350,14 @@ func (s *Server) fillResults(view *searchView, req index.Request, res *index.Res
 		fv := facetView{Name: f.name, Label: f.label}
 		selected := req.Filters[f.name]
 		for i, t := range res.Facets[f.name] {
-			fv.Terms = append(fv.Terms, facetTermView{ID: fmt.Sprintf("f-%s-%d", f.name, i), Term: t.Term, Count: t.Count, Checked: slices.Contains(selected, t.Term)})
+			fv.Terms = append(fv.Terms, facetTermView{ID: fmt.Sprintf("f-%s-%d", f.name, i), Term: t.Term,
+				Label: orTerm(t.Label, t.Term), Count: t.Count, Checked: slices.Contains(selected, t.Term)})
 		}
 		// A selected value the index did not return stays in the form.
 		for i, sel := range selected {
 			if !slices.ContainsFunc(fv.Terms, func(t facetTermView) bool { return t.Term == sel }) {
-				fv.Terms = append(fv.Terms, facetTermView{ID: fmt.Sprintf("f-%s-s%d", f.name, i), Term: sel, Checked: true})
+				fv.Terms = append(fv.Terms, facetTermView{ID: fmt.Sprintf("f-%s-s%d", f.name, i), Term: sel,
+					Label: orTerm(s.ix.Label(f.name, sel), sel), Checked: true})
 			}
 		}
 		if len(fv.Terms) > 0 {
@@ -338,8 +366,8 @@ func (s *Server) fillResults(view *searchView, req index.Request, res *index.Res
 	}
 
 	base := api.Values(req)
-	if req.Sort == "-received" && req.Query == "" {
-		base.Del("sort") // the page's default; keep links short
+	if req.Sort == res.Sort && req.Query == "" {
+		base.Del("sort") // the default; keep links short
 	}
 	pageURL := func(p int) string {
 		v := cloneValues(base)
@@ -376,7 +404,7 @@ func (s *Server) hitView(h index.Hit) hitView {
 		ID: h.ID, Link: questionPath(h.ID), Title: q.Title, Official: safeURL(q.URL),
 		Addressee: q.Addressee.Name, AddresseeRole: q.Addressee.Role,
 		Author: q.Author.Name, AuthorParty: q.Author.Party,
-		Received: q.Received, Answered: q.Answered, Status: string(q.Status),
+		Received: q.Received, Answered: q.Answered, Due: q.Due, Status: string(q.Status),
 		Legislature: q.Legislature, Source: q.Source, Type: typeLabel(q.Type), Language: q.Language,
 		DaysToAnswer: q.DaysToAnswer(), Clock: s.clockOf(q),
 	}
@@ -385,6 +413,11 @@ func (s *Server) hitView(h index.Hit) hitView {
 	}
 	if q.Addressee.Name != "" {
 		hv.AddresseePage = personPath(q.Source, q.Addressee.Name)
+	}
+	for _, sub := range q.Subjects {
+		if l := sub.Label("en", "fr", "nl"); l != "" {
+			hv.Subjects = append(hv.Subjects, l)
+		}
 	}
 	if hv.Title == "" {
 		hv.Title = h.ID
@@ -398,23 +431,88 @@ func (s *Server) hitView(h index.Hit) hitView {
 	}
 	if q.Parliament != "" {
 		hv.Source = q.Parliament
-		if q.Assembly != "" {
-			hv.Source += " — " + q.Assembly
+		if name := orTerm(index.ValueName("assembly", q.Assembly), q.Assembly); name != "" && name != q.Parliament {
+			hv.Source += " — " + name
 		}
 	}
 	if q.Capture != nil {
 		hv.Archive = archivePath(h.ID, 0)
 	}
-	// The title is shown whole as the heading; fragments come from the texts.
-	for _, field := range []string{"question", "answer"} {
-		for _, f := range h.Highlights[field] {
-			hv.Fragments = append(hv.Fragments, template.HTML(api.HTML(f)))
+	hv.Fragments = fragmentViews(q, h.Highlights)
+	return hv
+}
+
+// maxFragments is the number of fragments a hit shows.
+const maxFragments = 3
+
+// fragmentViews orders a hit's fragments for the page: the question and
+// the answers in the record's language first, then the title and texts in
+// other languages (the title in the record's language is the heading).
+func fragmentViews(q *parlq.Question, hl map[string][]index.Fragment) []fragmentView {
+	keys := make([]string, 0, len(hl))
+	for k := range hl {
+		keys = append(keys, k)
+	}
+	rank := func(k string) (int, string) {
+		part, lang, translated := strings.Cut(k, "@")
+		r := map[string]int{"title": 0, "question": 1, "answer": 2}[strings.SplitN(part, "[", 2)[0]]
+		if strings.HasPrefix(part, "answers[") {
+			r = 3
+		}
+		if translated {
+			r += 10
+		}
+		return r, lang + k
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		ra, ka := rank(a)
+		rb, kb := rank(b)
+		if ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(ka, kb)
+	})
+	var out []fragmentView
+	for _, k := range keys {
+		part, lang, translated := strings.Cut(k, "@")
+		if part == "title" && !translated {
+			continue
+		}
+		name := ""
+		if translated || strings.HasPrefix(part, "answers[") {
+			name = partLabel(part, lang)
+		}
+		if !translated {
+			lang = q.Language
+		}
+		for _, f := range hl[k] {
+			out = append(out, fragmentView{HTML: template.HTML(api.HTML(f)), Lang: lang, Part: name})
 		}
 	}
-	if len(hv.Fragments) > 3 {
-		hv.Fragments = hv.Fragments[:3]
+	if len(out) > maxFragments {
+		out = out[:maxFragments]
 	}
-	return hv
+	return out
+}
+
+// partLabel names a highlighted part for the page: "Title in Français",
+// "Further answer", "Answer in Nederlands".
+func partLabel(part, lang string) string {
+	name := map[string]string{"title": "Title", "question": "Question", "answer": "Answer"}[part]
+	if strings.HasPrefix(part, "answers[") {
+		name = "Further answer"
+	}
+	if lang != "" {
+		name += " in " + orTerm(index.ValueName("language", lang), lang)
+	}
+	return name
+}
+
+func orTerm(label, term string) string {
+	if label != "" {
+		return label
+	}
+	return term
 }
 
 // questionPath is the page of one question; ids keep their slashes.

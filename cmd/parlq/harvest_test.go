@@ -161,13 +161,13 @@ func TestHarvestSearchExportEndToEnd(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), "ville intelligente") {
 		t.Fatalf("synonyms.txt: %v; want the shipped concepts", err)
 	}
-	if code, out, _ := runCmd(t, nil, "search", "--data", data, "--json", `"tunnel renovation"`); code != 0 || !strings.Contains(out, `"total": 0`) {
+	if code, out, _ := runCmd(t, nil, "search", "--data", data, "--json", `tunnel overhaul`); code != 0 || !strings.Contains(out, `"total": 0`) {
 		t.Fatalf("before the new concept: exit %d %.200s", code, out)
 	}
-	if err := os.WriteFile(syn, append(b, "\ntunnel renovation, rénovation des tunnels\n"...), 0o644); err != nil {
+	if err := os.WriteFile(syn, append(b, "\ntunnel overhaul, rénovation des tunnels\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, _ := runCmd(t, nil, "search", "--data", data, "--json", `"tunnel renovation"`); code != 0 || strings.Contains(out, `"total": 0`) {
+	if code, out, _ := runCmd(t, nil, "search", "--data", data, "--json", `tunnel overhaul`); code != 0 || strings.Contains(out, `"total": 0`) {
 		t.Errorf("the edited synonym file is not used: exit %d %.200s", code, out)
 	}
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,9 @@ var filterUsage = map[string]string{
 	"language":    "only this language (repeatable)",
 	"author":      "only questions by this member (repeatable)",
 	"addressee":   "only questions to this minister (repeatable)",
+	"department":  "only questions to this answering body (repeatable)",
+	"party":       "only questions by members of this party (repeatable)",
+	"subject":     "only questions with this subject (repeatable)",
 	"year":        "only questions received in this year (repeatable)",
 }
 
@@ -64,6 +68,8 @@ var queryFlagNames = func() []struct{ flag, param, usage string } {
 		{"received-to", "received_to", "received on or before `YYYY-MM-DD`"},
 		{"answered-from", "answered_from", "answered on or after `YYYY-MM-DD`"},
 		{"answered-to", "answered_to", "answered on or before `YYYY-MM-DD`"},
+		{"due-from", "due_from", "due for answer on or after `YYYY-MM-DD`"},
+		{"due-to", "due_to", "due for answer on or before `YYYY-MM-DD`"},
 	} {
 		out = append(out, d)
 	}
@@ -175,6 +181,7 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 	asJSON := fs.Bool("json", false, "print the result as JSON, the shape of GET /api/search")
 	page := fs.Int("page", 1, "result page")
 	size := fs.Int("size", 10, "results per page (at most 100)")
+	hist := fs.Bool("histogram", false, "count the hits per year and month received (always shown in text)")
 	if err := parseFlags(fs, reorder(fs, args)); err != nil {
 		return err
 	}
@@ -182,7 +189,10 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 	v.Set("page", fmt.Sprint(*page))
 	v.Set("size", fmt.Sprint(*size))
 	if !*asJSON && qf.facets == "" {
-		v.Set("facets", "source,status,addressee")
+		v.Set("facets", "source,status,addressee,author,department")
+	}
+	if *hist || !*asJSON {
+		v.Set("histogram", "true")
 	}
 	req, err := api.ParseSearch(v, index.MaxWindow)
 	if err != nil {
@@ -243,15 +253,17 @@ func queryErr(err error) error {
 // printResult writes a result for a person at a terminal.
 func printResult(w io.Writer, res *index.Result, req index.Request) {
 	first := (req.Page-1)*req.Size + 1
+	printNotes(w, res)
 	if res.Total == 0 {
 		fmt.Fprintln(w, "No question matches.")
 		return
 	}
 	last := first + len(res.Hits) - 1
-	for _, c := range res.Concepts {
-		fmt.Fprintf(w, "Searched in every language as: %s\n", strings.Join(c, " · "))
+	about := ""
+	if res.Approximate {
+		about = "at most "
 	}
-	fmt.Fprintf(w, "%d questions match; %d–%d:\n\n", res.Total, first, last)
+	fmt.Fprintf(w, "%s%d questions match; %d–%d:\n\n", about, res.Total, first, last)
 	for i, h := range res.Hits {
 		q := h.Record
 		fmt.Fprintf(w, "%d. %s\n", first+i, q.Title)
@@ -272,12 +284,10 @@ func printResult(w io.Writer, res *index.Result, req index.Request) {
 			who += " → " + to
 		}
 		fmt.Fprintf(w, "   %s\n", who)
-		for _, field := range []string{"title", "question", "answer"} {
-			for _, frag := range h.Highlights[field] {
-				text := frag.Render(func(s string) string { return s }, "«", "»")
-				fmt.Fprintf(w, "   %s: %s\n", field, strings.Join(strings.Fields(text), " "))
-				break
-			}
+		for _, field := range highlightOrder(h.Highlights) {
+			frag := h.Highlights[field][0]
+			text := frag.Render(func(s string) string { return s }, "«", "»")
+			fmt.Fprintf(w, "   %s: %s\n", field, strings.Join(strings.Fields(text), " "))
 		}
 		fmt.Fprintf(w, "   %s\n\n", q.URL)
 	}
@@ -288,9 +298,94 @@ func printResult(w io.Writer, res *index.Result, req index.Request) {
 		}
 		var parts []string
 		for _, t := range terms {
-			parts = append(parts, fmt.Sprintf("%s (%d)", t.Term, t.Count))
+			if t.Label != "" && t.Label != t.Term {
+				parts = append(parts, fmt.Sprintf("%s [%s] (%d)", t.Label, t.Term, t.Count))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s (%d)", t.Term, t.Count))
+			}
 		}
 		fmt.Fprintf(w, "%s: %s\n", name, strings.Join(parts, ", "))
+	}
+	printHistogram(w, res.Histogram)
+}
+
+// printNotes says what the query was taken for: a corrected query, the
+// concepts, the identifier looked up, the common words left out, the
+// people named.
+func printNotes(w io.Writer, res *index.Result) {
+	if s := res.Suggestion; s != nil {
+		fmt.Fprintf(w, "Did you mean: %s (%d questions)?\n", s.Query, s.Total)
+	}
+	for _, c := range res.Concepts {
+		fmt.Fprintf(w, "Searched in every language as: %s\n", strings.Join(c, " · "))
+	}
+	if res.Lookup != "" {
+		fmt.Fprintf(w, "Looked up as a question's number or address: %s (that question first)\n", res.Lookup)
+	}
+	if len(res.Ignored) > 0 {
+		fmt.Fprintf(w, "Common words not searched: %s (quote them to search a phrase)\n", strings.Join(res.Ignored, ", "))
+	}
+	for _, p := range res.People {
+		role := map[string]string{"author": "asked", "addressee": "answered as minister"}[p.Role]
+		fmt.Fprintf(w, "Person named: %s (%s: %d; --%s %q for only those)\n", p.Name, role, p.Count,
+			map[string]string{"author": "author", "addressee": "minister"}[p.Role], p.Name)
+	}
+}
+
+// highlightOrder lists a hit's highlighted parts: the record's own
+// language first (title, question, answer, further answers), then the
+// translations.
+func highlightOrder(hl map[string][]index.Fragment) []string {
+	var keys []string
+	for k, frags := range hl {
+		if len(frags) > 0 {
+			keys = append(keys, k)
+		}
+	}
+	rank := map[string]int{"title": 0, "question": 1, "answer": 2}
+	slices.SortFunc(keys, func(a, b string) int {
+		pa, la, _ := strings.Cut(a, "@")
+		pb, lb, _ := strings.Cut(b, "@")
+		if la != lb {
+			return strings.Compare(la, lb)
+		}
+		ra, oka := rank[pa]
+		rb, okb := rank[pb]
+		if !oka {
+			ra = 3
+		}
+		if !okb {
+			rb = 3
+		}
+		if ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(pa, pb)
+	})
+	return keys
+}
+
+// printHistogram draws the hits per year (per month over three years at
+// most) as bars of text.
+func printHistogram(w io.Writer, h *index.Histogram) {
+	if h == nil || len(h.Year) == 0 {
+		return
+	}
+	buckets, per := h.Year, "year"
+	if len(h.Month) <= 36 {
+		buckets, per = h.Month, "month"
+	}
+	most := 0
+	for _, b := range buckets {
+		most = max(most, b.Count)
+	}
+	fmt.Fprintf(w, "\nReceived per %s:\n", per)
+	for _, b := range buckets {
+		bar := 0
+		if most > 0 {
+			bar = (b.Count*40 + most - 1) / most
+		}
+		fmt.Fprintf(w, "  %-7s %s %d\n", b.Key, strings.Repeat("█", bar), b.Count)
 	}
 }
 

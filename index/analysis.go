@@ -232,3 +232,36 @@ func addAnalyzers(im *mapping.IndexMappingImpl) error {
 	})
 	return add("shingle analyzer", err)
 }
+
+// Analyzers returns the analyzers the index applies to text: the stemmed
+// analyzer of each language with a field of its own (keyed by language
+// code), and under "" the unstemmed, folded analyzer of quoted words,
+// phrases and people's names. A tool that must match exactly what the
+// index matches (the side-by-side benchmark, bench/searchbench) analyses
+// records and queries with these.
+func Analyzers() (map[string]analysis.Analyzer, error) {
+	im := mapping.NewIndexMapping()
+	if err := addAnalyzers(im); err != nil {
+		return nil, fmt.Errorf("index: analyzers: %w", err)
+	}
+	out := map[string]analysis.Analyzer{"": im.AnalyzerNamed(exactAnalyzer)}
+	for _, lang := range languageList {
+		out[lang] = im.AnalyzerNamed(stemAnalyzerBase + lang)
+	}
+	for name, an := range out {
+		if an == nil {
+			return nil, fmt.Errorf("index: analyzer %q missing", name)
+		}
+	}
+	return out, nil
+}
+
+// NormWords folds case and accents in s and splits it into words at
+// anything that is not a letter or a digit, as the index does to find a
+// synonym concept's names and to check a query's words.
+func NormWords(s string) []string { return normWords(s) }
+
+// IsStopWord reports whether a word (folded, lower case: one of NormWords)
+// is a stop word of a language the index stems; unquoted, the index leaves
+// it out of a query where many records hold it.
+func IsStopWord(w string) bool { return stopWords[w] }

@@ -7,28 +7,25 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // registers "en"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr" // registers "fr"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl" // registers "nl"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
-	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/index"
 )
 
-// The SQL engines match the terms parlq's index matches: the same Bleve
-// analyzers (the stemmed analyzer of each language and the unstemmed one,
-// Unicode word boundaries in lower case) turn both the records and the
-// query words into terms, and the engines then find, rank, count and cut
-// snippets with their own machinery. A different stemmer (PostgreSQL's
-// Snowball configurations, or none in SQLite, which ships only an English
-// Porter stemmer) would find other records, and the hit counts could not be
-// checked against each other. This mirrors the index's mapping as of issue
-// 12; when the index changes what it matches, change this file with it.
+// The SQL engines match the terms parlq's index matches: the index's own
+// analyzers (index.Analyzers: the stemmed analyzer of each language and the
+// unstemmed one, Unicode word boundaries, case and accents folded) turn both
+// the records and the query words into terms, and the engines then find,
+// rank, count and cut snippets with their own machinery. A different
+// stemmer (PostgreSQL's Snowball configurations, or none in SQLite, which
+// ships only an English Porter stemmer) would find other records, and the
+// hit counts could not be checked against each other. What the index
+// searches each kind of query text in is mirrored by targets below; when
+// the index changes what it matches, change targets with it.
 
-// stemLangs are the languages with stemmed fields in parlq's mapping.
+// stemLangs are the languages of the generated corpus, each with a stemmed
+// field in parlq's mapping (the index also has German, which no generated
+// record is in: a word's German form would match nothing).
 var stemLangs = []string{"en", "fr", "nl"}
 
 // analyzers holds the analyzers of parlq's index mapping.
@@ -38,21 +35,15 @@ type analyzers struct {
 }
 
 func newAnalyzers() (*analyzers, error) {
-	im := mapping.NewIndexMapping()
-	err := im.AddCustomAnalyzer("bench_exact", map[string]any{
-		"type": custom.Name, "tokenizer": unicode.Name, "token_filters": []any{lowercase.Name},
-	})
+	all, err := index.Analyzers()
 	if err != nil {
-		return nil, fmt.Errorf("exact analyzer: %w", err)
+		return nil, err
 	}
-	a := &analyzers{lang: map[string]analysis.Analyzer{}, exact: im.AnalyzerNamed("bench_exact")}
+	a := &analyzers{lang: map[string]analysis.Analyzer{}, exact: all[""]}
 	for _, l := range stemLangs {
-		if a.lang[l] = im.AnalyzerNamed(l); a.lang[l] == nil {
+		if a.lang[l] = all[l]; a.lang[l] == nil {
 			return nil, fmt.Errorf("no analyzer for language %s", l)
 		}
-	}
-	if a.exact == nil {
-		return nil, fmt.Errorf("no exact analyzer")
 	}
 	return a, nil
 }
@@ -89,15 +80,30 @@ var textFields = []string{"title", "question", "answer"}
 
 func texts(q *parlq.Question) []string { return []string{q.Title, q.Question, q.Answer} }
 
-// addresseeText is what the index searches for minister:, joined as it joins it.
+// addresseeText is what the index searches for minister: and for a
+// quoted phrase among people (the addressee's name, role and body).
 func addresseeText(q *parlq.Question) string {
-	var parts []string
-	for _, p := range []string{q.Addressee.Name, q.Addressee.Role, q.Addressee.Body} {
+	return joinLines(q.Addressee.Name, q.Addressee.Role, q.Addressee.Body)
+}
+
+// peopleText is what the index searches a plain or quoted word in among
+// people: the asker's name, the addressee's name and body.
+func peopleText(q *parlq.Question) string {
+	return joinLines(q.Author.Name, q.Addressee.Name, q.Addressee.Body)
+}
+
+// authorText is what the index searches a quoted phrase in among the
+// asker's details: their name and party.
+func authorText(q *parlq.Question) string { return joinLines(q.Author.Name, q.Author.Party) }
+
+func joinLines(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
 		if p != "" {
-			parts = append(parts, p)
+			keep = append(keep, p)
 		}
 	}
-	return strings.Join(parts, "\n")
+	return strings.Join(keep, "\n")
 }
 
 // stemmed returns the stemmed terms of each text field of q in its own
@@ -178,8 +184,9 @@ func tsQuote(s string) string {
 // a group of fields, adjacent and in order when phrase is set. The groups
 // are a stemmed language ("en", "fr", "nl": the title, question and answer
 // of records in that language), "x" (the unstemmed title, question and
-// answer of every record) and "addressee" (the addressee's name, role and
-// body, unstemmed).
+// answer of every record), "people" (the asker's name, the addressee's name
+// and body), "author" (the asker's name and party) and "addressee" (the
+// addressee's name, role and body), all unstemmed.
 type target struct {
 	group  string
 	terms  []string
@@ -187,32 +194,42 @@ type target struct {
 }
 
 // targets returns the alternatives a leaf matches as, as parlq's index
-// builds them: a plain word in each language's stemmed fields (when the
-// language's analyzer leaves a term of it: stop words vanish) or unstemmed;
-// phrases and quoted names unstemmed only. A leaf of punctuation only has
-// none.
+// compiles them (index/compile.go): a plain word in each language's
+// stemmed field (when the language's analyzer leaves a term of it: stop
+// words vanish) or among people; a one-word name of a concept stemmed
+// only; a quoted word unstemmed, or among people; a quoted phrase of
+// several words unstemmed, or as the words of a name, role or party; a several-word name
+// of a concept unstemmed only. A leaf of punctuation only has none.
 func (a *analyzers) targets(l leaf) []target {
 	exact := terms(a.exact, l.text)
 	if len(exact) == 0 {
 		return nil
 	}
-	switch l.op {
-	case opWord:
+	stemmed := func() []target {
 		var out []target
 		for _, lang := range stemLangs {
 			if ts := terms(a.lang[lang], l.text); len(ts) > 0 {
 				out = append(out, target{lang, ts, false})
 			}
 		}
-		return append(out, target{"x", exact, false})
-	case opExact:
-		return []target{{"x", exact, false}}
+		return out
+	}
+	switch l.op {
+	case opWord:
+		return append(stemmed(), target{"people", exact, false})
+	case opConceptWord:
+		return stemmed()
 	case opPhrase:
-		return []target{{"x", exact, true}}
+		if len(exact) == 1 {
+			return []target{{"x", exact, false}, {"people", exact, false}}
+		}
+		return []target{{"x", exact, true}, {"author", exact, true}, {"addressee", exact, true}}
+	case opConceptPhrase:
+		return []target{{"x", exact, len(exact) > 1}}
 	case opNameWord:
 		return []target{{"addressee", exact, false}}
 	case opNamePhrase:
-		return []target{{"addressee", exact, true}}
+		return []target{{"addressee", exact, len(exact) > 1}}
 	}
 	panic(fmt.Sprintf("searchbench: unknown leaf op %d", l.op))
 }

@@ -28,8 +28,9 @@ type postgresEngine struct {
 }
 
 // pgTSColumns are the tsvector columns: one per stemmed language, then the
-// unstemmed text fields, then the addressee.
-var pgTSColumns = []string{"tsv_en", "tsv_fr", "tsv_nl", "tsv_x", "tsv_addr"}
+// unstemmed text fields, then the people groups of targets (the addressee,
+// people, the author).
+var pgTSColumns = []string{"tsv_en", "tsv_fr", "tsv_nl", "tsv_x", "tsv_addr", "tsv_people", "tsv_author"}
 
 // pgSettings are set on the database, so every connection of the pool has them.
 var pgSettings = map[string]string{
@@ -113,7 +114,8 @@ func (e *postgresEngine) build(ctx context.Context, c corpus) error {
 		for _, t := range texts(q) {
 			exact = append(exact, analyze(e.an.exact, t))
 		}
-		row = append(row, tsvector(exact...), tsvector(nil, analyze(e.an.exact, addresseeText(q))))
+		row = append(row, tsvector(exact...), tsvector(nil, analyze(e.an.exact, addresseeText(q))),
+			tsvector(nil, analyze(e.an.exact, peopleText(q))), tsvector(nil, analyze(e.an.exact, authorText(q))))
 		_, err = stmt.ExecContext(ctx, row...)
 		return err
 	})
@@ -215,7 +217,7 @@ func highlightWords(in interpretation) []string {
 	for _, anyOf := range in.all {
 		for _, l := range anyOf {
 			if l.op == opNameWord || l.op == opNamePhrase {
-				continue
+				continue // the addressee is not in the highlighted texts
 			}
 			for _, w := range normWords(l.text) {
 				if !slices.Contains(out, w) {

@@ -28,27 +28,21 @@ type Query struct {
 	Highlight bool
 }
 
-// The ten query classes of issue 12, in report order.
-const (
-	classPhrase    = "phrase"
-	classWordFacet = "word + 2 facets + date range"
-	classHighlight = "highlight"
-	classConcept   = "concept + 3 facets"
-	classOneWord   = "one word"
-	classSelective = "selective"
-	classMinister  = "minister + word + facet"
-	classSorted    = "filter + date + 2 facets + sort"
-	classDeepPage  = "deep page 200"
-	classBroad     = "broad + 2 facets"
-)
-
-var classOrder = []string{classPhrase, classWordFacet, classHighlight, classConcept, classOneWord,
-	classSelective, classMinister, classSorted, classDeepPage, classBroad}
+// classOrder are the ten query classes of issue 12, in report order
+// (indextest's, shared with the index and server benchmarks).
+var classOrder = indextest.Classes
 
 // typicalClasses are what a person on the search page asks: every class but
 // the deep page. The HTTP throughput is measured over them.
-var typicalClasses = []string{classPhrase, classWordFacet, classHighlight, classConcept, classOneWord,
-	classSelective, classMinister, classSorted, classBroad}
+var typicalClasses = func() []string {
+	var out []string
+	for _, c := range indextest.Classes {
+		if indextest.Typical(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}()
 
 // Request is the query as an index request: what the parlq engine runs.
 // The redesigned index is measured by changing only this function, if the
@@ -120,124 +114,34 @@ func (q Query) String() string {
 	return b.String()
 }
 
-// Queries returns the 55 benchmark queries of the ten classes. The minister
-// names come from the corpus of the seed (its most frequent addressee per
-// source), so that the minister class finds questions at every size.
+// Queries returns the 55 benchmark queries of the ten classes:
+// indextest's, the queries the index and server benchmarks run too, so
+// that the figures compare.
 func Queries(seed uint64) []Query {
 	var qs []Query
-	add := func(class string, q Query) {
-		q.Class = class
-		if q.Page == 0 {
-			q.Page = 1
-		}
-		if q.Size == 0 {
-			q.Size = index.DefaultSize
-		}
-		qs = append(qs, q)
-	}
-	// Quoted phrases that name no synonym concept: exact phrases, which stay
-	// exact when quotes stop expanding concepts (issue 12). Stop words and a
-	// five-word phrase make the candidate sets large.
-	for _, p := range []string{"budget régional", "mental health", "the outcomes of",
-		"de budgetten voor", "sécurité routière", "dans les dix-neuf communes"} {
-		add(classPhrase, Query{Text: strconv.Quote(p)})
-	}
-	// One word (two of them synonym concepts) + 2 facets + a four-year range.
-	for _, w := range []string{"logement", "enseignement", "tourism", "onderwijs", "budget", "climate"} {
-		add(classWordFacet, Query{Text: w, Facets: []string{"addressee", "year"},
-			Received: index.DateRange{From: "2018-01-01", To: "2021-12-31"}})
-	}
-	for _, w := range []string{"smart city", "logement social", "verkeersveiligheid", "road safety", "santé mentale", "energierenovatie"} {
-		add(classHighlight, Query{Text: w, Highlight: true})
-	}
-	for _, w := range []string{"smart city", "ville intelligente", "digital transition", "logement social", "public transport", "qualité de l'air"} {
-		add(classConcept, Query{Text: w, Facets: []string{"source", "status", "addressee"}})
-	}
-	for _, w := range []string{"chômage", "tourisme", "policing", "kinderopvang", "homelessness", "agentschap"} {
-		add(classOneWord, Query{Text: w})
-	}
-	// A word narrowed to one member's questions of one year: a few hits out
-	// of a broad match (the generated texts repeat their words too much for
-	// words alone to be selective).
-	people := topPeople(seed)
-	for i, c := range []struct{ source, word string }{
-		{"brussels", "logement"}, {"flanders", "kinderopvang"}, {"ukparl", "transport"},
-		{"wallonia", "chômage"}, {"ukparl", "health"},
-	} {
-		add(classSelective, Query{Text: c.word, Filters: map[string][]string{
-			"author": {people[c.source].author}, "year": {strconv.Itoa(2017 + i)}}})
-	}
-	// The most frequent minister of each source with a word of its language.
-	for _, m := range []struct{ source, word string }{
-		{"brussels", "mobilité"}, {"flanders", "onderwijs"}, {"ukparl", "housing"},
-		{"wallonia", "emploi"}, {"flanders", "begroting"},
-	} {
-		add(classMinister, Query{Text: fmt.Sprintf("minister:%q %s", people[m.source].minister, m.word), Facets: []string{"year"}})
-	}
-	for i, c := range []struct {
-		text, source, status string
-	}{
-		{"", "ukparl", "answered"}, {"", "brussels", "pending"}, {"budget", "flanders", "answered"},
-		{"logement", "wallonia", "answered"}, {"transport", "ukparl", "pending"},
-	} {
-		from := fmt.Sprintf("%d-01-01", 2016+i)
-		add(classSorted, Query{Text: c.text, Filters: map[string][]string{"source": {c.source}, "status": {c.status}},
-			Received: index.DateRange{From: from, To: fmt.Sprintf("%d-06-30", 2018+i)},
-			Facets:   []string{"addressee", "year"}, Sort: "-received"})
-	}
-	for _, w := range []string{"question", "gouvernement", "regering", "government", "minister"} {
-		add(classDeepPage, Query{Text: w, Page: 200})
-	}
-	for _, w := range []string{"question", "vraag", "government", "région", "indicators"} {
-		add(classBroad, Query{Text: w, Facets: []string{"source", "year"}})
+	for _, q := range indextest.Queries(seed) {
+		qs = append(qs, Query{
+			Class: q.Class, Text: q.Text, Filters: q.Filters, Facets: q.Facets, Sort: q.Sort,
+			Received: index.DateRange{From: q.ReceivedFrom, To: q.ReceivedTo},
+			Page:     q.Page, Size: index.DefaultSize, Highlight: q.Highlight,
+		})
 	}
 	return qs
 }
 
-// topPeople returns the most frequent author and addressee of each source
-// in the first records of the seed's corpus.
-func topPeople(seed uint64) map[string]struct{ author, minister string } {
-	g := indextest.NewGenerator(seed)
-	authors, mins := map[string]map[string]int{}, map[string]map[string]int{}
-	for range 4000 {
-		q := g.Next()
-		for _, c := range []struct {
-			m    map[string]map[string]int
-			name string
-		}{{authors, q.Author.Name}, {mins, q.Addressee.Name}} {
-			if c.m[q.Source] == nil {
-				c.m[q.Source] = map[string]int{}
-			}
-			c.m[q.Source][c.name]++
-		}
-	}
-	top := func(byName map[string]int) string {
-		best, n := "", -1
-		for _, name := range slices.Sorted(mapsKeys(byName)) {
-			if c := byName[name]; c > n {
-				best, n = name, c
-			}
-		}
-		return best
-	}
-	out := map[string]struct{ author, minister string }{}
-	for src := range authors {
-		out[src] = struct{ author, minister string }{top(authors[src]), top(mins[src])}
-	}
-	return out
-}
-
-// leafOp says how one leaf of an interpreted query matches.
+// leafOp says how one leaf of an interpreted query matches (see targets).
 type leafOp int
 
 const (
 	// opWord: a plain word, matched stemmed in the field of the record's
-	// language (the word analysed in that language) or unstemmed.
+	// language, or among people.
 	opWord leafOp = iota
-	// opExact: unstemmed only (a one-word name of a quoted concept).
-	opExact
-	// opPhrase: an exact phrase in one unstemmed text field.
+	// opConceptWord: a one-word name of a concept, stemmed only.
+	opConceptWord
+	// opPhrase: a quoted phrase (or word), unstemmed, or among people.
 	opPhrase
+	// opConceptPhrase: a several-word name of a concept, unstemmed only.
+	opConceptPhrase
 	// opNameWord and opNamePhrase: in the addressee's name, role and body.
 	opNameWord
 	opNamePhrase
@@ -259,11 +163,14 @@ type interpretation struct {
 
 // interpret reads the query syntax the benchmark uses (plain words, quoted
 // phrases, minister:"…" / minister:word) the way index.Search reads it:
-// words AND'ed, quoted phrases exact and unstemmed, and runs of plain words
-// or a quoted phrase that name a synonym concept (longest first) replaced by
-// every name of the concept — one-word names matched as words (unstemmed
-// only when quoted), multi-word names as exact phrases. Anything else in
-// the text is an error: a query class must stay in this subset.
+// words AND'ed, a quoted phrase exactly that phrase, and runs of plain
+// words that name a synonym concept (longest first) replaced by every name
+// of the concept — one-word names matched stemmed, several-word names as
+// exact phrases. What only ranks (names the words spell, the words as a
+// phrase) does not change the hits and is left out. Anything else in the
+// text is an error — a common word unquoted, a word with a digit (looked
+// up as an identifier), other syntax: a query class must stay in this
+// subset.
 func interpret(text string, syn *synonyms) (interpretation, error) {
 	type tok struct {
 		text   string
@@ -298,16 +205,13 @@ func interpret(text string, syn *synonyms) (interpretation, error) {
 		s = s[end:]
 	}
 	var in interpretation
-	addConcept := func(names []string, quoted bool) {
+	addConcept := func(names []string) {
 		var any []leaf
 		for _, n := range names {
-			switch {
-			case len(normWords(n)) > 1:
-				any = append(any, leaf{opPhrase, n})
-			case quoted:
-				any = append(any, leaf{opExact, n})
-			default:
-				any = append(any, leaf{opWord, n})
+			if len(normWords(n)) > 1 {
+				any = append(any, leaf{opConceptPhrase, n})
+			} else {
+				any = append(any, leaf{opConceptWord, n})
 			}
 		}
 		in.all = append(in.all, any)
@@ -334,11 +238,7 @@ func interpret(text string, syn *synonyms) (interpretation, error) {
 			continue
 		}
 		if t.phrase {
-			if names := syn.expand(normWords(t.text)); names != nil {
-				addConcept(names, true)
-			} else {
-				in.all = append(in.all, []leaf{{opPhrase, t.text}})
-			}
+			in.all = append(in.all, []leaf{{opPhrase, t.text}})
 			i++
 			continue
 		}
@@ -354,14 +254,32 @@ func interpret(text string, syn *synonyms) (interpretation, error) {
 			}
 		}
 		if best < 0 {
+			if err := plainWord(t.text); err != nil {
+				return interpretation{}, fmt.Errorf("query %q: %w", text, err)
+			}
 			in.all = append(in.all, []leaf{{opWord, t.text}})
 			i++
 			continue
 		}
-		addConcept(bestNames, false)
+		addConcept(bestNames)
 		i = best + 1
 	}
 	return in, nil
+}
+
+// plainWord refuses a plain word the index would not search as one: a
+// common word (left out, or the query refused) or one with a digit (looked
+// up as an identifier first).
+func plainWord(w string) error {
+	if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+		return fmt.Errorf("%q has a digit: the index looks it up as an identifier, which the benchmark does not interpret", w)
+	}
+	for _, n := range normWords(w) {
+		if index.IsStopWord(n) {
+			return fmt.Errorf("%q is a common word, which the index leaves out; the benchmark does not interpret it", w)
+		}
+	}
+	return nil
 }
 
 // synonyms finds the concepts of index.Synonyms by their normalized names,
@@ -417,13 +335,9 @@ func (s *synonyms) expand(words []string) []string {
 	return out
 }
 
-// normWords lower-cases s and splits it at anything that is not a letter,
-// a digit or a combining mark: the key of a synonym name, as in the index.
-func normWords(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
-	})
-}
+// normWords folds and lower-cases s and splits it into words: the key of
+// a synonym name, as in the index.
+func normWords(s string) []string { return index.NormWords(s) }
 
 // checkConcepts fails when parlq expanded other concepts than interpret
 // did: the SQL engines would then search something else, and the benchmark

@@ -112,14 +112,16 @@ func TestInterpret(t *testing.T) {
 		{"budget", [][]leaf{{{opWord, "budget"}}}},
 		{`"budget régional"`, [][]leaf{{{opPhrase, "budget régional"}}}},
 		{"smart city budget", [][]leaf{
-			{{opPhrase, "smart city"}, {opPhrase, "ville intelligente"}, {opPhrase, "slimme stad"}},
+			{{opConceptPhrase, "smart city"}, {opConceptPhrase, "ville intelligente"}, {opConceptPhrase, "slimme stad"}},
 			{{opWord, "budget"}}}},
 		// The names as the synonym file writes them.
 		{"budget Smart-City", [][]leaf{{{opWord, "budget"}},
-			{{opPhrase, "smart city"}, {opPhrase, "ville intelligente"}, {opPhrase, "slimme stad"}}}},
-		{"logement", [][]leaf{{{opWord, "logement"}, {opWord, "housing"}}}},
-		{`"logement"`, [][]leaf{{{opExact, "logement"}, {opExact, "housing"}}}},
-		{`minister:"Jan Peeters" logement ?`, [][]leaf{{{opNamePhrase, "Jan Peeters"}}, {{opWord, "logement"}, {opWord, "housing"}}}},
+			{{opConceptPhrase, "smart city"}, {opConceptPhrase, "ville intelligente"}, {opConceptPhrase, "slimme stad"}}}},
+		{"logement", [][]leaf{{{opConceptWord, "logement"}, {opConceptWord, "housing"}}}},
+		// Quotes mean exactly this: no concept.
+		{`"logement"`, [][]leaf{{{opPhrase, "logement"}}}},
+		{`"smart city"`, [][]leaf{{{opPhrase, "smart city"}}}},
+		{`minister:"Jan Peeters" logement ?`, [][]leaf{{{opNamePhrase, "Jan Peeters"}}, {{opConceptWord, "logement"}, {opConceptWord, "housing"}}}},
 		{"minister:Peeters", [][]leaf{{{opNameWord, "Peeters"}}}},
 		{"", nil},
 	} {
@@ -132,7 +134,7 @@ func TestInterpret(t *testing.T) {
 			t.Errorf("interpret(%q) = %v; want %v", c.text, in.all, c.want)
 		}
 	}
-	for _, bad := range []string{"a OR b", "-budget", "title:budget", "budg*", "(a b)", `"open`} {
+	for _, bad := range []string{"a OR b", "-budget", "title:budget", "budg*", "(a b)", `"open`, "the budget", "HL1234", "budget 2024"} {
 		if _, err := interpret(bad, ss); err == nil {
 			t.Errorf("interpret(%q) accepted syntax the engines do not render", bad)
 		}
@@ -152,18 +154,32 @@ func TestRender(t *testing.T) {
 		tsv        []colQuery
 		ftsNothing bool
 	}{
+		// A quoted phrase: unstemmed and folded, in the texts or a person's
+		// details.
 		{l: leaf{opPhrase, "Qualité de l'air"},
-			fts: []string{`{title_x question_x answer_x} : "qualité de l'air"`},
-			tsv: []colQuery{{"tsv_x", `'qualité' <-> 'de' <-> 'l''air'`}}},
-		// Each language's stemmer (Bleve's) for its own columns.
+			fts: []string{`{title_x question_x answer_x} : "qualite de l'air"`, `{author_x} : "qualite de l'air"`, `{addressee_x} : "qualite de l'air"`},
+			tsv: []colQuery{{"tsv_x", `'qualite' <-> 'de' <-> 'l''air'`}, {"tsv_author", `'qualite' <-> 'de' <-> 'l''air'`}, {"tsv_addr", `'qualite' <-> 'de' <-> 'l''air'`}}},
+		{l: leaf{opPhrase, "Köksal"},
+			fts: []string{`{title_x question_x answer_x} : ("koksal")`, `{people_x} : ("koksal")`},
+			tsv: []colQuery{{"tsv_x", `'koksal'`}, {"tsv_people", `'koksal'`}}},
+		// A concept's names: phrases unstemmed, words stemmed, no people.
+		{l: leaf{opConceptPhrase, "Qualité de l'air"},
+			fts: []string{`{title_x question_x answer_x} : "qualite de l'air"`},
+			tsv: []colQuery{{"tsv_x", `'qualite' <-> 'de' <-> 'l''air'`}}},
+		{l: leaf{opConceptWord, "logements"},
+			fts: []string{`{title_en question_en answer_en} : ("logement")`, `{title_fr question_fr answer_fr} : ("loge")`,
+				`{title_nl question_nl answer_nl} : ("logement")`},
+			tsv: []colQuery{{"tsv_en", `'logement'`}, {"tsv_fr", `'loge'`}, {"tsv_nl", `'logement'`}}},
+		// A plain word: each language's stemmer (Bleve's) for its own
+		// columns, or among people.
 		{l: leaf{opWord, "logements"},
 			fts: []string{`{title_en question_en answer_en} : ("logement")`, `{title_fr question_fr answer_fr} : ("loge")`,
-				`{title_nl question_nl answer_nl} : ("logement")`, `{title_x question_x answer_x} : ("logements")`},
-			tsv: []colQuery{{"tsv_en", `'logement'`}, {"tsv_fr", `'loge'`}, {"tsv_nl", `'logement'`}, {"tsv_x", `'logements'`}}},
-		// A stop word in every language is searched unstemmed only.
+				`{title_nl question_nl answer_nl} : ("logement")`, `{people_x} : ("logements")`},
+			tsv: []colQuery{{"tsv_en", `'logement'`}, {"tsv_fr", `'loge'`}, {"tsv_nl", `'logement'`}, {"tsv_people", `'logements'`}}},
+		// A stop word of one language is left out of its field.
 		{l: leaf{opWord, "the"},
-			fts: []string{`{title_fr question_fr answer_fr} : ("the")`, `{title_nl question_nl answer_nl} : ("the")`, `{title_x question_x answer_x} : ("the")`},
-			tsv: []colQuery{{"tsv_fr", `'the'`}, {"tsv_nl", `'the'`}, {"tsv_x", `'the'`}}},
+			fts: []string{`{title_fr question_fr answer_fr} : ("the")`, `{title_nl question_nl answer_nl} : ("the")`, `{people_x} : ("the")`},
+			tsv: []colQuery{{"tsv_fr", `'the'`}, {"tsv_nl", `'the'`}, {"tsv_people", `'the'`}}},
 		{l: leaf{opNamePhrase, "Jan Peeters"},
 			fts: []string{`{addressee_x} : "jan peeters"`},
 			tsv: []colQuery{{"tsv_addr", `'jan' <-> 'peeters'`}}},

@@ -96,7 +96,7 @@ func serveBench(ctx context.Context, c config, queries []*prepared, totals []int
 			typical = append(typical, q)
 		}
 	}
-	st.typicalDesc = fmt.Sprintf("%d queries of %d classes (all but %s)", len(typical), len(typicalClasses), classDeepPage)
+	st.typicalDesc = fmt.Sprintf("%d queries of %d classes (all but %s)", len(typical), len(typicalClasses), "deep-page-200")
 	log.Printf("serve: %d requests (at most %s), %d clients", c.httpReqs, c.httpTime, c.clients)
 	st.load = loadAvg()
 	var next atomic.Int64

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	_ "modernc.org/sqlite" // the project's pure-Go SQLite, with FTS5
@@ -15,8 +16,8 @@ import (
 )
 
 // sqliteEngine is SQLite FTS5 through the pure-Go driver parlq's catalog
-// uses: one FTS5 table with parlq's fields as columns (unstemmed text, the
-// stemmed terms of each language, the addressee), bm25 ranking (title
+// uses: one FTS5 table with parlq's fields as columns (the unstemmed and
+// the stemmed terms of each language, people), bm25 ranking (title
 // columns weighted 1.5, as parlq boosts titles), snippet() for highlights,
 // and a docs table whose keyword fields are indexed columns for filters,
 // facets (GROUP BY) and sorting.
@@ -28,7 +29,8 @@ type sqliteEngine struct {
 
 // ftsColumns are the FTS5 table's columns: unstemmed text fields first (the
 // snippet columns 0–2), then the stemmed fields of each language, then the
-// addressee's name, role and body.
+// people columns: the addressee (name, role, body), people (the asker's
+// name, the addressee's name and body) and the author (name, party).
 var ftsColumns = func() []string {
 	cols := []string{"title_x", "question_x", "answer_x"}
 	for _, l := range stemLangs {
@@ -36,8 +38,11 @@ var ftsColumns = func() []string {
 			cols = append(cols, f+"_"+l)
 		}
 	}
-	return append(cols, "addressee_x")
+	return append(cols, personColumns...)
 }()
+
+// personColumns are the FTS5 columns of the people groups of targets.
+var personColumns = []string{"addressee_x", "people_x", "author_x"}
 
 // The unicode61 tokenizer without diacritics folding and with the
 // apostrophe inside words splits text as Bleve's Unicode tokenizer does
@@ -109,9 +114,11 @@ func (e *sqliteEngine) build(ctx context.Context, c corpus) error {
 		if _, err := sDoc.ExecContext(ctx, args...); err != nil {
 			return err
 		}
+		// Unstemmed columns hold the index's folded terms: the unicode61
+		// tokenizer folds accents, but not as the index does (œ, ß, ’).
 		fargs := []any{n}
 		for _, t := range texts(q) {
-			fargs = append(fargs, t)
+			fargs = append(fargs, joinTerms(analyze(e.an.exact, t)))
 		}
 		stems := e.an.stemmed(q)
 		for _, l := range stemLangs {
@@ -123,7 +130,9 @@ func (e *sqliteEngine) build(ctx context.Context, c corpus) error {
 				fargs = append(fargs, v)
 			}
 		}
-		fargs = append(fargs, addresseeText(q))
+		for _, t := range []string{addresseeText(q), peopleText(q), authorText(q)} {
+			fargs = append(fargs, joinTerms(analyze(e.an.exact, t)))
+		}
 		if _, err := sFTS.ExecContext(ctx, fargs...); err != nil {
 			return err
 		}
@@ -211,8 +220,10 @@ func (e *sqliteEngine) search(ctx context.Context, q *prepared) (result, error) 
 	if len(page) == 0 {
 		return r, nil
 	}
-	// The page's records, and their snippets: computed for the page only.
-	// Placeholders are positional: the match comes first in both texts.
+	// The page's records, and their snippets: computed for the page only,
+	// one per record from the column FTS5 finds best (-1): a word found
+	// stemmed only is marked in a stemmed column. Placeholders are
+	// positional: the match comes first in both texts.
 	a = &sqlArgs{}
 	var rows *sql.Rows
 	if q.Highlight && match != "" {
@@ -220,7 +231,7 @@ func (e *sqliteEngine) search(ctx context.Context, q *prepared) (result, error) 
 			return fmt.Sprintf(`snippet(fts, %d, '<mark>', '</mark>', '…', 16)`, col)
 		}
 		m := a.add(match)
-		rows, err = e.db.QueryContext(ctx, `SELECT d.record, `+snip(0)+`, `+snip(1)+`, `+snip(2)+
+		rows, err = e.db.QueryContext(ctx, `SELECT d.record, `+snip(-1)+`, '', ''`+
 			` FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH `+m+` AND fts.rowid IN (`+placeholders(a, page)+`)`, a.args...)
 	} else {
 		rows, err = e.db.QueryContext(ctx, `SELECT d.record, '', '', '' FROM docs d WHERE d.id IN (`+placeholders(a, page)+`)`, a.args...)
@@ -276,8 +287,8 @@ func (e *sqliteEngine) match(in interpretation) (string, bool) {
 
 // ftsColumnSet is the FTS5 column filter of a target group.
 func ftsColumnSet(group string) string {
-	if group == "addressee" {
-		return "{addressee_x}"
+	if c := group + "_x"; slices.Contains(personColumns, c) {
+		return "{" + c + "}"
 	}
 	cs := make([]string, len(textFields))
 	for i, f := range textFields {

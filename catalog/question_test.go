@@ -374,3 +374,54 @@ func ExampleCatalog_Put() {
 	// new 1
 	// changed 2 pending -> answered [published answered status answer acts]
 }
+
+// TestPutBatch: a batch stores what a Put each would, versions and
+// tracking included, and an invalid record refuses the whole batch before
+// anything is written; a failure inside the transaction stores nothing.
+func TestPutBatch(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTest(t)
+	one, two := pending("brussels", 1), pending("brussels", 2)
+	res, err := c.PutBatch(ctx, []PutItem{
+		{Question: one, Capture: capture(one, 1), FetchedAt: at(0)},
+		{Question: two, Capture: capture(two, 1), FetchedAt: at(0)},
+		{Question: answered(pending("brussels", 1)), Capture: capture(one, 2), FetchedAt: at(5)},
+	})
+	if err != nil {
+		t.Fatalf("PutBatch: %v", err)
+	}
+	if len(res) != 3 || res[0].Outcome != New || res[1].Outcome != New || res[2].Outcome != Changed || res[2].Version != 2 {
+		t.Fatalf("PutBatch results %+v; want new, new, changed to version 2", res)
+	}
+	if one.Version != 1 || !one.FetchedAt.Equal(stamp(at(0))) {
+		t.Errorf("first record after the batch: version %d, fetched %v", one.Version, one.FetchedAt)
+	}
+	got, err := c.Get(ctx, one.ID)
+	if err != nil || got.Status != parlq.Answered || got.Version != 2 {
+		t.Fatalf("Get after the batch: %+v, %v; want answered version 2", got, err)
+	}
+	if vs, err := c.Versions(ctx, one.ID); err != nil || len(vs) != 2 {
+		t.Errorf("versions after the batch: %d, %v; want 2", len(vs), err)
+	}
+
+	bad := pending("brussels", 3)
+	bad.Title = ""
+	three := pending("brussels", 4)
+	if _, err := c.PutBatch(ctx, []PutItem{{Question: three, FetchedAt: at(9)}, {Question: bad, FetchedAt: at(9)}}); !errors.Is(err, parlq.ErrInvalid) {
+		t.Fatalf("a batch with an invalid record: %v; want ErrInvalid", err)
+	}
+	if _, err := c.Get(ctx, three.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a refused batch stored its valid record: %v", err)
+	}
+
+	// A cancelled context fails inside the transaction: nothing stored.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	four := pending("brussels", 5)
+	if _, err := c.PutBatch(cctx, []PutItem{{Question: four, FetchedAt: at(9)}}); err == nil {
+		t.Fatal("a batch under a cancelled context succeeded")
+	}
+	if _, err := c.Get(ctx, four.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a failed batch stored a record: %v", err)
+	}
+}

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/api"
+	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/index"
 )
 
@@ -288,5 +290,35 @@ func TestParlqAndSQLiteAgree(t *testing.T) {
 	}
 	if some < len(qs)/2 {
 		t.Errorf("only %d of %d queries find anything in %d documents", some, len(qs), c.docs)
+	}
+}
+
+// TestWriteDataDir: the serve data directory holds every record of the
+// corpus in the catalog and the index, whatever the batch boundaries.
+func TestWriteDataDir(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := corpus{seed: 3, docs: dataBatch + 7}
+	if testing.Short() {
+		t.Skip("short: writes a data directory of 2,007 records")
+	}
+	if err := writeDataDir(ctx, dir, c); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := dataset.Open(ctx, dir, dataset.Options{Command: "test", Index: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ds.Close()
+	n, err := ds.Index().Count()
+	if err != nil || n != uint64(c.docs) {
+		t.Errorf("index holds %d records (%v); want %d", n, err, c.docs)
+	}
+	stored := 0
+	if err := ds.Catalog().Each(ctx, "", func(*parlq.Question) error { stored++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if stored != c.docs {
+		t.Errorf("catalog holds %d records; want %d", stored, c.docs)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/parser/assemblee/assembleetest"
+	"github.com/parlq/parlq/parser/bechamber/bechambertest"
 	"github.com/parlq/parlq/parser/brussels/brusselstest"
 	"github.com/parlq/parlq/parser/ukparl/ukparltest"
 )
@@ -123,11 +125,13 @@ func exportAll(t *testing.T, data, source string) map[string]parlq.Question {
 	return recs
 }
 
-// TestSearchAcrossParliaments harvests Brussels, the UK and the Assemblée
-// nationale into one data directory: "smart city" finds the questions of
-// all three (the Belgian Chamber's source is not in this build), and a
-// French query without an English name finds the French questions of
-// Brussels and Paris only.
+// TestSearchAcrossParliaments harvests Brussels, the UK, the Assemblée
+// nationale and the Belgian Chamber into one data directory: "smart city"
+// finds the questions of all four; a French query without an English name
+// finds the French questions of Brussels, Paris and the Chamber only; a
+// Dutch query finds the Chamber's French-asked questions through their
+// Dutch text, and a French one its Dutch-asked questions through their
+// French text.
 func TestSearchAcrossParliaments(t *testing.T) {
 	bq := brusselstest.Generate(30, time.Now())
 	bSmart := map[string]bool{}
@@ -156,15 +160,37 @@ func TestSearchAcrossParliaments(t *testing.T) {
 	}
 	an := assembleetest.New(assembleetest.Options{Questions: aq, References: refs})
 	defer an.Close()
-	if len(uSmart) == 0 || len(aSmart) == 0 {
-		t.Fatalf("generated smart-city questions: %d UK, %d AN; the test needs some of each", len(uSmart), len(aSmart))
+	cq := bechambertest.Generate(40, 56, time.Now().UTC())
+	cSmart, cSensor, cCrossing := map[string]bool{}, map[string]bool{}, map[string]string{}
+	for i, q := range cq {
+		switch {
+		case strings.Contains(q.TitleF, "ville intelligente"):
+			if len(cSmart)%2 == 0 { // every other one described as about sensors, in French and Dutch
+				cq[i].Descriptors = append(slices.Clip(q.Descriptors), [3]string{"CAPTEURS", "SENSOREN", ""})
+				cSensor[q.RecordID()] = true
+			}
+			cSmart[q.RecordID()] = true
+		case strings.Contains(q.TitleN, "overwegen"):
+			cCrossing[q.RecordID()] = q.Lang
+		}
+	}
+	chamber := bechambertest.New(bechambertest.Options{Questions: cq})
+	defer chamber.Close()
+	langs := map[string]bool{}
+	for _, l := range cCrossing {
+		langs[l] = true
+	}
+	if len(uSmart) == 0 || len(aSmart) == 0 || len(cSmart) == 0 || len(cSensor) == 0 || !langs["F"] || !langs["N"] {
+		t.Fatalf("generated smart-city questions: %d UK, %d AN, %d Chamber (%d with the descriptor CAPTEUR); level crossings asked in %v; the test needs some of each, crossings in both languages",
+			len(uSmart), len(aSmart), len(cSmart), len(cSensor), langs)
 	}
 
 	data := t.TempDir()
-	code, out, errOut := runCmd(t, nil, "harvest", "--quiet", "--data", data, "--source", "brussels,ukparl,assemblee",
+	code, out, errOut := runCmd(t, nil, "harvest", "--quiet", "--data", data, "--source", "brussels,ukparl,assemblee,bechamber",
 		"--base-url", "brussels="+brussels.URL(), "--base-url", "ukparl="+uk.URL(), "--base-url", "assemblee="+an.URL(),
+		"--base-url", "bechamber="+chamber.URL(), "--legislature", "bechamber=56",
 		"--since", "2021-01-01", "--until", "2021-12-31", "--delay", "0")
-	if code != 0 || !strings.Contains(out, "assemblee: ok") {
+	if code != 0 || !strings.Contains(out, "assemblee: ok") || !strings.Contains(out, "bechamber: ok") {
 		t.Fatalf("harvest: exit %d\n%s\n%s", code, out, errOut)
 	}
 
@@ -207,23 +233,37 @@ func TestSearchAcrossParliaments(t *testing.T) {
 		return out
 	}
 
-	ids, by := search("smart city")
-	if want := union(bSmart, uSmart, aSmart); !slices.Equal(ids, want) {
-		t.Errorf("smart city: %v; want %v", ids, want)
-	}
-	if by["brussels"] != len(bSmart) || by["ukparl"] != len(uSmart) || by["assemblee"] != len(aSmart) {
-		t.Errorf("smart city by source %v; want brussels %d, ukparl %d, assemblee %d", by, len(bSmart), len(uSmart), len(aSmart))
+	for _, query := range []string{"smart city", "ville intelligente", "slimme stad"} {
+		ids, by := search(query)
+		if want := union(bSmart, uSmart, aSmart, cSmart); !slices.Equal(ids, want) {
+			t.Errorf("%s: %v; want %v", query, ids, want)
+		}
+		if by["brussels"] != len(bSmart) || by["ukparl"] != len(uSmart) || by["assemblee"] != len(aSmart) || by["bechamber"] != len(cSmart) {
+			t.Errorf("%s by source %v; want brussels %d, ukparl %d, assemblee %d, bechamber %d", query, by, len(bSmart), len(uSmart), len(aSmart), len(cSmart))
+		}
 	}
 
-	// "capteurs" (sensors) is in no synonym list: French only.
-	ids, by = search("capteurs")
-	for _, id := range union(bSmart, aSmart) {
+	// "capteurs" (sensors) is in no synonym list: French only (some of the
+	// Chamber's smart-city questions carry the descriptor CAPTEURS, whatever
+	// language they were asked in).
+	ids, by := search("capteurs")
+	for _, id := range union(bSmart, aSmart, cSensor) {
 		if !slices.Contains(ids, id) {
 			t.Errorf("capteurs: %s not found", id)
 		}
 	}
-	if by["ukparl"] != 0 || by["brussels"] == 0 || by["assemblee"] == 0 {
-		t.Errorf("capteurs by source %v; want Brussels and the Assemblée, not the UK", by)
+	if by["ukparl"] != 0 || by["brussels"] == 0 || by["assemblee"] == 0 || by["bechamber"] == 0 {
+		t.Errorf("capteurs by source %v; want Brussels, the Assemblée and the Chamber, not the UK", by)
+	}
+
+	// Level crossings, in no synonym list: the Dutch word finds the
+	// questions asked in French through their Dutch text, the French words
+	// those asked in Dutch through their French text.
+	want := slices.Sorted(maps.Keys(cCrossing))
+	for _, query := range []string{"overwegen", `"passages à niveau"`} {
+		if ids, _ := search(query); !slices.Equal(ids, want) {
+			t.Errorf("%s: %v; want the Chamber's level-crossing questions in both languages %v", query, ids, want)
+		}
 	}
 }
 

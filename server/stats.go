@@ -481,7 +481,8 @@ type methodView struct {
 
 type ruleView struct {
 	Source, Basis string
-	Days          int
+	// When says the rule: "2 months after publication".
+	When string
 }
 
 // handleMethod explains how every figure is computed.
@@ -493,7 +494,7 @@ func (s *Server) handleMethod(w http.ResponseWriter, r *http.Request) {
 	view := methodView{Title: "How the answer-time figures are computed — parlq"}
 	rules := stats.DefaultRules()
 	for src, rule := range rules {
-		view.Rules = append(view.Rules, ruleView{Source: src, Basis: rule.Basis, Days: rule.Days})
+		view.Rules = append(view.Rules, ruleView{Source: src, Basis: rule.Basis, When: rule.Describe()})
 	}
 	slices.SortFunc(view.Rules, func(a, b ruleView) int { return strings.Compare(a.Source, b.Source) })
 	s.render(w, r, http.StatusOK, "method", view)

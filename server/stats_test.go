@@ -447,7 +447,8 @@ func TestMethodPage(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("status %d", status)
 	}
-	for _, want := range []string{"Kaplan–Meier", "right-censored", "Calendar days", "holding answer does not stop the clock", "correction does not restart it", "no deadline known", "not reached"} {
+	for _, want := range []string{"Kaplan–Meier", "right-censored", "Calendar days", "holding answer does not stop the clock", "correction does not restart it", "no deadline known", "not reached",
+		"<code>assemblee</code>: 2 months after publication — Règlement de l&#39;Assemblée nationale, article 135"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("method page lacks %q", want)
 		}

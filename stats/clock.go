@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,18 +96,85 @@ const (
 )
 
 // Rule is a source's deadline for questions whose records carry none: so
-// many calendar days after reception, as the text cited in Basis sets it.
+// many calendar months and days after the question's reception (or, From
+// "published", its publication), as the text cited in Basis sets it.
 type Rule struct {
-	Days  int    `json:"days"`
-	Basis string `json:"basis"`
+	Months int    `json:"months,omitempty"`
+	Days   int    `json:"days,omitempty"`
+	From   string `json:"from"`
+	Basis  string `json:"basis"`
+}
+
+// Rule starting points.
+const (
+	FromReceived  = "received"
+	FromPublished = "published"
+)
+
+// due is the deadline the rule gives a question received on recv and
+// published on pub; noDay when the day it counts from is unknown.
+func (r Rule) due(recv, pub day) day {
+	from := recv
+	if r.From == FromPublished {
+		from = pub
+	}
+	if from == noDay || r.Months <= 0 && r.Days <= 0 {
+		return noDay
+	}
+	if r.Months > 0 {
+		from = addMonths(from, r.Months)
+	}
+	return from + day(r.Days)
+}
+
+// addMonths is the day n months after d: the same day of the month, or
+// the last day of the month where it has no such day (two months after
+// 31 December is the last day of February), as a period in months is
+// counted.
+func addMonths(d day, n int) day {
+	t := time.Unix(int64(d)*86400, 0).UTC()
+	y, m, dd := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return dayOf(first.AddDate(0, 0, min(dd, last)-1))
+}
+
+// Describe says the rule in words: "2 months after publication".
+func (r Rule) Describe() string {
+	var parts []string
+	if r.Months > 0 {
+		parts = append(parts, plural(r.Months, "month"))
+	}
+	if r.Days > 0 {
+		parts = append(parts, plural(r.Days, "calendar day"))
+	}
+	from := "reception"
+	if r.From == FromPublished {
+		from = "publication"
+	}
+	return strings.Join(parts, " and ") + " after " + from
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
 }
 
 // DefaultRules are the per-source deadline rules parlq applies, each citing
-// the text that sets it. It is empty: the UK gives each question's date for
-// answer in the record (due), and for the Brussels Parliament no text of its
-// rules of procedure setting a deadline for written questions could be read
-// and cited, so no deadline is assumed there (see the README).
-func DefaultRules() map[string]Rule { return map[string]Rule{} }
+// the text that sets it. The UK and the Belgian Chamber give each
+// question's deadline in the record (due). The Assemblée nationale's rules
+// of procedure set one for every written question: two months from its
+// publication in the Journal officiel. For the Brussels Parliament no text
+// of its rules of procedure setting a deadline for written questions could
+// be read and cited, so no deadline is assumed there (see the README).
+func DefaultRules() map[string]Rule {
+	return map[string]Rule{
+		"assemblee": {Months: 2, From: FromPublished, Basis: "Règlement de l'Assemblée nationale, article 135, alinéa 6 (as reformed in 2019): " +
+			"ministers' answers are published within two months of the question's publication in the Journal officiel"},
+	}
+}
 
 // Entry is a record reduced to what the statistics need: its dates, state
 // and grouping fields, a few dozen bytes instead of the whole record. Digest
@@ -126,6 +194,7 @@ type Entry struct {
 	endKnown bool
 	holding  day
 	due      day    // the record's own deadline
+	pub      day    // publication, where a rule counts from it
 	year     string // of reception, "" when unknown
 }
 
@@ -141,6 +210,7 @@ func Digest(q *parlq.Question) Entry {
 		Parliament: q.Parliament, Assembly: q.Assembly, Legislature: q.Legislature,
 		Party: q.Author.Party, Minister: q.Addressee.Name, Body: q.Addressee.Body,
 		recv: parseDay(q.Received), end: noDay, holding: parseDay(q.HoldingAnswered), due: parseDay(q.Due),
+		pub: parseDay(q.Published),
 	}
 	if e.recv != noDay {
 		e.year = q.Received[:4]
@@ -233,8 +303,8 @@ func (e *Entry) tick(today day, rules map[string]Rule) tick {
 		}
 	}
 	if t.due == noDay {
-		if r, ok := rules[e.Source]; ok && r.Days > 0 && e.recv != noDay {
-			t.due = e.recv + day(r.Days)
+		if r, ok := rules[e.Source]; ok {
+			t.due = r.due(e.recv, e.pub)
 		}
 	}
 	if t.due == noDay {

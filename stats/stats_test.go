@@ -3,6 +3,7 @@ package stats
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -494,5 +495,58 @@ func TestJSONRoundTrip(t *testing.T) {
 		if show(back) != string(b) {
 			t.Errorf("the JSON does not round-trip:\n%s\n%s", b, show(back))
 		}
+	}
+}
+
+// TestAssembleeRule: the Assemblée nationale's questions are due two
+// months after their publication in the Journal officiel (not their
+// reception), a day the month lacks giving its last day; without a
+// publication date no deadline is known.
+func TestAssembleeRule(t *testing.T) {
+	rules := DefaultRules()
+	r, ok := rules["assemblee"]
+	if !ok || r.From != FromPublished || r.Months != 2 || !strings.Contains(r.Basis, "article 135") {
+		t.Fatalf("the Assemblée's rule %+v; want two months after publication, citing article 135", r)
+	}
+	if got := r.Describe(); got != "2 months after publication" {
+		t.Errorf("Describe() = %q", got)
+	}
+	q := func(received, published, answered string) *parlq.Question {
+		s := parlq.Pending
+		if answered != "" {
+			s = parlq.Answered
+		}
+		return &parlq.Question{ID: "assemblee/AN/QANR5L17QE1", Source: "assemblee", Received: received,
+			Published: published, Answered: answered, Status: s}
+	}
+	day := func(s string) time.Time { d, _ := time.Parse(parlq.DateLayout, s); return d }
+	for _, c := range []struct {
+		name         string
+		q            *parlq.Question
+		at           string
+		due, outcome string
+		overdue      int
+	}{
+		{"answered on the deadline day", q("2025-01-07", "2025-01-14", "2025-03-14"), "2025-06-01", "2025-03-14", OnTime, 0},
+		{"answered late", q("2025-01-07", "2025-01-14", "2025-03-20"), "2025-06-01", "2025-03-14", Late, 6},
+		{"open past the deadline", q("2025-01-07", "2025-01-14", ""), "2025-04-01", "2025-03-14", Late, 18},
+		{"open before it", q("2025-01-07", "2025-01-14", ""), "2025-02-01", "2025-03-14", "", 0},
+		{"a month end", q("2024-12-20", "2024-12-31", ""), "2025-02-01", "2025-02-28", "", 0},
+		{"a leap year", q("2023-12-20", "2023-12-30", ""), "2024-02-01", "2024-02-29", "", 0},
+		{"no publication date", q("2025-01-07", "", ""), "2025-06-01", "", "", 0},
+	} {
+		got := ClockOf(c.q, day(c.at), rules)
+		if got.Due != c.due || got.Outcome != c.outcome || got.Overdue != c.overdue {
+			t.Errorf("%s: due %q, outcome %q, overdue %d; want %q, %q, %d", c.name, got.Due, got.Outcome, got.Overdue, c.due, c.outcome, c.overdue)
+		}
+		if c.due != "" && got.DueRule != r.Basis {
+			t.Errorf("%s: due rule %q; want the Assemblée's", c.name, got.DueRule)
+		}
+	}
+	// A record's own due date stands over the rule.
+	own := q("2025-01-07", "2025-01-14", "")
+	own.Due = "2025-02-01"
+	if got := ClockOf(own, day("2025-06-01"), rules); got.Due != "2025-02-01" || got.DueRule != "record" {
+		t.Errorf("own due date: %+v", got)
 	}
 }

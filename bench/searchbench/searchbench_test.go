@@ -281,6 +281,9 @@ func TestParlqAndSQLiteAgree(t *testing.T) {
 		if wantPage := min(max(rp.total-(q.Page-1)*q.Size, 0), q.Size); len(rs.ids) != wantPage || len(rp.ids) != wantPage {
 			t.Errorf("%s: pages of %d (parlq) and %d (SQLite) hits; want %d", q, len(rp.ids), len(rs.ids), wantPage)
 		}
+		if d := facetDiff(rp.facets, rs.facets); d != "" {
+			t.Errorf("%s: facets differ: %s", q, d)
+		}
 		if q.Highlight && rs.total > 0 && rs.snippets == 0 {
 			t.Errorf("%s: SQLite returned no highlighted snippet", q)
 		}

@@ -145,8 +145,8 @@ func serveBench(ctx context.Context, c config, queries []*prepared, totals []int
 
 func (st serveStats) write(w io.Writer, docs int) {
 	fmt.Fprintf(w, "## parlq serve: %d records\n\n", docs)
-	fmt.Fprintf(w, "Data directory written in %s (catalog Put per record, then reindex): %s.\n\n",
-		st.writeData.Round(time.Second), mib(st.dataSize))
+	fmt.Fprintf(w, "Data directory written in %s (catalog PutBatch of %d records a transaction, then reindex): %s.\n\n",
+		st.writeData.Round(time.Second), dataBatch, mib(st.dataSize))
 	fmt.Fprintln(w, "| RSS once listening | after a warm-up (every query once) | after the throughput run | peak (VmHWM) |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	fmt.Fprintf(w, "| %s | %s | %s | %s |\n\n", kbMiB(st.rssStart), kbMiB(st.rssWarm), kbMiB(st.rssAfter), kbMiB(st.hwm))

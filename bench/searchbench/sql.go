@@ -103,8 +103,14 @@ func (s searchSQL) statement(q *prepared, a *sqlArgs) (string, error) {
 		order, q.Size, (q.Page-1)*q.Size)
 	b.WriteString("UNION ALL SELECT 1, NULL, count(*) FROM m\n")
 	for i, f := range q.Facets {
-		fmt.Fprintf(&b, "UNION ALL SELECT %d, v, n FROM (SELECT %s AS v, count(*) AS n FROM m WHERE %s <> '' GROUP BY %s ORDER BY n DESC, v LIMIT %d) f%d\n",
-			2+i, f, f, f, index.DefaultFacetSize, i)
+		// As the index gives them: the ten terms counted most, by count
+		// then term; every year, the latest first.
+		order, limit := "n DESC, v", fmt.Sprintf(" LIMIT %d", index.DefaultFacetSize)
+		if f == "year" {
+			order, limit = "v DESC", ""
+		}
+		fmt.Fprintf(&b, "UNION ALL SELECT %d, v, n FROM (SELECT %s AS v, count(*) AS n FROM m WHERE %s <> '' GROUP BY %s ORDER BY %s%s) f%d\n",
+			2+i, f, f, f, order, limit, i)
 	}
 	return b.String(), nil
 }

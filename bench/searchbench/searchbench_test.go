@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -323,5 +324,21 @@ func TestWriteDataDir(t *testing.T) {
 	}
 	if stored != c.docs {
 		t.Errorf("catalog holds %d records; want %d", stored, c.docs)
+	}
+}
+
+func TestStatCPU(t *testing.T) {
+	got, err := statCPU("4242 (parlq (serve) x) S 1 4242 4242 0 -1 4194560 9000 0 0 0 150 25 0 0 20 0 12 0 100 2000000 5000 18446744073709551615")
+	if err != nil || got != 1750*time.Millisecond {
+		t.Errorf("statCPU = %v, %v; want 1.75 s (175 ticks)", got, err)
+	}
+	if _, err := statCPU("garbage"); err == nil {
+		t.Error("a malformed stat line was read")
+	}
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc here")
+	}
+	if d, err := processCPU(os.Getpid()); err != nil || d <= 0 {
+		t.Errorf("processCPU(self) = %v, %v", d, err)
 	}
 }

@@ -37,6 +37,10 @@ type serveStats struct {
 	mismatches  []string
 	typicalDesc string
 	load        string // load average as the throughput run began
+	// serverCPU is the CPU time parlq serve used during the throughput
+	// run (user + system, from /proc): unlike req/s, it does not depend
+	// on what else the machine runs.
+	serverCPU time.Duration
 }
 
 // serveBench writes the corpus into a data directory, starts `parlq serve`
@@ -99,6 +103,10 @@ func serveBench(ctx context.Context, c config, queries []*prepared, totals []int
 	st.typicalDesc = fmt.Sprintf("%d queries of %d classes (all but %s)", len(typical), len(typicalClasses), "deep-page-200")
 	log.Printf("serve: %d requests (at most %s), %d clients", c.httpReqs, c.httpTime, c.clients)
 	st.load = loadAvg()
+	cpu0, err := processCPU(srv.pid())
+	if err != nil {
+		return err
+	}
 	var next atomic.Int64
 	var mu sync.Mutex
 	var firstErr error
@@ -136,6 +144,11 @@ func serveBench(ctx context.Context, c config, queries []*prepared, totals []int
 	if firstErr != nil {
 		return firstErr
 	}
+	cpu1, err := processCPU(srv.pid())
+	if err != nil {
+		return err
+	}
+	st.serverCPU = cpu1 - cpu0
 	if st.rssAfter, st.hwm, err = memory(srv.pid()); err != nil {
 		return err
 	}
@@ -162,6 +175,12 @@ func (st serveStats) write(w io.Writer, docs int) {
 		}
 	}
 	fmt.Fprintln(w)
+	if st.requests > 0 && st.serverCPU > 0 {
+		per := st.serverCPU / time.Duration(st.requests)
+		fmt.Fprintf(w, "parlq serve used %s of CPU for the %d requests: **%s per request**, so its two cores "+
+			"serve at most **%.0f req/s** whatever else the machine runs (the clients, in the benchmark's own "+
+			"process, took the rest).\n\n", st.serverCPU.Round(time.Millisecond), st.requests, ms(per), 2/per.Seconds())
+	}
 	if len(st.mismatches) > 0 {
 		fmt.Fprintf(w, "Totals over HTTP that differ from the index's: %s\n\n", strings.Join(st.mismatches, "; "))
 	} else {
@@ -278,6 +297,42 @@ func (s *serveProcess) search(ctx context.Context, client *http.Client, q *prepa
 		return 0, 0, fmt.Errorf("%s: decode: %w", q, err)
 	}
 	return r.Total, len(body), nil
+}
+
+// clockTick is the unit of the CPU times in /proc/<pid>/stat (USER_HZ,
+// 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// processCPU reads the CPU time (user + system) a process has used so far.
+func processCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	return statCPU(string(b))
+}
+
+// statCPU reads utime and stime (fields 14 and 15) from the text of
+// /proc/<pid>/stat; the command name (field 2) may hold spaces and
+// parentheses, so the fields are counted after its last ')'.
+func statCPU(stat string) (time.Duration, error) {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("malformed /proc stat %q", stat)
+	}
+	f := strings.Fields(stat[i+1:]) // f[0] is field 3
+	if len(f) < 13 {
+		return 0, fmt.Errorf("malformed /proc stat %q", stat)
+	}
+	var sum int64
+	for _, s := range f[11:13] {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("malformed /proc stat %q: %w", stat, err)
+		}
+		sum += n
+	}
+	return time.Duration(sum) * clockTick, nil
 }
 
 // memory reads a process's resident set size and its peak, in kB.

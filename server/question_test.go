@@ -54,7 +54,7 @@ func TestQuestionPage(t *testing.T) {
 	}
 	for _, want := range []string{
 		`You are reading version 1 of 2`,
-		`<span class="status status-pending">pending</span>`,
+		`<span class="status status-pending">Pending</span>`,
 		`<p>No answer published.</p>`,
 		`<tr aria-current="true"><th scope="row"><a href="/q/brussels/prb/1002?v=1">1</a></th>`,
 		`Permalink to version 1`,

@@ -1,0 +1,4 @@
+package i18n
+
+// fr is the French catalog: English message → French.
+var fr = map[string]string{}

@@ -1,0 +1,4 @@
+package i18n
+
+// nl is the Dutch catalog: English message → Dutch.
+var nl = map[string]string{}

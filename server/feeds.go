@@ -21,8 +21,8 @@ import (
 	"github.com/parlq/parlq/catalog"
 	"github.com/parlq/parlq/history"
 	"github.com/parlq/parlq/index"
-	"github.com/parlq/parlq/internal/i18n"
 	"github.com/parlq/parlq/internal/buildinfo"
+	"github.com/parlq/parlq/internal/i18n"
 )
 
 // Atom feeds (RFC 4287) tell people when something arrives:

@@ -427,16 +427,16 @@ func (s *Server) fillForm(view *searchView, l i18n.Lang, req index.Request) {
 		}
 	}
 	for _, d := range []struct{ param, label, value string }{
-		{"received_from", "Received from", req.Received.From}, {"received_to", "Received until", req.Received.To},
-		{"answered_from", "Answered from", req.Answered.From}, {"answered_to", "Answered until", req.Answered.To},
-		{"due_from", "Due from", req.Due.From}, {"due_to", "Due until", req.Due.To},
+		{"received_from", l.T("Received from"), req.Received.From}, {"received_to", l.T("Received until"), req.Received.To},
+		{"answered_from", l.T("Answered from"), req.Answered.From}, {"answered_to", l.T("Answered until"), req.Answered.To},
+		{"due_from", l.T("Due from"), req.Due.From}, {"due_to", l.T("Due until"), req.Due.To},
 	} {
 		if d.value == "" {
 			continue
 		}
 		rest := cloneValues(base)
 		rest.Del(d.param)
-		view.Active = append(view.Active, activeFilter{Label: l.T(d.label), Value: l.Date(d.value), RemoveURL: "/?" + rest.Encode()})
+		view.Active = append(view.Active, activeFilter{Label: d.label, Value: l.Date(d.value), RemoveURL: "/?" + rest.Encode()})
 		if strings.HasPrefix(d.param, "due_") {
 			view.Hidden = append(view.Hidden, option{Value: d.param, Label: d.value})
 		}
@@ -679,7 +679,7 @@ func partLabel(l i18n.Lang, part, lang string) string {
 	if lang == "" {
 		return l.T(name)
 	}
-	return l.Tf(name+" in %s", orTerm(l.Value("language", lang), lang))
+	return l.Tf(name+" in %s", l.LanguageName(lang))
 }
 
 func orTerm(label, term string) string {

@@ -42,8 +42,8 @@ type histogramView struct {
 	// Caption and Summary are the chart's caption and the summary of its
 	// table, in the page's language.
 	Caption, Summary string
-	Width    int    // of the viewBox
-	Height   int
+	Width            int // of the viewBox
+	Height           int
 	// Pixels is the width drawn: four pixels a unit, so that a few bars
 	// are not stretched across the page (the style sheet caps it).
 	Pixels int
@@ -83,7 +83,10 @@ func (s *Server) fillNotes(view *searchView, l i18n.Lang, req index.Request, res
 		if !containsValue(v[p.Role], p.Name) {
 			v.Add(p.Role, p.Name)
 		}
-		role := l.T(map[string]string{"author": "asked", "addressee": "answered as minister"}[p.Role])
+		role := l.T("asked")
+		if p.Role == "addressee" {
+			role = l.T("answered as minister")
+		}
 		view.Notes.People = append(view.Notes.People, personMatchView{Name: p.Name, Role: role, Count: p.Count, URL: "/?" + v.Encode()})
 	}
 	view.Histogram = histogramOf(l, res.Histogram, base)

@@ -255,3 +255,15 @@ func (l Lang) Ago(d time.Duration) string {
 	}
 	return l.Tf("%s s", l.Int(int(d/time.Second)))
 }
+
+// Keys returns the English messages l's catalog translates, for tests
+// that check the catalogs against what the pages use.
+func Keys(l Lang) []string {
+	c := l.catalog()
+	out := make([]string, 0, len(c))
+	for k := range c {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

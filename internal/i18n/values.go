@@ -63,6 +63,26 @@ func (l Lang) Source(code, fallback string) string {
 	return fallback
 }
 
+// languageNames name languages in the sentences of French and Dutch
+// ("Titre en néerlandais"); English uses the names languages give
+// themselves, as the language facet does.
+var languageNames = map[Lang]map[string]string{
+	FR: {"fr": "français", "nl": "néerlandais", "en": "anglais", "de": "allemand"},
+	NL: {"fr": "het Frans", "nl": "het Nederlands", "en": "het Engels", "de": "het Duits"},
+}
+
+// LanguageName names a language code within a sentence of l ("Answer in
+// %s"); the code itself when unknown.
+func (l Lang) LanguageName(code string) string {
+	if n := languageNames[l][code]; n != "" {
+		return n
+	}
+	if n := index.ValueName("language", code); n != "" {
+		return n
+	}
+	return code
+}
+
 // statusNotes explain, in English, the statuses and answer kinds readers
 // ask about; the catalogs translate them.
 var statusNotes = map[string]string{

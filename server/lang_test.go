@@ -216,6 +216,14 @@ func TestAPILabels(t *testing.T) {
 // Chamber's question in Dutch and French (translatedRecord).
 func newBilingualServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	ts := httptest.NewServer(newBilingualHandler(t))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// newBilingualHandler is the handler of newBilingualServer.
+func newBilingualHandler(t *testing.T) http.Handler {
+	t.Helper()
 	ctx := context.Background()
 	ds, err := dataset.Open(ctx, t.TempDir(), dataset.Options{Command: "test", Write: true, Index: true})
 	if err != nil {
@@ -234,9 +242,8 @@ func newBilingualServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	s := New(DefaultConfig(), &testStore{ds: ds, ix: ds.Index(), cat: ds.Catalog()})
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { ts.Close(); s.Close() })
-	return ts
+	t.Cleanup(func() { s.Close() })
+	return s.Handler()
 }
 
 // TestQuestionTextLanguages: a question published in French and Dutch

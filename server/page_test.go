@@ -31,8 +31,8 @@ func TestSearchPage(t *testing.T) {
 	if ct := hdr.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
-	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
-		t.Errorf("Content-Security-Policy %q; want default-src 'none'", csp)
+	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe") {
+		t.Errorf("Content-Security-Policy %q; want default-src 'none' and scripts from the site's own files only", csp)
 	}
 	for _, want := range []string{
 		`<a class="skip" href="#main">`,

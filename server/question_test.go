@@ -69,7 +69,7 @@ func TestQuestionPage(t *testing.T) {
 	}
 
 	status, _, body = get(t, ts, "/q/brussels/prb/1001")
-	if status != 200 || !strings.Contains(body, `<caption class="visually-hidden">Acts of the procedure`) || !strings.Contains(body, "Réponse") {
+	if status != 200 || !strings.Contains(body, `<caption class="visually-hidden" id="acts-cap">Acts of the procedure`) || !strings.Contains(body, "Réponse") {
 		t.Errorf("acts table missing (status %d)", status)
 	}
 	status, _, body = get(t, ts, "/q/brussels/prb/1003")

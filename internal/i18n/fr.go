@@ -34,8 +34,6 @@ var fr = map[string]string{
 
 	// Freshness banner.
 	"Not up to date": "Pas à jour",
-	"Recent questions and changes may be missing from this source:":   "Des questions et modifications récentes peuvent manquer pour cette source :",
-	"Recent questions and changes may be missing from these sources:": "Des questions et modifications récentes peuvent manquer pour ces sources :",
 	"the last harvest failed (%s):":                                   "la dernière collecte a échoué (%s) :",
 	"stale":                                                           "pas à jour",
 	"never completely harvested":                                      "jamais collectée entièrement",
@@ -48,7 +46,9 @@ var fr = map[string]string{
 	"%s s":        "%s s",
 
 	// Search page.
-	"Search parliamentary questions":                                  "Rechercher des questions parlementaires",
+	"recent questions and changes may be missing.": "des questions et modifications récentes peuvent manquer.",
+	"Download":                       "Télécharger",
+	"Search parliamentary questions": "Rechercher des questions parlementaires",
 	"A harvest is running: questions appear here as they are stored.": "Une collecte est en cours : les questions apparaissent ici à mesure qu'elles sont enregistrées.",
 	"Questions":        "Questions",
 	"Search questions": "Rechercher dans les questions",

@@ -34,8 +34,6 @@ var nl = map[string]string{
 
 	// Freshness banner.
 	"Not up to date": "Niet bijgewerkt",
-	"Recent questions and changes may be missing from this source:":   "Recente vragen en wijzigingen kunnen ontbreken voor deze bron:",
-	"Recent questions and changes may be missing from these sources:": "Recente vragen en wijzigingen kunnen ontbreken voor deze bronnen:",
 	"the last harvest failed (%s):":                                   "de laatste oogst is mislukt (%s):",
 	"stale":                                                           "verouderd",
 	"never completely harvested":                                      "nooit volledig geoogst",
@@ -48,7 +46,9 @@ var nl = map[string]string{
 	"%s s":        "%s s",
 
 	// Search page.
-	"Search parliamentary questions":                                  "Parlementaire vragen zoeken",
+	"recent questions and changes may be missing.": "recente vragen en wijzigingen kunnen ontbreken.",
+	"Download":                       "Downloaden",
+	"Search parliamentary questions": "Parlementaire vragen zoeken",
 	"A harvest is running: questions appear here as they are stored.": "Er loopt een oogst: de vragen verschijnen hier zodra ze opgeslagen zijn.",
 	"Questions":        "Vragen",
 	"Search questions": "Vragen doorzoeken",

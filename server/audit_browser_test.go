@@ -7,9 +7,9 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -176,6 +176,9 @@ func TestBrowserAudit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
+	if raceEnabled {
+		t.Skip("accessibility audit skipped under the race detector: it tests the pages, not concurrency, and runs without it")
+	}
 	axe, err := os.ReadFile(axePath())
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -187,71 +190,80 @@ func TestBrowserAudit(t *testing.T) {
 	ts := auditServer(t, s.Handler(), axe)
 	bilingual := auditServer(t, newBilingualHandler(t), axe)
 
-	type page struct {
-		name, path string
-		ts         *httptest.Server
+	type run struct {
+		name, path, lang string
+		width            int
+		ts               *httptest.Server
 	}
-	pages := []page{
-		{"search", "/", ts},
-		{"query", "/" + query("q", "ville intelligente", "status", "answered"), ts},
-		{"question", "/q/brussels/prb/1002", ts},
-		{"chamber", "/q/bechamber/chamber/55-7?text=fr", bilingual},
-		{"stats", "/stats", ts},
-		{"error", "/" + query("q", `"ville`), ts},
+	// The search page in every language at both widths; the other pages
+	// in one language each per width (their structure is the same in
+	// every language), to keep the suite quick. With -screenshots, every
+	// page is also pictured in every language at both widths.
+	var runs []run
+	for _, lang := range []string{"fr", "nl", "en"} {
+		for _, w := range []int{1280, 390} {
+			runs = append(runs, run{"search", "/", lang, w, ts})
+		}
 	}
+	runs = append(runs,
+		run{"query", "/" + query("q", "ville intelligente", "status", "answered"), "fr", 1280, ts},
+		run{"question", "/q/brussels/prb/1002", "nl", 1280, ts},
+		run{"question", "/q/brussels/prb/1002", "fr", 390, ts},
+		run{"chamber", "/q/bechamber/chamber/55-7?text=fr", "en", 1280, bilingual},
+		run{"stats", "/stats", "fr", 1280, ts},
+		run{"stats", "/stats", "nl", 390, ts},
+		run{"stats", "/stats", "en", 390, ts},
+		run{"error", "/" + query("q", `"ville`), "nl", 1280, ts},
+	)
 	var mu sync.Mutex
 	sem := make(chan struct{}, 2) // two browsers at a time on two cores
-	for _, lang := range []string{"fr", "nl", "en"} {
-		for _, p := range pages {
-			for _, width := range []int{1280, 390} {
-				if width == 390 && p.name != "search" && p.name != "question" && p.name != "stats" {
-					continue
-				}
-				t.Run(fmt.Sprintf("%s/%s/%d", lang, p.name, width), func(t *testing.T) {
-					t.Parallel()
-					sem <- struct{}{}
-					defer func() { <-sem }()
-					height := 800
-					if width == 390 {
-						height = 844
-					}
-					res := audit(t, p.ts, p.path, width, height, lang)
-					if res.Viewport[0] != float64(width) || res.Lang != lang {
-						t.Fatalf("viewport %v in %q; want %d wide, in %s", res.Viewport, res.Lang, width, lang)
-					}
-					for _, v := range res.Violations {
-						msg := fmt.Sprintf("%s (%s): %s\n  %s", v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n  "))
-						if v.Impact == "serious" || v.Impact == "critical" {
-							t.Errorf("accessibility: %s", msg)
-						} else {
-							mu.Lock()
-							t.Logf("accessibility (%s, not failing): %s", v.Impact, msg)
-							mu.Unlock()
-						}
-					}
-					if res.ScrollWidth > float64(width) {
-						t.Errorf("the page is %v px wide in a %d px window: it scrolls sideways; too wide: %v", res.ScrollWidth, width, res.Wide)
-					}
-					if p.name == "search" || p.name == "query" {
-						if res.FirstHit == nil {
-							t.Fatalf("no result on the page")
-						}
-						if width == 390 && res.FirstHit.Bottom > res.Viewport[1] {
-							t.Errorf("on a phone the first result's title ends %v px down, below the first screen (%v px)", res.FirstHit.Bottom, res.Viewport[1])
-						}
-						if width == 1280 && (res.Apply == nil || res.Apply.Width == 0 || res.Apply.Bottom > res.Viewport[1] || res.Apply.Top < 0) {
-							t.Errorf("on a desktop the Apply button is not visible on load: %+v in a %v px screen", res.Apply, res.Viewport[1])
-						}
-					}
-					if (p.name == "search" || p.name == "question" || p.name == "chamber" || p.name == "stats") && *screenshots != "" {
-						shot := filepath.Join(*screenshots, fmt.Sprintf("%s-%s-%d.png", p.name, lang, width))
-						chromium(t, fmt.Sprintf("--window-size=%d,%d", max(width, 500), height), "--accept-lang="+lang, "--hide-scrollbars", "--screenshot="+shot, framed(p.ts, "/__page"+p.path, width, height))
-						if fi, err := os.Stat(shot); err != nil || fi.Size() < 10_000 {
-							t.Errorf("screenshot %s missing or blank: %v", shot, err)
-						}
-					}
-				})
+	for _, r := range runs {
+		p, lang, width := r, r.lang, r.width
+		t.Run(fmt.Sprintf("%s/%s/%d", lang, p.name, width), func(t *testing.T) {
+			t.Parallel()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			height := 800
+			if width == 390 {
+				height = 844
 			}
-		}
+			res := audit(t, p.ts, p.path, width, height, lang)
+			if res.Viewport[0] != float64(width) || res.Lang != lang {
+				t.Fatalf("viewport %v in %q; want %d wide, in %s", res.Viewport, res.Lang, width, lang)
+			}
+			for _, v := range res.Violations {
+				msg := fmt.Sprintf("%s (%s): %s\n  %s", v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n  "))
+				if v.Impact == "serious" || v.Impact == "critical" {
+					t.Errorf("accessibility: %s", msg)
+				} else {
+					mu.Lock()
+					t.Logf("accessibility (%s, not failing): %s", v.Impact, msg)
+					mu.Unlock()
+				}
+			}
+			if res.ScrollWidth > float64(width) {
+				t.Errorf("the page is %v px wide in a %d px window: it scrolls sideways; too wide: %v", res.ScrollWidth, width, res.Wide)
+			}
+			if p.name == "search" || p.name == "query" {
+				if res.FirstHit == nil {
+					t.Fatalf("no result on the page")
+				}
+				if width == 390 && res.FirstHit.Bottom > res.Viewport[1] {
+					t.Errorf("on a phone the first result's title ends %v px down, below the first screen (%v px)", res.FirstHit.Bottom, res.Viewport[1])
+				}
+				if width == 1280 && (res.Apply == nil || res.Apply.Width == 0 || res.Apply.Bottom > res.Viewport[1] || res.Apply.Top < 0) {
+					t.Errorf("on a desktop the Apply button is not visible on load: %+v in a %v px screen", res.Apply, res.Viewport[1])
+				}
+			}
+			if *screenshots != "" && p.name != "query" && p.name != "error" {
+				for _, l := range []string{"fr", "nl", "en"} {
+					shot := filepath.Join(*screenshots, fmt.Sprintf("%s-%s-%d.png", p.name, l, width))
+					chromium(t, fmt.Sprintf("--window-size=%d,%d", max(width, 500), height), "--accept-lang="+l, "--hide-scrollbars", "--screenshot="+shot, framed(p.ts, "/__page"+p.path, width, height))
+					if fi, err := os.Stat(shot); err != nil || fi.Size() < 10_000 {
+						t.Errorf("screenshot %s missing or blank: %v", shot, err)
+					}
+				}
+			}
+		})
 	}
 }

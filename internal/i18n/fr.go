@@ -33,17 +33,17 @@ var fr = map[string]string{
 	": ":                                                        "\u00a0: ",
 
 	// Freshness banner.
-	"Not up to date": "Pas à jour",
-	"the last harvest failed (%s):":                                   "la dernière collecte a échoué (%s) :",
-	"stale":                                                           "pas à jour",
-	"never completely harvested":                                      "jamais collectée entièrement",
-	"last complete harvest %s, %s ago":                                "dernière collecte complète le %s, il y a %s",
-	"What each source holds, what it misses, and why":                 "Ce que chaque source contient, ce qui lui manque, et pourquoi",
-	"%s, %s UTC":  "%s à %s UTC",
-	"%s %s h":     "%s %s h",
-	"%s h %s min": "%s h %s min",
-	"%s min":      "%s min",
-	"%s s":        "%s s",
+	"Not up to date":                                  "Pas à jour",
+	"the last harvest failed (%s):":                   "la dernière collecte a échoué (%s) :",
+	"stale":                                           "pas à jour",
+	"never completely harvested":                      "jamais collectée entièrement",
+	"last complete harvest %s, %s ago":                "dernière collecte complète le %s, il y a %s",
+	"What each source holds, what it misses, and why": "Ce que chaque source contient, ce qui lui manque, et pourquoi",
+	"%s, %s UTC":                                      "%s à %s UTC",
+	"%s %s h":                                         "%s %s h",
+	"%s h %s min":                                     "%s h %s min",
+	"%s min":                                          "%s min",
+	"%s s":                                            "%s s",
 
 	// Search page.
 	"recent questions and changes may be missing.": "des questions et modifications récentes peuvent manquer.",

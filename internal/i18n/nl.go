@@ -33,17 +33,17 @@ var nl = map[string]string{
 	": ":                                                        ": ",
 
 	// Freshness banner.
-	"Not up to date": "Niet bijgewerkt",
-	"the last harvest failed (%s):":                                   "de laatste oogst is mislukt (%s):",
-	"stale":                                                           "verouderd",
-	"never completely harvested":                                      "nooit volledig geoogst",
-	"last complete harvest %s, %s ago":                                "laatste volledige oogst %s, %s geleden",
-	"What each source holds, what it misses, and why":                 "Wat elke bron bevat, wat ontbreekt, en waarom",
-	"%s, %s UTC":  "%s om %s UTC",
-	"%s %s h":     "%s %s u",
-	"%s h %s min": "%s u %s min",
-	"%s min":      "%s min",
-	"%s s":        "%s s",
+	"Not up to date":                                  "Niet bijgewerkt",
+	"the last harvest failed (%s):":                   "de laatste oogst is mislukt (%s):",
+	"stale":                                           "verouderd",
+	"never completely harvested":                      "nooit volledig geoogst",
+	"last complete harvest %s, %s ago":                "laatste volledige oogst %s, %s geleden",
+	"What each source holds, what it misses, and why": "Wat elke bron bevat, wat ontbreekt, en waarom",
+	"%s, %s UTC":                                      "%s om %s UTC",
+	"%s %s h":                                         "%s %s u",
+	"%s h %s min":                                     "%s u %s min",
+	"%s min":                                          "%s min",
+	"%s s":                                            "%s s",
 
 	// Search page.
 	"recent questions and changes may be missing.": "recente vragen en wijzigingen kunnen ontbreken.",

@@ -91,7 +91,14 @@ type auditResult struct {
 func auditServer(t *testing.T, h http.Handler, axe []byte) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
-	mux.Handle("/", h)
+	// Every page may be framed by the harness pages of the same server.
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&frameableWriter{ResponseWriter: w}, r)
+	}))
+	mux.HandleFunc("GET /__tick", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, tickHarness)
+	})
 	mux.HandleFunc("GET /__test/axe.min.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript")
 		w.Write(axe)
@@ -136,6 +143,55 @@ func auditServer(t *testing.T, h http.Handler, axe []byte) *httptest.Server {
 	t.Cleanup(ts.Close)
 	return ts
 }
+
+// frameableWriter lets the harness frame a page: it drops the headers
+// that forbid framing before they are written.
+type frameableWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *frameableWriter) WriteHeader(code int) {
+	w.wrote = true
+	w.Header().Del("X-Frame-Options")
+	w.Header().Set("Content-Security-Policy", strings.Replace(w.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'", "frame-ancestors 'self'", 1))
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *frameableWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// tickHarness loads the search page in a frame, ticks the first status
+// box as a reader would (a click), and when the page has reloaded reports
+// its address, whether the box is ticked and where the focus is, in
+// <pre id="parlq-tick">.
+const tickHarness = `<!doctype html><html><head><title>tick</title></head><body>
+<iframe title="page" width="1000" height="700" src="/?q=transport"></iframe>
+<script>
+var frame = document.querySelector('iframe'), loads = 0, picked = null;
+frame.addEventListener('load', function () {
+  loads++;
+  var doc = frame.contentDocument;
+  if (loads === 1) {
+    var box = doc.querySelector('fieldset#facet-status input[type="checkbox"]');
+    picked = {name: box.name, value: box.value};
+    box.click();
+    return;
+  }
+  setTimeout(function () {
+    var a = doc.activeElement, box = doc.querySelector('fieldset#facet-status input[value="' + picked.value + '"]');
+    var pre = document.createElement('pre');
+    pre.id = 'parlq-tick';
+    pre.textContent = JSON.stringify({loads: loads, search: frame.contentWindow.location.search, picked: picked,
+      checked: !!(box && box.checked), focus: a ? (a.name || '') + '=' + (a.value || '') : ''});
+    document.body.appendChild(pre);
+  }, 100);
+});
+</script></body></html>`
 
 // framed is the address of the harness that shows src in a frame of
 // width × height.
@@ -265,5 +321,39 @@ func TestBrowserAudit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBrowserFacetAppliesAtOnce: with JavaScript, ticking a facet applies
+// it at once (no Apply needed), and the focus is back on the box after the
+// page reloads, so that a keyboard user keeps their place.
+func TestBrowserFacetAppliesAtOnce(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("browser test skipped: %s not found (apt-get install chromium)", chromiumPath)
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	s, _ := newTestServer(t, DefaultConfig(), nil)
+	ts := auditServer(t, s.Handler(), nil)
+	dom := chromium(t, "--window-size=1100,800", "--virtual-time-budget=20000", "--dump-dom", ts.URL+"/__tick")
+	m := regexp.MustCompile(`<pre id="parlq-tick">([^<]*)</pre>`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the page did not reload after the box was ticked:\n%.1500s", dom)
+	}
+	var res struct {
+		Loads   int
+		Search  string
+		Picked  struct{ Name, Value string }
+		Checked bool
+		Focus   string
+	}
+	js := strings.NewReplacer("&quot;", `"`, "&amp;", "&", "&lt;", "<", "&gt;", ">", "&#39;", "'").Replace(m[1])
+	if err := json.Unmarshal([]byte(js), &res); err != nil {
+		t.Fatalf("report: %v\n%s", err, js)
+	}
+	want := res.Picked.Name + "=" + res.Picked.Value
+	if res.Loads != 2 || !strings.Contains(res.Search, want) || !strings.Contains(res.Search, "q=transport") || !res.Checked || res.Focus != want {
+		t.Errorf("after ticking %s: %+v; want one reload to an address with it and the query, the box ticked and focused", want, res)
 	}
 }

@@ -28,6 +28,10 @@ const (
 	JSONL Format = "jsonl"
 )
 
+// UTF8BOM is the byte-order mark that starts a CSV meant for a
+// spreadsheet (ParseBOM): Excel reads a CSV as UTF-8 only when it has one.
+const UTF8BOM = "\ufeff"
+
 // Valid reports whether f is a known format.
 func (f Format) Valid() bool { return f == CSV || f == JSONL }
 

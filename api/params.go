@@ -46,11 +46,11 @@ func (k queryKind) allowed(name string) bool {
 	case kindSearch:
 		return name == "page" || name == "size" || name == "facets" || name == "highlight" || name == "histogram"
 	case kindExport:
-		return name == "format"
+		return name == "format" || name == "bom"
 	case kindPage:
-		return name == "page"
+		return name == "page" || name == "size"
 	case kindStats:
-		return name == "by" || name == "format"
+		return name == "by" || name == "format" || name == "bom"
 	}
 	return false
 }
@@ -83,11 +83,39 @@ func ParseExport(v url.Values) (index.Request, Format, error) {
 		}
 	}
 	req, err := parseQuery(v, kindExport, DefaultExportSize, 0)
+	if err == nil {
+		_, err = ParseBOM(v, format == CSV)
+	}
 	return req, format, err
 }
 
+// ParseBOM reads the bom parameter of a CSV download (export, statistics):
+// true starts the file with the UTF-8 byte-order mark (UTF8BOM) that
+// spreadsheets such as Excel need to read it as UTF-8 (without it, they
+// guess the local code page and break accents). False by default; the
+// search and statistics pages link their downloads with bom=true. It is
+// refused for a format that is not CSV.
+func ParseBOM(v url.Values, csv bool) (bool, error) {
+	vals := nonEmpty(v["bom"])
+	switch {
+	case len(vals) == 0:
+		return false, nil
+	case len(vals) > 1:
+		return false, &index.QueryError{Field: "bom", Msg: fmt.Sprintf("parameter %q given %d times; give it once", "bom", len(vals))}
+	}
+	b, err := strconv.ParseBool(vals[0])
+	if err != nil {
+		return false, &index.QueryError{Field: "bom", Msg: fmt.Sprintf("bom %q is not true or false", vals[0])}
+	}
+	if b && !csv {
+		return false, &index.QueryError{Field: "bom", Msg: "bom applies to CSV only"}
+	}
+	return b, nil
+}
+
 // ParsePage reads the parameters of the HTML search page: those of a
-// search but facets, size and highlight, which the page chooses.
+// search but facets and highlight, which the page chooses; size is
+// pageSize when not given, and capped at index.MaxSize as in the API.
 func ParsePage(v url.Values, pageSize, maxWindow int) (index.Request, error) {
 	return parseQuery(v, kindPage, pageSize, maxWindow)
 }
@@ -196,14 +224,16 @@ func hint(name string, k queryKind) string {
 		return "; an export streams every hit, without paging"
 	case k == kindExport && (name == "facets" || name == "highlight" || name == "histogram"):
 		return "; exports carry records only"
+	case k == kindPage && (name == "facets" || name == "highlight" || name == "histogram"):
+		return "; the page chooses them (the API takes them)"
 	case k == kindStats && (name == "page" || name == "size" || name == "facets" || name == "highlight"):
 		return "; statistics are computed over every hit, without paging"
 	}
 	return "; known: q, sort, " + strings.Join(FilterParams, ", ") + ", " + strings.Join(dateParams, ", ") + map[queryKind]string{
 		kindSearch: ", facets, page, size, highlight, histogram",
-		kindExport: ", format",
-		kindPage:   ", page",
-		kindStats:  ", by, format",
+		kindExport: ", format, bom",
+		kindPage:   ", page, size",
+		kindStats:  ", by, format, bom",
 	}[k]
 }
 

@@ -32,6 +32,8 @@ type StatsParams struct {
 	// nil means every dimension.
 	By     []stats.Dimension
 	Format StatsFormat
+	// BOM starts a CSV with the UTF-8 byte-order mark (see ParseBOM).
+	BOM bool
 }
 
 // ParseStats reads the parameters of GET /api/stats, of the statistics page
@@ -52,6 +54,9 @@ func ParseStats(v url.Values) (index.Request, StatsParams, error) {
 		if p.Format != StatsJSON && p.Format != StatsCSV {
 			return req, p, &index.QueryError{Field: "format", Msg: fmt.Sprintf("format %q is not json or csv", f[0])}
 		}
+	}
+	if p.BOM, err = ParseBOM(v, p.Format == StatsCSV); err != nil {
+		return req, p, err
 	}
 	for _, b := range nonEmpty(v["by"]) {
 		for _, name := range strings.Split(b, ",") {

@@ -16,6 +16,7 @@ import (
 	"github.com/parlq/parlq/history"
 	"github.com/parlq/parlq/index"
 	"github.com/parlq/parlq/internal/buildinfo"
+	"github.com/parlq/parlq/internal/i18n"
 )
 
 // search runs req against the index and records its latency.
@@ -38,7 +39,61 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Add("Link", fmt.Sprintf(`<%s>; rel="alternate"; type="application/atom+xml"`, searchFeedPath(req)))
-	writeJSON(w, http.StatusOK, api.NewSearchResponse(res))
+	writeJSON(w, http.StatusOK, s.labelled(langOf(r), api.NewSearchResponse(res)))
+}
+
+// searchBody is the search response of the HTTP API: api.SearchResponse,
+// its facet labels in the request's language, and each hit with the names
+// of its coded fields in that language (the codes stay as they are).
+type searchBody struct {
+	api.SearchResponse
+	Hits []hitJSON `json:"hits"`
+}
+
+type hitJSON struct {
+	api.Hit
+	// Labels names the record's coded fields in the request's language:
+	// status, type, assembly, source (its parliament), language.
+	Labels map[string]string `json:"labels"`
+}
+
+// labelled puts a search response in l's words (see searchBody).
+func (s *Server) labelled(l i18n.Lang, resp api.SearchResponse) searchBody {
+	out := searchBody{SearchResponse: resp, Hits: make([]hitJSON, len(resp.Hits))}
+	for i, h := range resp.Hits {
+		out.Hits[i] = hitJSON{Hit: h, Labels: recordLabels(l, &h.Record)}
+	}
+	if len(resp.Facets) > 0 {
+		out.Facets = make(map[string][]index.FacetTerm, len(resp.Facets))
+		for name, terms := range resp.Facets {
+			ts := slices.Clone(terms)
+			for j := range ts {
+				if name == "source" {
+					ts[j].Label = l.Source(ts[j].Term, ts[j].Label)
+				} else if n := l.Value(name, ts[j].Term); n != "" {
+					ts[j].Label = n
+				}
+			}
+			out.Facets[name] = ts
+		}
+	}
+	return out
+}
+
+// recordLabels names the coded fields of q in l.
+func recordLabels(l i18n.Lang, q *parlq.Question) map[string]string {
+	out := map[string]string{}
+	for _, f := range []struct{ field, value string }{
+		{"status", string(q.Status)}, {"type", string(q.Type)}, {"assembly", q.Assembly}, {"language", q.Language},
+	} {
+		if n := l.Value(f.field, f.value); n != "" {
+			out[f.field] = n
+		}
+	}
+	if n := l.Source(q.Source, q.Parliament); n != "" {
+		out["source"] = n
+	}
+	return out
 }
 
 // VersionJSON is one stored version of a question in the API.
@@ -67,6 +122,9 @@ type QuestionResponse struct {
 	Feed string `json:"feed"`
 	// Citation cites the current version.
 	Citation *Citation `json:"citation,omitempty"`
+	// Labels names the record's coded fields in the request's language
+	// (see hitJSON).
+	Labels map[string]string `json:"labels,omitempty"`
 
 	steps []history.Step
 }
@@ -114,6 +172,7 @@ func (s *Server) handleQuestion(w http.ResponseWriter, r *http.Request) {
 	last := out.steps[len(out.steps)-1]
 	c := newCitation(out.Record, last.At, baseURL(r), last.Version)
 	out.Citation = &c
+	out.Labels = recordLabels(langOf(r), out.Record)
 	w.Header().Add("Link", fmt.Sprintf(`<%s>; rel="alternate"; type="application/atom+xml"`, out.Feed))
 	writeJSON(w, http.StatusOK, out)
 }

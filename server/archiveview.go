@@ -51,7 +51,7 @@ const capturePolicy = "sandbox; default-src 'none'; img-src data:; style-src 'un
 
 // viewerPolicy is the site's policy plus frames from the site itself (the
 // sandboxed capture).
-const viewerPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+const viewerPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // captureRef is the capture a request names.
 type captureRef struct {

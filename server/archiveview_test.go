@@ -76,7 +76,7 @@ func TestArchiveViewer(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("viewer: %d %s", status, body)
 	}
-	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-src 'self'") || !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
+	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-src 'self'") || !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("viewer CSP %q", csp)
 	}
 	for _, want := range []string{

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parlq/parlq/catalog"
 	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/internal/i18n"
 )
 
 // Errors the server returns for requests it refuses.
@@ -54,6 +55,36 @@ func statusOf(err error) (status int, msg string, expose bool) {
 		return http.StatusServiceUnavailable, "the request was cancelled", true
 	}
 	return http.StatusInternalServerError, "internal error", false
+}
+
+// errorText is the status of err and its message for a page in l: a
+// refused query in l's words (i18n.QueryError), the other messages
+// statusOf exposes translated by their kind, with the detail that names
+// what was not found kept as it is.
+func (s *Server) errorText(l i18n.Lang, err error) (int, string) {
+	status, msg, _ := statusOf(err)
+	if l == i18n.EN {
+		return status, msg
+	}
+	var qe *index.QueryError
+	switch {
+	case errors.As(err, &qe):
+		text, _ := l.QueryError(qe.Field, qe.Msg)
+		return status, text
+	case errors.Is(err, errNoRoute):
+		return status, l.T("There is no page at this address.")
+	case errors.Is(err, catalog.ErrNotFound):
+		return status, l.T("Not found") + l.T(": ") + msg
+	case errors.Is(err, ErrArchiveMissing):
+		return status, l.T("No archived copy") + l.T(": ") + msg
+	case errors.Is(err, context.DeadlineExceeded):
+		return status, l.T("The request took too long; narrow the query or try again.")
+	case errors.Is(err, context.Canceled):
+		return status, l.T("The request was cancelled.")
+	case status == http.StatusInternalServerError:
+		return status, l.T("Internal error")
+	}
+	return status, msg
 }
 
 // errMethod is a known API path asked with the wrong method.

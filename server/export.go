@@ -22,6 +22,11 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	bom, err := api.ParseBOM(r.URL.Query(), format == api.CSV)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	// The server's write timeout is sized for ordinary requests; an export
 	// may stream for as long as its own timeout.
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.ExportTimeout))
@@ -47,6 +52,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="parlq-export-%s.%s"`, time.Now().UTC().Format("20060102-150405"), format))
 		h.Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusOK)
+		if bom {
+			_, _ = bw.WriteString(api.UTF8BOM)
+		}
 	}
 	enc := api.NewEncoder(format, bw)
 	n := 0

@@ -22,6 +22,7 @@ import (
 	"github.com/parlq/parlq/history"
 	"github.com/parlq/parlq/index"
 	"github.com/parlq/parlq/internal/buildinfo"
+	"github.com/parlq/parlq/internal/i18n"
 )
 
 // Atom feeds (RFC 4287) tell people when something arrives:
@@ -77,27 +78,18 @@ func searchFeedPath(req index.Request) string {
 
 // questionFeeds are the feeds a question page offers: the question's own,
 // and its author's and minister's.
-func questionFeeds(q *parlq.Question) []feedLink {
-	out := []feedLink{{"Updates to this question", questionFeedPath(q.ID)}}
+func questionFeeds(l i18n.Lang, q *parlq.Question) []feedLink {
+	out := []feedLink{{l.T("Updates to this question"), questionFeedPath(q.ID)}}
 	if q.Author.Name != "" {
-		out = append(out, feedLink{"Questions by " + q.Author.Name, personFeedPath("author", q.Author.Name)})
+		out = append(out, feedLink{l.Tf("Questions by %s", q.Author.Name), personFeedPath("author", q.Author.Name)})
 	}
 	if q.Addressee.Name != "" {
-		out = append(out, feedLink{"Questions to " + q.Addressee.Name, personFeedPath("minister", q.Addressee.Name)})
+		out = append(out, feedLink{l.Tf("Questions to %s", q.Addressee.Name), personFeedPath("minister", q.Addressee.Name)})
 	}
 	return out
 }
 
-func (v searchView) feedLinks() []feedLink {
-	if v.Feed == "" {
-		return nil
-	}
-	title := "New questions and answers"
-	if v.Query != "" {
-		title += " matching “" + v.Query + "”"
-	}
-	return []feedLink{{title, v.Feed}}
-}
+func (v searchView) feedLinks() []feedLink { return v.Feeds }
 
 // feedEntry is one version of a question in a feed.
 type feedEntry struct {
@@ -143,7 +135,7 @@ func (s *Server) handleQuestionFeed(w http.ResponseWriter, r *http.Request) {
 // match it (by date received) and the newest answers among them.
 func (s *Server) handleSearchFeed(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	for _, name := range []string{"sort", "format"} {
+	for _, name := range []string{"sort", "format", "bom"} {
 		if v.Has(name) {
 			s.writeError(w, r, &index.QueryError{Field: name, Msg: fmt.Sprintf("a feed takes the query, filters and dates of a search, not %q", name)})
 			return
@@ -515,8 +507,8 @@ func entryContent(base string, e feedEntry) template.HTML {
 	} else {
 		b.WriteString("<dl>")
 		for _, c := range history.Diff(e.prev, q, e.changed) {
-			b.WriteString("<dt>" + template.HTMLEscapeString(fieldLabel(c.Field)) + "</dt>")
-			b.WriteString(`<dd style="white-space: pre-wrap">` + string(diffHTML(c.Diff)) + "</dd>")
+			b.WriteString("<dt>" + template.HTMLEscapeString(fieldLabel(i18n.EN, c.Field)) + "</dt>")
+			b.WriteString(`<dd style="white-space: pre-wrap">` + string(diffHTML(i18n.EN, c.Diff)) + "</dd>")
 		}
 		b.WriteString("</dl>")
 	}

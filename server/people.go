@@ -23,7 +23,7 @@ const recentCount = 10
 
 // personQuestion is one question in a person's list.
 type personQuestion struct {
-	Link, Title, Received, Status string
+	Link, Title, Lang, Received, Status, StatusLabel string
 	// Other is the other side: the minister asked, or the member asking.
 	Other, OtherLink string
 	Clock            *clockView
@@ -57,18 +57,19 @@ func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, &index.QueryError{Field: "query", Msg: "this page takes no parameters"})
 		return
 	}
+	l := langOf(r)
 	source, name := r.PathValue("source"), r.PathValue("name")
 	view := personView{Title: name + " — parlq", Name: name, Source: source}
 	parties, roles := map[string]bool{}, map[string]bool{}
 	for _, role := range []struct {
 		filter, id, heading, figure string
 	}{
-		{"addressee", "asked", "Questions put to " + name, "How long " + name + " took to answer"},
-		{"author", "asking", "Questions asked by " + name, "How long " + name + " waited for answers"},
+		{"addressee", "asked", l.Tf("Questions put to %s", name), l.Tf("How long %s took to answer", name)},
+		{"author", "asking", l.Tf("Questions asked by %s", name), l.Tf("How long %s waited for answers", name)},
 	} {
-		feed := feedLink{"Questions by " + name, personFeedPath("author", name)}
+		feed := feedLink{l.Tf("Questions by %s", name), personFeedPath("author", name)}
 		if role.filter == "addressee" {
-			feed = feedLink{"Questions to " + name, personFeedPath("minister", name)}
+			feed = feedLink{l.Tf("Questions to %s", name), personFeedPath("minister", name)}
 		}
 		filters := map[string][]string{role.filter: {name}, "source": {source}}
 		rep, _, err := s.collectStats(r.Context(), index.Request{Filters: filters}, []stats.Dimension{})
@@ -84,13 +85,14 @@ func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, err)
 			return
 		}
-		pr := personRole{ID: role.id, Heading: role.heading, Figure: role.figure, Figures: newFiguresView(rep.Overall)}
+		pr := personRole{ID: role.id, Heading: role.heading, Figure: role.figure, Figures: newFiguresView(l, rep.Overall)}
 		for _, h := range res.Hits {
 			q := &h.Record
 			if view.Parliament == "" {
-				view.Parliament = q.Parliament
+				view.Parliament = l.Source(q.Source, q.Parliament)
 			}
-			pq := personQuestion{Link: questionPath(q.ID), Title: q.Title, Received: q.Received, Status: string(q.Status), Clock: s.clockOf(q)}
+			pq := personQuestion{Link: questionPath(q.ID), Title: q.Title, Lang: q.Language, Received: q.Received, Status: string(q.Status),
+				StatusLabel: orTerm(l.Value("status", string(q.Status)), string(q.Status)), Clock: s.clockOf(q)}
 			if pq.Title == "" {
 				pq.Title = q.ID
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/parlq/parlq/catalog"
 	"github.com/parlq/parlq/history"
 	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/internal/i18n"
 	"github.com/parlq/parlq/textdiff"
 )
 
@@ -44,6 +46,23 @@ type questionView struct {
 	// Clock is the answer-time fact of the latest version.
 	AuthorPage, AddresseePage string
 	Clock                     *clockView
+	// Text is the language of the title and texts shown: the record's own,
+	// or a translation the source published (?text=nl); Texts switch
+	// between them. TextTitle and TextRole are in that language.
+	Text                string
+	Texts               []textLink
+	TextTitle, TextRole string
+	// StatusLabel names the status, StatusNote explains it (lapsed,
+	// withdrawn, a holding answer); HoldingNote explains a holding answer.
+	StatusLabel, StatusNote, HoldingNote string
+	// Language names the record's language; Parliament its parliament.
+	Language, Parliament, Assembly string
+}
+
+// textLink is one language of a question's texts, for the switch.
+type textLink struct {
+	Lang, Name, URL string
+	Current         bool
 }
 
 func (v questionView) feedLinks() []feedLink { return v.Feeds }
@@ -68,7 +87,7 @@ type changeView struct {
 }
 
 type translationView struct {
-	Lang, Title, Role, URL string
+	Lang, Name, Title, Role, URL string
 }
 
 // revisionView marks a question whose answer was corrected or replaced.
@@ -78,8 +97,8 @@ type revisionView struct {
 	Link string
 }
 
-func newRevisionView(id string, r history.Revision) *revisionView {
-	v := &revisionView{Kind: string(r.Kind), Label: r.Kind.Label(), Date: r.Date}
+func newRevisionView(l i18n.Lang, id string, r history.Revision) *revisionView {
+	v := &revisionView{Kind: string(r.Kind), Label: l.T(r.Kind.Label()), Date: r.Date}
 	if r.Version > 0 {
 		v.Link = versionPath(id, r.Version) + "#v" + strconv.Itoa(r.Version)
 	}
@@ -88,7 +107,7 @@ func newRevisionView(id string, r history.Revision) *revisionView {
 
 // markRevisions marks the result cards whose answer was corrected or
 // whose holding answer was replaced, with one catalog query for the page.
-func (s *Server) markRevisions(ctx context.Context, hits []index.Hit, views []hitView) {
+func (s *Server) markRevisions(ctx context.Context, l i18n.Lang, hits []index.Hit, views []hitView) {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
@@ -100,7 +119,7 @@ func (s *Server) markRevisions(ctx context.Context, hits []index.Hit, views []hi
 	}
 	for i := range hits {
 		if r, ok := history.Latest(&hits[i].Record, seen[hits[i].ID]); ok {
-			views[i].Revision = newRevisionView(hits[i].ID, r)
+			views[i].Revision = newRevisionView(l, hits[i].ID, r)
 		}
 	}
 }
@@ -114,7 +133,8 @@ func versionPath(id string, version int) string {
 // for (?v=N, default the latest), its acts, its version history with a word
 // diff of every changed field, and a citation of the version shown.
 func (s *Server) handleQuestionPage(w http.ResponseWriter, r *http.Request) {
-	shown, err := versionParam(r, "this page takes only v (a version number)")
+	l := langOf(r)
+	shown, text, err := questionParams(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -139,19 +159,44 @@ func (s *Server) handleQuestionPage(w http.ResponseWriter, r *http.Request) {
 	if shown == latest {
 		q = qr.Record // the current row: the latest version as the catalog serves it
 	}
+	if text != "" && text != q.Language {
+		if _, ok := q.Translations[text]; !ok {
+			s.pageError(w, r, &index.QueryError{Field: "text", Msg: fmt.Sprintf("text %q is not a language this question is published in", text)})
+			return
+		}
+	}
 	base := baseURL(r)
 	view := questionView{
 		Title: q.Title, Q: q, Shown: shown, Latest: latest,
-		Official: safeURL(q.URL), Type: typeLabel(q.Type), Days: q.DaysToAnswer(),
+		Official: safeURL(q.URL), Type: typeLabelIn(l, q.Type), Days: q.DaysToAnswer(),
 		QuestionP: paragraphs(q.Question), AnswerP: paragraphs(q.Answer),
 		Permalink: base + versionPath(id, shown),
-		Feeds:     questionFeeds(q),
+		Feeds:     questionFeeds(l, q),
+		Text:      q.Language, TextTitle: q.Title, TextRole: q.Addressee.Role,
+		StatusLabel: orTerm(l.Value("status", string(q.Status)), string(q.Status)),
+		Language:    orTerm(l.Value("language", q.Language), q.Language),
+		Parliament:  l.Source(q.Source, q.Parliament),
+		Assembly:    orTerm(l.Value("assembly", q.Assembly), q.Assembly),
 	}
+	if q.Status == parlq.Lapsed || q.Status == parlq.Withdrawn {
+		view.StatusNote = l.StatusNote(string(q.Status))
+	}
+	if q.HoldingAnswered != "" {
+		view.HoldingNote = l.StatusNote("holding")
+	}
+	if t, ok := q.Translations[text]; ok && text != q.Language {
+		view.Text, view.TextTitle, view.TextRole = text, orTerm(t.Title, q.Title), t.AddresseeRole
+		view.QuestionP, view.AnswerP = paragraphs(t.Question), paragraphs(t.Answer)
+	}
+	view.Texts = textLinks(r, q, view.Text)
 	if view.Title == "" {
 		view.Title = q.ID
 	}
+	if view.TextTitle == "" {
+		view.TextTitle = q.ID
+	}
 	if shown != latest {
-		view.Title = fmt.Sprintf("%s (version %d of %d)", view.Title, shown, latest)
+		view.Title = l.Tf("%s (version %s of %s)", view.Title, l.Int(shown), l.Int(latest))
 	} else {
 		view.Clock = s.clockOf(q)
 	}
@@ -165,27 +210,71 @@ func (s *Server) handleQuestionPage(w http.ResponseWriter, r *http.Request) {
 		view.Archive = archivePath(q.ID, shown)
 	}
 	if !steps[i].At.IsZero() {
-		view.Captured = steps[i].At.UTC().Format("2006-01-02 15:04 UTC")
+		view.Captured = l.Stamp(steps[i].At)
 	}
 	// A revision parlq saw marks the versions from the one that carried it;
 	// one only the record tells of, the current version.
 	if r := qr.Revision; r != nil && (r.Version > 0 && r.Version <= shown || r.Version == 0 && shown == latest) {
-		view.Revision = newRevisionView(id, *r)
+		view.Revision = newRevisionView(l, id, *r)
 	}
 	view.Cite = newCitation(q, steps[i].At, base, shown).view()
 	for j := len(steps) - 1; j >= 0; j-- {
-		view.Versions = append(view.Versions, newVersionView(id, steps[j], latest, shown))
+		view.Versions = append(view.Versions, newVersionView(l, id, steps[j], latest, shown))
 	}
 	langs := make([]string, 0, len(q.Translations))
-	for l := range q.Translations {
-		langs = append(langs, l)
+	for lang := range q.Translations {
+		langs = append(langs, lang)
 	}
 	slices.Sort(langs)
-	for _, l := range langs {
-		t := q.Translations[l]
-		view.Translations = append(view.Translations, translationView{Lang: l, Title: t.Title, Role: t.AddresseeRole, URL: safeURL(t.URL)})
+	for _, lang := range langs {
+		t := q.Translations[lang]
+		view.Translations = append(view.Translations, translationView{Lang: lang, Name: orTerm(l.Value("language", lang), lang),
+			Title: t.Title, Role: t.AddresseeRole, URL: safeURL(t.URL)})
 	}
 	s.render(w, r, http.StatusOK, "question", view)
+}
+
+// questionParams reads the parameters of a question's page: v, a version
+// number (0 when absent), and text, the language of the texts to show.
+func questionParams(r *http.Request) (version int, text string, err error) {
+	v := r.URL.Query()
+	text = strings.TrimSpace(v.Get("text"))
+	if len(v["text"]) > 1 {
+		return 0, "", &index.QueryError{Field: "text", Msg: fmt.Sprintf("parameter %q given %d times; give it once", "text", len(v["text"]))}
+	}
+	v.Del("text")
+	r2 := *r
+	u := *r.URL
+	u.RawQuery = v.Encode()
+	r2.URL = &u
+	version, err = versionParam(&r2, "this page takes only v (a version number) and text (a language of the texts)")
+	return version, text, err
+}
+
+// textLinks switch the texts of a question between the languages it is
+// published in, when there are several with a text of their own.
+func textLinks(r *http.Request, q *parlq.Question, current string) []textLink {
+	langs := []string{q.Language}
+	for lang, t := range q.Translations {
+		if lang != q.Language && (t.Question != "" || t.Answer != "") {
+			langs = append(langs, lang)
+		}
+	}
+	if len(langs) < 2 {
+		return nil
+	}
+	slices.Sort(langs[1:])
+	out := make([]textLink, 0, len(langs))
+	for _, lang := range langs {
+		v := r.URL.Query()
+		v.Del("text")
+		if lang != q.Language {
+			v.Set("text", lang)
+		}
+		u := url.URL{Path: r.URL.Path, RawQuery: v.Encode()}
+		out = append(out, textLink{Lang: lang, Name: orTerm(index.ValueName("language", lang), lang), URL: u.RequestURI() + "#texts", Current: lang == current})
+	}
+	return out
 }
 
 // versionParam reads the only parameter a page of one question takes: v, a
@@ -208,20 +297,20 @@ func versionParam(r *http.Request, refusal string) (int, error) {
 	return n, nil
 }
 
-func newVersionView(id string, st history.Step, latest, shown int) versionView {
+func newVersionView(l i18n.Lang, id string, st history.Step, latest, shown int) versionView {
 	vv := versionView{
-		Version: st.Version, Kind: string(st.Kind), Label: st.Kind.Label(),
+		Version: st.Version, Kind: string(st.Kind), Label: l.T(st.Kind.Label()),
 		Link: versionPath(id, st.Version), Latest: st.Version == latest, Shown: st.Version == shown,
 	}
 	if !st.At.IsZero() {
-		vv.At = st.At.UTC().Format("2006-01-02 15:04 UTC")
+		vv.At = l.Stamp(st.At)
 		vv.AtISO = st.At.UTC().Format(time.RFC3339)
 	}
 	if st.Record.Capture != nil {
 		vv.Archive = archivePath(id, st.Version)
 	}
 	for _, c := range st.Changes {
-		vv.Changes = append(vv.Changes, changeView{Field: c.Field, Label: fieldLabel(c.Field), HTML: diffHTML(c.Diff)})
+		vv.Changes = append(vv.Changes, changeView{Field: c.Field, Label: fieldLabel(l, c.Field), HTML: diffHTML(l, c.Diff)})
 	}
 	return vv
 }
@@ -233,11 +322,11 @@ var fieldLabels = map[string]string{
 	"acts": "Procedure", "due": "Answer due",
 }
 
-func fieldLabel(f string) string {
-	if l, ok := fieldLabels[f]; ok {
-		return l
+func fieldLabel(l i18n.Lang, f string) string {
+	if label, ok := fieldLabels[f]; ok {
+		return l.T(label)
 	}
-	return filterLabel(strings.ReplaceAll(f, "_", " "))
+	return l.T(filterLabel(strings.ReplaceAll(f, "_", " ")))
 }
 
 // diffContext is how many words of unchanged text a rendered diff keeps on
@@ -248,19 +337,19 @@ const diffContext = 12
 // in <ins>, each also marked with visible brackets ([-…-] and {+…+}) and
 // words for screen readers, so that it reads without colour; long
 // unchanged stretches are cut to their ends.
-func diffHTML(ops []textdiff.Op) template.HTML {
+func diffHTML(l i18n.Lang, ops []textdiff.Op) template.HTML {
 	var b strings.Builder
 	for i, op := range ops {
 		text := op.Text
 		switch op.Kind {
 		case textdiff.Equal:
-			b.WriteString(template.HTMLEscapeString(elide(text, i > 0, i < len(ops)-1)))
+			b.WriteString(template.HTMLEscapeString(elide(l, text, i > 0, i < len(ops)-1)))
 		case textdiff.Delete:
-			b.WriteString(`<del><span class="dm" aria-hidden="true">[-</span><span class="visually-hidden">deleted: </span>`)
+			b.WriteString(`<del><span class="dm" aria-hidden="true">[-</span><span class="visually-hidden">` + l.T("deleted:") + ` </span>`)
 			b.WriteString(template.HTMLEscapeString(text))
 			b.WriteString(`<span class="dm" aria-hidden="true">-]</span></del>`)
 		case textdiff.Insert:
-			b.WriteString(`<ins><span class="dm" aria-hidden="true">{+</span><span class="visually-hidden">inserted: </span>`)
+			b.WriteString(`<ins><span class="dm" aria-hidden="true">{+</span><span class="visually-hidden">` + l.T("inserted:") + ` </span>`)
 			b.WriteString(template.HTMLEscapeString(text))
 			b.WriteString(`<span class="dm" aria-hidden="true">+}</span></ins>`)
 		}
@@ -270,7 +359,7 @@ func diffHTML(ops []textdiff.Op) template.HTML {
 
 // elide shortens unchanged text to diffContext words after a change
 // (before: there is a change before it) and before one (after).
-func elide(text string, before, after bool) string {
+func elide(l i18n.Lang, text string, before, after bool) string {
 	words := strings.Fields(text)
 	keep := 0
 	if before {
@@ -289,7 +378,7 @@ func elide(text string, before, after bool) string {
 	if after {
 		tail = cutWords(text, diffContext, true)
 	}
-	return fmt.Sprintf("%s … [%d words unchanged] … %s", head, len(words)-keep, tail)
+	return head + " … [" + l.N(len(words)-keep, "%s word unchanged", "%s words unchanged") + "] … " + tail
 }
 
 // cutWords returns the first n words of s, with the white space before

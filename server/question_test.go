@@ -54,7 +54,7 @@ func TestQuestionPage(t *testing.T) {
 	}
 	for _, want := range []string{
 		`You are reading version 1 of 2`,
-		`<span class="status status-pending">pending</span>`,
+		`<span class="status status-pending">Pending</span>`,
 		`<p>No answer published.</p>`,
 		`<tr aria-current="true"><th scope="row"><a href="/q/brussels/prb/1002?v=1">1</a></th>`,
 		`Permalink to version 1`,
@@ -69,7 +69,7 @@ func TestQuestionPage(t *testing.T) {
 	}
 
 	status, _, body = get(t, ts, "/q/brussels/prb/1001")
-	if status != 200 || !strings.Contains(body, `<caption class="visually-hidden">Acts of the procedure`) || !strings.Contains(body, "Réponse") {
+	if status != 200 || !strings.Contains(body, `<caption class="visually-hidden" id="acts-cap">Acts of the procedure`) || !strings.Contains(body, "Réponse") {
 		t.Errorf("acts table missing (status %d)", status)
 	}
 	status, _, body = get(t, ts, "/q/brussels/prb/1003")

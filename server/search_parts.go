@@ -1,13 +1,12 @@
 package server
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/parlq/parlq/api"
 	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/internal/i18n"
 )
 
 // The search page's reports on a query (templates/search_parts.html):
@@ -40,8 +39,11 @@ type personMatchView struct {
 // script: each bar links to the hits of its period.
 type histogramView struct {
 	Interval string // "year" or "month"
-	Width    int    // of the viewBox
-	Height   int
+	// Caption and Summary are the chart's caption and the summary of its
+	// table, in the page's language.
+	Caption, Summary string
+	Width            int // of the viewBox
+	Height           int
 	// Pixels is the width drawn: four pixels a unit, so that a few bars
 	// are not stretched across the page (the style sheet caps it).
 	Pixels int
@@ -67,8 +69,8 @@ const (
 )
 
 // fillNotes sets the reports on the query and the histogram.
-func (s *Server) fillNotes(view *searchView, req index.Request, res *index.Result) {
-	base := api.Values(req)
+func (s *Server) fillNotes(view *searchView, l i18n.Lang, req index.Request, res *index.Result) {
+	base := s.pageValues(req)
 	if sg := res.Suggestion; sg != nil {
 		v := cloneValues(base)
 		v.Set("q", sg.Query)
@@ -81,10 +83,13 @@ func (s *Server) fillNotes(view *searchView, req index.Request, res *index.Resul
 		if !containsValue(v[p.Role], p.Name) {
 			v.Add(p.Role, p.Name)
 		}
-		role := map[string]string{"author": "asked", "addressee": "answered as minister"}[p.Role]
+		role := l.T("asked")
+		if p.Role == "addressee" {
+			role = l.T("answered as minister")
+		}
 		view.Notes.People = append(view.Notes.People, personMatchView{Name: p.Name, Role: role, Count: p.Count, URL: "/?" + v.Encode()})
 	}
-	view.Histogram = histogramOf(res.Histogram, base)
+	view.Histogram = histogramOf(l, res.Histogram, base)
 }
 
 func containsValue(vals []string, v string) bool {
@@ -98,7 +103,7 @@ func containsValue(vals []string, v string) bool {
 
 // histogramOf draws the histogram per month when it spans three years at
 // most, per year otherwise.
-func histogramOf(h *index.Histogram, base url.Values) *histogramView {
+func histogramOf(l i18n.Lang, h *index.Histogram, base url.Values) *histogramView {
 	if h == nil || len(h.Year) == 0 {
 		return nil
 	}
@@ -111,7 +116,7 @@ func histogramOf(h *index.Histogram, base url.Values) *histogramView {
 		hv.Max = max(hv.Max, b.Count)
 	}
 	for i, b := range buckets {
-		from, to, label := period(b.Key)
+		from, to, label := period(l, b.Key)
 		v := cloneValues(base)
 		v.Set("received_from", from)
 		v.Set("received_to", to)
@@ -129,24 +134,21 @@ func histogramOf(h *index.Histogram, base url.Values) *histogramView {
 	hv.Width = len(buckets)*(barWidth+barGap) - barGap
 	hv.Pixels = hv.Width * 4
 	hv.First, hv.Last = hv.Bars[0].Label, hv.Bars[len(hv.Bars)-1].Label
+	if hv.Interval == "month" {
+		hv.Caption = l.Tf("Questions received per month, %s to %s (highest: %s)", hv.First, hv.Last, l.Int(hv.Max))
+		hv.Summary = l.T("Questions per month")
+	} else {
+		hv.Caption = l.Tf("Questions received per year, %s to %s (highest: %s)", hv.First, hv.Last, l.Int(hv.Max))
+		hv.Summary = l.T("Questions per year")
+	}
 	return hv
 }
 
 // period returns the first and last day of a year ("2024") or month
 // ("2024-03") bucket, and its name.
-func period(key string) (from, to, label string) {
+func period(l i18n.Lang, key string) (from, to, label string) {
 	if t, err := time.Parse("2006-01", key); err == nil {
-		return t.Format("2006-01-02"), t.AddDate(0, 1, -1).Format("2006-01-02"), t.Format("January 2006")
+		return t.Format("2006-01-02"), t.AddDate(0, 1, -1).Format("2006-01-02"), l.Month(key)
 	}
 	return key + "-01-01", key + "-12-31", key
-}
-
-// questions is "1 question" or "N questions" for a count of any integer
-// type.
-func questions(n any) string {
-	s := fmt.Sprint(n)
-	if s == "1" {
-		return "1 question"
-	}
-	return s + " questions"
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/internal/i18n"
 )
 
 // TestSearchPageReports: the page says what it searched — a corrected
@@ -67,7 +68,7 @@ func TestSearchPageHistogram(t *testing.T) {
 	if !strings.Contains(body, `<svg class="bars"`) || !strings.Contains(body, "Questions received per month, January 2024 to August 2024") {
 		t.Fatalf("no monthly histogram:\n%s", body)
 	}
-	bars := regexp.MustCompile(`<a href="([^"]*)"><rect x="\d+" y="\d+" width="10" height="(\d+)"><title>([^<]*)</title></rect></a>`).FindAllStringSubmatch(body, -1)
+	bars := regexp.MustCompile(`<a href="([^"]*)" aria-label="[^"]*"><rect x="\d+" y="\d+" width="10" height="(\d+)"><title>([^<]*)</title></rect></a>`).FindAllStringSubmatch(body, -1)
 	if len(bars) != 8 {
 		t.Fatalf("%d bars; want 8 (January to August 2024)", len(bars))
 	}
@@ -98,7 +99,7 @@ func TestHistogramOfLongSpansIsPerYear(t *testing.T) {
 		}
 	}
 	h := &index.Histogram{Month: months, Year: []index.Bucket{{Key: "2019", Count: 12}, {Key: "2020", Count: 24}, {Key: "2021", Count: 36}, {Key: "2022", Count: 48}, {Key: "2023", Count: 60}}}
-	hv := histogramOf(h, url.Values{"q": {"x"}, "page": {"3"}})
+	hv := histogramOf(i18n.EN, h, url.Values{"q": {"x"}, "page": {"3"}})
 	if hv.Interval != "year" || len(hv.Bars) != 5 || hv.First != "2019" || hv.Last != "2023" || hv.Max != 60 {
 		t.Fatalf("histogram %+v", hv)
 	}
@@ -111,7 +112,7 @@ func TestHistogramOfLongSpansIsPerYear(t *testing.T) {
 	if hv.Width != 5*barWidth+4*barGap {
 		t.Errorf("width %d", hv.Width)
 	}
-	if histogramOf(&index.Histogram{}, nil) != nil || histogramOf(nil, nil) != nil {
+	if histogramOf(i18n.EN, &index.Histogram{}, nil) != nil || histogramOf(i18n.EN, nil, nil) != nil {
 		t.Error("a histogram without hits is drawn")
 	}
 }
@@ -155,8 +156,8 @@ func TestSearchPageTranslations(t *testing.T) {
 		`<h2 id="results-h">1 question</h2>`,
 		`<p lang="fr"><span class="part">Title in Français:</span> <mark>Pistes cyclables</mark> le long des routes régionales</p>`,
 		`<p lang="fr"><span class="part">Question in Français:</span>`,
-		`<dt>Due</dt><dd><time datetime="2023-03-21">2023-03-21</time></dd>`,
-		`<dt>Subjects</dt><dd>MOBILITÉ DOUCE</dd>`,
+		`<dt>Due</dt><dd><time datetime="2023-03-21">21 March 2023</time></dd>`,
+		`<dt>Subjects</dt><dd><span lang="fr">MOBILITÉ DOUCE</span></dd>`,
 		`<dd>Chambre des représentants / Kamer van volksvertegenwoordigers</dd>`,
 	} {
 		if !strings.Contains(body, want) {

@@ -29,6 +29,7 @@ import (
 	"github.com/parlq/parlq/crawler"
 	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/internal/i18n"
 )
 
 // Store is the data directory a server serves: a *dataset.Dataset, or a
@@ -140,7 +141,7 @@ type Server struct {
 	ix      *index.Index
 	cat     *catalog.Catalog
 	log     *slog.Logger
-	tmpl    map[string]*template.Template
+	tmpl    map[i18n.Lang]map[string]*template.Template
 	static  fs.FS
 	metrics *metrics
 	// table is the catalog digested for the statistics (records.go).
@@ -302,7 +303,7 @@ func (s *Server) Handler() http.Handler {
 	handle("GET /people/{source}/{name}", s.handlePerson, short)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(s.static)))
 	handle("/", s.handlePageNotFound, short)
-	return securityHeaders(mux)
+	return securityHeaders(withLanguage(mux))
 }
 
 // withTimeout gives every request a context deadline.
@@ -314,13 +315,15 @@ func withTimeout(h http.Handler, d time.Duration) http.Handler {
 	})
 }
 
-// securityHeaders forbids scripts, framing and sniffing on every response:
-// the pages need no JavaScript, so even text that escaped escaping could not
-// run. Archived copies tighten this further with a sandbox.
+// securityHeaders forbids framing, sniffing and every script but the
+// site's own files on every response: the pages need no JavaScript (one
+// static file only makes them quicker to use), so even text that escaped
+// escaping could not run. Archived copies tighten this further with a
+// sandbox.
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("X-Frame-Options", "DENY")

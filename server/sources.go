@@ -13,6 +13,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/parlq/parlq/dataset"
+	"github.com/parlq/parlq/internal/i18n"
 )
 
 // The sources page, the freshness banner of the search page, and the
@@ -74,7 +75,7 @@ const maxBannerError = 240
 // banner reads the banner of the search page: nil when every source is
 // fresh and its last run did not fail. A catalog that cannot be read gives
 // no banner (the page says what it can; /healthz says why).
-func (s *Server) banner(ctx context.Context) *bannerView {
+func (s *Server) banner(ctx context.Context, l i18n.Lang) *bannerView {
 	now := s.now()
 	states, err := dataset.ReadStates(ctx, s.cat, now, s.freshness())
 	if err != nil {
@@ -89,16 +90,16 @@ func (s *Server) banner(ctx context.Context) *bannerView {
 		}
 		bs := bannerSource{Name: name}
 		if f := st.Freshness.LastFailure; st.Health == dataset.HealthFailed && f != nil {
-			bs.Failed = stampUTC(f.Started)
+			bs.Failed = l.Stamp(f.Started)
 			bs.FailedError = f.Error
 			if r := []rune(bs.FailedError); len(r) > maxBannerError {
 				bs.FailedError = string(r[:maxBannerError]) + "…"
 			}
 		}
 		if st.Stale {
-			bs.Stale = "never completely harvested"
+			bs.Stale = l.T("never completely harvested")
 			if h := st.Freshness.LastHarvest; h != nil {
-				bs.Stale = "last complete harvest " + stampUTC(h.Finished) + ", " + dataset.Ago(now.Sub(h.Finished)) + " ago"
+				bs.Stale = l.Tf("last complete harvest %s, %s ago", l.Stamp(h.Finished), l.Ago(now.Sub(h.Finished)))
 			}
 		}
 		b.Sources = append(b.Sources, bs)

@@ -83,7 +83,7 @@ func TestFreshnessBannerAndHealthz(t *testing.T) {
 	}
 	clock = nov(3, 9, 1)
 	b := banner()
-	stale := `<li><strong>brussels</strong>: stale, last complete harvest 2026-11-01 03:20 UTC, 2 days 5 h ago</li>`
+	stale := `<li><strong>brussels</strong>: stale, last complete harvest 1 November 2026, 03:20 UTC, 2 days 5 h ago</li>`
 	if !strings.Contains(b, stale) || strings.Contains(b, "ukparl") {
 		t.Errorf("brussels stale: banner\n%s\nwant %s, not ukparl", b, stale)
 	}
@@ -103,7 +103,7 @@ func TestFreshnessBannerAndHealthz(t *testing.T) {
 	// ukparl's last run fails: it is named, with the failure.
 	addRun(t, cat, "ukparl", catalog.RunFailed, nov(3, 10, 0), "list https://x/list: status 503")
 	b = banner()
-	if !strings.Contains(b, `<li><strong>ukparl</strong>: the last harvest failed (2026-11-03 10:00 UTC): <span class="reason">list https://x/list: status 503</span></li>`) {
+	if !strings.Contains(b, `<li><strong>ukparl</strong>: the last harvest failed (3 November 2026, 10:00 UTC): <span class="reason" lang="en">list https://x/list: status 503</span></li>`) {
 		t.Errorf("ukparl failed: banner\n%s", b)
 	}
 	if !strings.Contains(b, stale) || !strings.Contains(b, `<a href="/sources">`) {
@@ -115,7 +115,7 @@ func TestFreshnessBannerAndHealthz(t *testing.T) {
 	addRun(t, cat, "ukparl", catalog.RunFailed, nov(5, 10, 0), long)
 	clock = nov(6, 0, 0)
 	b = banner()
-	if want := `<li><strong>ukparl</strong>: the last harvest failed (2026-11-05 10:00 UTC): <span class="reason">` + long[:maxBannerError] + `…</span>; stale, last complete harvest 2026-11-03 03:20 UTC, 2 days 20 h ago</li>`; !strings.Contains(b, want) {
+	if want := `<li><strong>ukparl</strong>: the last harvest failed (5 November 2026, 10:00 UTC): <span class="reason" lang="en">` + long[:maxBannerError] + `…</span>; stale, last complete harvest 3 November 2026, 03:20 UTC, 2 days 20 h ago</li>`; !strings.Contains(b, want) {
 		t.Errorf("ukparl failed and stale: banner\n%s\nwant %s", b, want)
 	}
 

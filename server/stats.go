@@ -3,17 +3,18 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/parlq/parlq"
 	"github.com/parlq/parlq/api"
 	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/internal/i18n"
 	"github.com/parlq/parlq/stats"
 )
 
@@ -80,6 +81,9 @@ func (s *Server) handleStatsAPI(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="parlq-stats-%s.csv"`, rep.Now))
 		h.Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusOK)
+		if p.BOM {
+			_, _ = io.WriteString(w, api.UTF8BOM)
+		}
 		if err := api.WriteStatsCSV(w, rep); err != nil {
 			s.log.Debug("stats csv write", "err", err)
 		}
@@ -98,57 +102,52 @@ type figuresView struct {
 	Oldest                                                       string
 }
 
-func newFiguresView(f stats.Figures) figuresView {
+func newFiguresView(l i18n.Lang, f stats.Figures) figuresView {
 	return figuresView{
 		Asked: f.Asked, Answered: f.Answered, Open: f.Open, Lapsed: f.Lapsed, Withdrawn: f.Withdrawn,
 		Timed: f.Timed, ExitUnknown: f.ExitUnknown,
-		Median: quantileText(f.Median), P90: quantileText(f.P90), Naive: naiveText(f.NaiveMedian),
+		Median: quantileText(l, f.Median), P90: quantileText(l, f.P90), Naive: naiveText(l, f.NaiveMedian),
 		NotReached: f.Median != nil && !f.Median.Reached,
-		OnTime:     shareText(f.Deadline),
-		Oldest:     oldestText(f),
+		OnTime:     shareText(l, f.Deadline),
+		Oldest:     oldestText(l, f),
 	}
 }
 
-// days says "1 day", "12 days".
-func days(n int) string {
-	if n == 1 {
-		return "1 day"
-	}
-	return strconv.Itoa(n) + " days"
-}
-
-func quantileText(q *stats.Quantile) string {
+func quantileText(l i18n.Lang, q *stats.Quantile) string {
 	switch {
 	case q == nil:
 		return "—"
 	case q.Reached:
-		return days(q.Days)
+		return l.Days(q.Days)
 	}
-	return "not reached (over " + days(q.Beyond) + ")"
+	return l.Tf("not reached (over %s)", l.Days(q.Beyond))
 }
 
-func naiveText(f *float64) string {
+func naiveText(l i18n.Lang, f *float64) string {
 	if f == nil {
 		return "—"
 	}
-	return strconv.FormatFloat(*f, 'f', -1, 64) + " days"
+	if *f == 1 {
+		return l.Days(1)
+	}
+	return l.Tf("%s days", l.Float(*f, 1))
 }
 
-func shareText(d stats.Deadline) string {
+func shareText(l i18n.Lang, d stats.Deadline) string {
 	switch {
 	case d.Known == 0:
-		return "no deadline known"
+		return l.T("no deadline known")
 	case d.OnTime+d.Late == 0:
-		return fmt.Sprintf("none due yet (%d)", d.Known)
+		return l.Tf("none due yet (%s)", l.Int(d.Known))
 	}
-	return fmt.Sprintf("%d %% (%d of %d)", int(math.Round(*d.Share*100)), d.OnTime, d.OnTime+d.Late)
+	return l.Tf("%s (%s of %s)", l.Percent(int(math.Round(*d.Share*100))), l.Int(d.OnTime), l.Int(d.OnTime+d.Late))
 }
 
-func oldestText(f stats.Figures) string {
+func oldestText(l i18n.Lang, f stats.Figures) string {
 	if f.OldestWaiting == nil {
 		return "—"
 	}
-	return days(*f.OldestWaiting)
+	return l.Days(*f.OldestWaiting)
 }
 
 // barView is a small bar pair of a group row: the estimated median (or how
@@ -220,8 +219,9 @@ type statsView struct {
 // URL, one grouping at a time (by=minister by default), a chart of the
 // share still unanswered, the open backlog per minister. No JavaScript.
 func (s *Server) handleStatsPage(w http.ResponseWriter, r *http.Request) {
+	l := langOf(r)
 	v := r.URL.Query()
-	view := statsView{Title: "Answer times — parlq", Dates: map[string]string{}}
+	view := statsView{Title: l.T("Answer times") + " — parlq", Dates: map[string]string{}}
 	status := http.StatusOK
 	req, p, err := api.ParseStats(v)
 	if err == nil && strings.TrimSpace(v.Get("format")) != "" {
@@ -230,16 +230,16 @@ func (s *Server) handleStatsPage(w http.ResponseWriter, r *http.Request) {
 	if len(p.By) == 0 {
 		p.By = []stats.Dimension{stats.ByMinister}
 	}
-	s.fillStatsForm(&view, req, p)
+	s.fillStatsForm(&view, l, req, p)
 	if err == nil {
 		var rep *stats.Report
 		rep, _, err = s.collectStats(r.Context(), req, p.By)
 		if err == nil {
-			s.fillStats(&view, req, p, rep)
+			s.fillStats(&view, l, req, p, rep)
 		}
 	}
 	if err != nil {
-		st, msg, _ := statusOf(err)
+		st, msg := s.errorText(l, err)
 		s.logFailure(r, st, err)
 		status, view.Error = st, msg
 		if view.Query == "" {
@@ -262,10 +262,10 @@ var filterOfDimension = map[stats.Dimension]string{
 }
 
 // fillStatsForm sets the form, the grouping links and the active filters.
-func (s *Server) fillStatsForm(view *statsView, req index.Request, p api.StatsParams) {
+func (s *Server) fillStatsForm(view *statsView, l i18n.Lang, req index.Request, p api.StatsParams) {
 	view.Query = req.Query
 	if req.Query != "" {
-		view.Title = req.Query + " — answer times — parlq"
+		view.Title = req.Query + " — " + l.T("answer times") + " — parlq"
 	}
 	view.By = string(p.By[0])
 	view.Dates["received_from"] = req.Received.From
@@ -277,7 +277,7 @@ func (s *Server) fillStatsForm(view *statsView, req index.Request, p api.StatsPa
 	for _, d := range stats.Dimensions() {
 		u := cloneValues(base)
 		u.Set("by", string(d))
-		view.Dims = append(view.Dims, dimLink{Value: string(d), Label: d.Label(), URL: "/stats?" + u.Encode(), Current: len(p.By) == 1 && p.By[0] == d})
+		view.Dims = append(view.Dims, dimLink{Value: string(d), Label: l.T(d.Label()), URL: "/stats?" + u.Encode(), Current: len(p.By) == 1 && p.By[0] == d})
 	}
 	bys := byParam(p)
 	for _, f := range api.FilterParams {
@@ -286,44 +286,49 @@ func (s *Server) fillStatsForm(view *statsView, req index.Request, p api.StatsPa
 			rest := cloneValues(base)
 			rest[f] = slices.DeleteFunc(slices.Clone(rest[f]), func(x string) bool { return x == val })
 			rest.Set("by", bys)
-			view.Active = append(view.Active, activeFilter{Label: filterLabel(f), Value: val, RemoveURL: "/stats?" + rest.Encode()})
+			view.Active = append(view.Active, activeFilter{Label: filterLabelIn(l, f), Value: s.valueLabel(l, f, val), RemoveURL: "/stats?" + rest.Encode()})
 		}
 	}
 	if req.Answered.From != "" || req.Answered.To != "" {
-		view.Notices = append(view.Notices, "Filtering by answer date leaves out every question still open: the figures then describe answered questions only, and the estimate equals the naive median.")
+		view.Notices = append(view.Notices, l.T("Filtering by answer date leaves out every question still open: the figures then describe answered questions only, and the estimate equals the naive median."))
 	}
 	if st := req.Filters["status"]; len(st) > 0 {
-		view.Notices = append(view.Notices, "A status filter ("+strings.Join(st, ", ")+") leaves out questions in other states: the estimate of the days to answer counts the open questions only when they are selected too.")
+		names := make([]string, len(st))
+		for i, v := range st {
+			names[i] = s.valueLabel(l, "status", v)
+		}
+		view.Notices = append(view.Notices, l.Tf("A status filter (%s) leaves out questions in other states: the estimate of the days to answer counts the open questions only when they are selected too.", strings.Join(names, ", ")))
 	}
 }
 
 // fillStats sets the figures, the chart, the groupings and the backlog.
-func (s *Server) fillStats(view *statsView, req index.Request, p api.StatsParams, rep *stats.Report) {
+func (s *Server) fillStats(view *statsView, l i18n.Lang, req index.Request, p api.StatsParams, rep *stats.Report) {
 	view.HasResult = true
 	view.Now = rep.Now
-	view.Overall = newFiguresView(rep.Overall)
-	view.Chart = survivalChart(rep)
+	view.Overall = newFiguresView(l, rep.Overall)
+	view.Chart = survivalChart(l, rep)
 	base := api.Values(req)
 	base.Del("sort")
 	view.Search = "/?" + base.Encode()
 	q := api.StatsValues(req, p)
 	view.JSON = "/api/stats?" + q.Encode()
 	q.Set("format", "csv")
+	q.Set("bom", "true") // a download for a spreadsheet (api.ParseBOM)
 	view.CSV = "/api/stats?" + q.Encode()
 
 	var labels []string
 	for _, g := range rep.Groupings {
-		labels = append(labels, strings.ToLower(g.Dimension.Label()))
+		labels = append(labels, strings.ToLower(l.T(g.Dimension.Label())))
 	}
-	view.GroupsHeading = "By " + strings.Join(labels, ", by ")
+	view.GroupsHeading = l.Tf("By %s", strings.Join(labels, ", "))
 	for _, g := range rep.Groupings {
-		gv := groupingView{Dimension: string(g.Dimension), Label: g.Dimension.Label()}
+		gv := groupingView{Dimension: string(g.Dimension), Label: l.T(g.Dimension.Label())}
 		scale := 0.0
 		for _, gr := range g.Groups {
 			scale = math.Max(scale, barLength(gr.Figures))
 		}
 		for _, gr := range g.Groups {
-			row := groupView{Label: gr.Label, Figures: newFiguresView(gr.Figures)}
+			row := groupView{Label: groupLabel(l, g.Dimension, gr), Figures: newFiguresView(l, gr.Figures)}
 			if f := filterOfDimension[g.Dimension]; f != "" && gr.Value != "" {
 				drill := cloneValues(base)
 				drill.Set(f, gr.Value)
@@ -415,7 +420,7 @@ const (
 // survivalChart draws the share still unanswered day by day: the
 // Kaplan–Meier estimate and, dashed, the answered questions alone. Nil when
 // no question was answered.
-func survivalChart(rep *stats.Report) *chartView {
+func survivalChart(l i18n.Lang, rep *stats.Report) *chartView {
 	if len(rep.Curve) == 0 && len(rep.NaiveCurve) == 0 {
 		return nil
 	}
@@ -448,13 +453,13 @@ func survivalChart(rep *stats.Report) *chartView {
 	}
 	for i := 0.0; i <= n; i++ {
 		d := xMax * i / n
-		c.XTicks = append(c.XTicks, tickView{Pos: x(d), Label: strconv.FormatFloat(d, 'f', -1, 64)})
+		c.XTicks = append(c.XTicks, tickView{Pos: x(d), Label: l.Float(d, 1)})
 	}
 	for _, sh := range []float64{0, 0.25, 0.5, 0.75, 1} {
-		c.YTicks = append(c.YTicks, tickView{Pos: y(sh), Label: strconv.Itoa(int(sh*100)) + " %"})
+		c.YTicks = append(c.YTicks, tickView{Pos: y(sh), Label: l.Percent(int(sh * 100))})
 	}
-	c.Desc = fmt.Sprintf("Share of questions still unanswered, by days since reception. Estimated median, open questions included: %s; median of the answered questions alone: %s.",
-		quantileText(rep.Overall.Median), naiveText(rep.Overall.NaiveMedian))
+	c.Desc = l.Tf("Share of questions still unanswered, by days since reception. Estimated median, open questions included: %s; median of the answered questions alone: %s.",
+		quantileText(l, rep.Overall.Median), naiveText(l, rep.Overall.NaiveMedian))
 	return c
 }
 
@@ -491,7 +496,7 @@ func (s *Server) handleMethod(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, &index.QueryError{Field: "query", Msg: "this page takes no parameters"})
 		return
 	}
-	view := methodView{Title: "How the answer-time figures are computed — parlq"}
+	view := methodView{Title: langOf(r).T("How the answer-time figures are computed") + " — parlq"}
 	rules := stats.DefaultRules()
 	for src, rule := range rules {
 		view.Rules = append(view.Rules, ruleView{Source: src, Basis: rule.Basis, When: rule.Describe()})
@@ -525,6 +530,17 @@ func (s *Server) clockOf(q *parlq.Question) *clockView {
 		}
 	}
 	return v
+}
+
+// groupLabel names a group of the statistics in l: a coded value (an
+// assembly) by its name; people, parties and years as they are.
+func groupLabel(l i18n.Lang, d stats.Dimension, g stats.Group) string {
+	if d == stats.ByAssembly && g.Value != "" {
+		if n := l.Value("assembly", g.Value); n != "" {
+			return n
+		}
+	}
+	return g.Label
 }
 
 // statsLink is the statistics page of the records a search selects.

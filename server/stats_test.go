@@ -16,6 +16,7 @@ import (
 	"github.com/parlq/parlq/api"
 	"github.com/parlq/parlq/dataset"
 	"github.com/parlq/parlq/index"
+	"github.com/parlq/parlq/internal/i18n"
 	"github.com/parlq/parlq/stats"
 )
 
@@ -387,8 +388,8 @@ func TestStatsPage(t *testing.T) {
 		t.Errorf("CSP %q", csp)
 	}
 	for _, want := range []string{
-		`<h2 id="overall-h">7 questions, as of <time datetime="2025-03-01">2025-03-01</time></h2>`,
-		`<td class="key">49 days</td><td>49 days</td><td>28 days</td><td>33 % (1 of 3)</td><td>30 days</td>`,
+		`<h2 id="overall-h">7 questions, as of <time datetime="2025-03-01">1 March 2025</time></h2>`,
+		`<td class="key">49 days</td><td>49 days</td><td>28 days</td><td>33% (1 of 3)</td><td>30 days</td>`,
 		`<svg viewBox="0 0 560 240" role="img"`,
 		`<path d="M48.0,12.0`,
 		`class="km"`, `class="naive"`,
@@ -399,9 +400,9 @@ func TestStatsPage(t *testing.T) {
 		`Department for Transport (no minister named)`,
 		`<a href="/q/brussels/prb/s2">Question écrite s2</a>`,
 		`<strong class="overdue">overdue by 20 days</strong>`,
-		`(holding answer <time datetime="2025-02-24">2025-02-24</time>)`,
+		`(holding answer <time datetime="2025-02-24">24 February 2025</time>)`,
 		`href="/stats/method"`,
-		`href="/api/stats?by=minister&amp;format=csv"`,
+		`href="/api/stats?bom=true&amp;by=minister&amp;format=csv"`,
 		`<a href="/stats?by=party">Asker&#39;s party</a>`,
 		`<option value="minister" selected>Minister</option>`,
 		`&lt;script&gt;document.title=`,
@@ -417,8 +418,8 @@ func TestStatsPage(t *testing.T) {
 	for _, want := range []string{
 		`<h2 id="groups-h">By asker&#39;s party</h2>`,
 		`<th scope="row">Ecolo</th>`,
-		`A status filter (answered) leaves out`,
-		`Status: <strong>answered</strong> <a href="/stats?by=party&amp;q=ville&#43;intelligente">remove`,
+		`A status filter (Answered) leaves out`,
+		`Status: <strong>Answered</strong> <a href="/stats?by=party&amp;q=ville&#43;intelligente">remove`,
 		`value="ville intelligente"`,
 		`<input type="hidden" name="status" value="answered">`,
 	} {
@@ -528,7 +529,7 @@ func TestAnswerTimeOnPages(t *testing.T) {
 		t.Errorf("the UK question with a holding answer is not shown waiting, overdue")
 	}
 	_, _, body = get(t, ts, "/q/ukparl/commons/s6")
-	for _, want := range []string{`<dt>Deadline</dt><dd><time datetime="2025-02-09">2025-02-09</time> (answered on time)</dd>`, `href="/people/ukparl/Jane%20Roe"`, `href="/people/ukparl/Alex%20Smith"`} {
+	for _, want := range []string{`<dt>Deadline</dt><dd><time datetime="2025-02-09">9 February 2025</time> (answered on time)</dd>`, `href="/people/ukparl/Jane%20Roe"`, `href="/people/ukparl/Alex%20Smith"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("question page lacks %s", want)
 		}
@@ -548,7 +549,7 @@ func TestChartAxis(t *testing.T) {
 		}
 	}
 	rep := &stats.Report{Curve: []stats.Step{{Day: 49, Open: 0.5}}, NaiveCurve: []stats.Step{{Day: 49}}}
-	c := survivalChart(rep)
+	c := survivalChart(i18n.EN, rep)
 	var labels []string
 	for _, tk := range c.XTicks {
 		labels = append(labels, tk.Label)
@@ -560,7 +561,7 @@ func TestChartAxis(t *testing.T) {
 	if !strings.Contains(c.KM, "H538.0 V106.0") {
 		t.Errorf("KM path %s", c.KM)
 	}
-	if survivalChart(&stats.Report{}) != nil {
+	if survivalChart(i18n.EN, &stats.Report{}) != nil {
 		t.Errorf("a chart without any answer")
 	}
 }

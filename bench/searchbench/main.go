@@ -36,19 +36,20 @@ import (
 
 // config is the benchmark's configuration, read from flags.
 type config struct {
-	docs     int
-	seed     uint64
-	engines  []string
-	rounds   int
-	dir      string
-	keep     bool
-	pgDSN    string
-	serve    bool
-	parlqBin string
-	clients  int
-	httpReqs int
-	httpTime time.Duration
-	out      string
+	docs      int
+	seed      uint64
+	engines   []string
+	rounds    int
+	dir       string
+	keep      bool
+	pgDSN     string
+	serve     bool
+	onlyServe bool
+	parlqBin  string
+	clients   int
+	httpReqs  int
+	httpTime  time.Duration
+	out       string
 }
 
 // defaultPG is where postgres.sh starts its server.
@@ -67,6 +68,7 @@ func main() {
 	flag.BoolVar(&c.keep, "keep", false, "keep the work directory")
 	flag.StringVar(&c.pgDSN, "pg", envOr("SEARCHBENCH_PG", defaultPG), "PostgreSQL connection string (lib/pq); $SEARCHBENCH_PG")
 	flag.BoolVar(&c.serve, "serve", false, "also measure `parlq serve`: RSS after a warm-up and HTTP API throughput")
+	flag.BoolVar(&c.onlyServe, "serve-only", false, "measure `parlq serve` alone (no engine comparison; totals over HTTP not checked against the index)")
 	flag.StringVar(&c.parlqBin, "parlq", "", "parlq binary for -serve (default: built from ./cmd/parlq)")
 	flag.IntVar(&c.clients, "clients", 8, "concurrent HTTP clients for -serve")
 	flag.IntVar(&c.httpReqs, "requests", 2000, "HTTP requests of the throughput run for -serve")
@@ -127,6 +129,9 @@ func run(ctx context.Context, c config, stdout io.Writer) (err error) {
 			}
 		}
 	}()
+	if c.onlyServe {
+		return serveBench(ctx, c, queries, nil, w)
+	}
 	cor := corpus{seed: c.seed, docs: c.docs}
 	start := time.Now()
 	if err := cor.each(func(int, *parlq.Question) error { return nil }); err != nil {

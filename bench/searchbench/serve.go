@@ -180,7 +180,7 @@ func (st serveStats) write(w io.Writer, docs int) {
 	fmt.Fprintln(w)
 	if st.requests > 0 && st.serverCPU > 0 {
 		per := st.serverCPU / time.Duration(st.requests)
-		fmt.Fprintf(w, "parlq serve used %s of CPU for the %d requests: **%s per request**, so its two cores "+
+		fmt.Fprintf(w, "parlq serve used %s of CPU for the %d requests: **%s ms per request**, so its two cores "+
 			"serve at most **%.0f req/s** whatever else the machine runs (the clients, in the benchmark's own "+
 			"process, took the rest).\n\n", st.serverCPU.Round(time.Millisecond), st.requests, ms(per), 2/per.Seconds())
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -47,6 +48,7 @@ func runChild(j childJob) int {
 	if j.Lock {
 		ds, err := Open(ctx, j.Data, Options{Command: "child", Write: true})
 		if err != nil {
+			fmt.Fprintln(os.Stderr, "open:", err)
 			return 3
 		}
 		defer ds.Close()
@@ -56,10 +58,12 @@ func runChild(j childJob) int {
 	}
 	ds, err := Open(ctx, j.Data, Options{Command: "harvest", Write: true, Archive: true, Index: true, Jobs: brusselsJobs(j.Site, 3*time.Millisecond)})
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "open:", err)
 		return 3
 	}
 	defer ds.Close()
 	if _, err := ds.Harvest(ctx, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "harvest:", err)
 		return 1
 	}
 	return 0
@@ -368,6 +372,20 @@ func TestIndexFollowsTheCatalog(t *testing.T) {
 	writerOpens()
 	if ids := indexed(t, data); len(ids) != 13 {
 		t.Errorf("after the index was deleted: %d indexed; want 13", len(ids))
+	}
+
+	// The source's index unreadable (a process killed while Bleve made
+	// it): set aside and rebuilt from the catalog by the next writer.
+	src := filepath.Join(data, IndexDir, "brussels")
+	if err := os.RemoveAll(src); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writerOpens()
+	if ids := indexed(t, data); len(ids) != 13 {
+		t.Errorf("after the source's index became unreadable: %d indexed; want 13", len(ids))
 	}
 }
 

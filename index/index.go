@@ -70,6 +70,7 @@ const (
 	mappingVersionKey = "parlq.mapping_version"
 	rebuildPrefix     = ".rebuild-"
 	oldPrefix         = ".old-"
+	brokenPrefix      = ".broken-"
 	lockName          = ".lock"
 )
 
@@ -185,6 +186,16 @@ func open(dir string, opts Options, syn *Synonyms, mo mappingOptions) (*Index, e
 			continue
 		}
 		bi, err := openSource(filepath.Join(dir, e.Name()), opts.ReadOnly)
+		if err != nil && !opts.ReadOnly {
+			// The index is derived from the catalog: a writer sets an index
+			// it cannot open aside (the last one kept for a look), and the
+			// source's records are indexed again (dataset rebuilds a source
+			// whose index is missing).
+			err = ix.setAside(e.Name(), err)
+			if err == nil {
+				continue
+			}
+		}
 		if err != nil {
 			ix.closeAll()
 			unlockDir(lock)
@@ -196,6 +207,20 @@ func open(dir string, opts Options, syn *Synonyms, mo mappingOptions) (*Index, e
 		ix.sources[e.Name()] = bi
 	}
 	return ix, nil
+}
+
+// setAside moves the index of a source that cannot be opened (openErr) to
+// .broken-<source>, replacing an older one.
+func (ix *Index) setAside(source string, openErr error) error {
+	path, aside := filepath.Join(ix.dir, source), filepath.Join(ix.dir, brokenPrefix+source)
+	ix.log.Warn("the index of this source cannot be opened; setting it aside to index the source again", "source", source, "err", openErr, "aside", aside)
+	if err := os.RemoveAll(aside); err != nil {
+		return errors.Join(openErr, err)
+	}
+	if err := os.Rename(path, aside); err != nil {
+		return errors.Join(openErr, err)
+	}
+	return nil
 }
 
 // recover finishes or undoes a rebuild swap interrupted by a crash and
@@ -478,13 +503,37 @@ func (ix *Index) ensure(src string) error {
 	if _, ok := ix.sources[src]; ok {
 		return nil
 	}
-	bi, err := ix.create(filepath.Join(ix.dir, src), false)
+	bi, err := ix.createSource(src)
 	if err != nil {
 		return fmt.Errorf("create index of source %s: %w", src, err)
 	}
 	ix.sources[src] = bi
 	ix.log.Info("created source index", "source", src)
 	return nil
+}
+
+// createSource makes the empty index of a new source beside the live ones
+// and moves it in place whole: a process killed while Bleve writes a new
+// index leaves an abandoned temporary directory (removed at the next open),
+// never a half-made index under the source's name.
+func (ix *Index) createSource(src string) (bleve.Index, error) {
+	tmp, err := os.MkdirTemp(ix.dir, rebuildPrefix+src+"-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	fresh, live := filepath.Join(tmp, "index"), filepath.Join(ix.dir, src)
+	bi, err := ix.create(fresh, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := bi.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(fresh, live); err != nil {
+		return nil, err
+	}
+	return openSource(live, false)
 }
 
 // create makes a new Bleve index at path. A bulk index (for rebuilds) does

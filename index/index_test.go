@@ -762,6 +762,61 @@ func TestRecoverInterruptedRebuild(t *testing.T) {
 	}
 }
 
+// TestUnreadableSourceIndexSetAside: a source index that cannot be opened
+// (a process killed while Bleve made it, a damaged disk) is set aside by a
+// writer, which opens the others (the source is indexed again from the
+// catalog by its caller); a reader refuses, naming the source. A new
+// source's index is made beside the live ones and moved in whole.
+func TestUnreadableSourceIndexSetAside(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(ctx, corpus()...); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	brussels := filepath.Join(dir, "brussels")
+	if err := os.RemoveAll(brussels); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(brussels, 0o755); err != nil { // killed after the mkdir
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "source brussels") {
+		t.Errorf("read-only open of an unreadable source index: %v; want an error naming it", err)
+	}
+	ix, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("writer open beside an unreadable source index: %v", err)
+	}
+	defer ix.Close()
+	if n, err := ix.CountOf("brussels"); err != nil || n != 0 {
+		t.Errorf("brussels after being set aside: %d, %v; want 0", n, err)
+	}
+	if n, _ := ix.CountOf("ukparl"); n == 0 {
+		t.Error("the other sources were not opened")
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".broken-brussels")); err != nil {
+		t.Errorf("the unreadable index was not kept aside: %v", err)
+	}
+	// Indexed again: a new index is made for the source, whole.
+	if err := ix.Put(ctx, corpus()...); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.CountOf("brussels"); n == 0 {
+		t.Error("brussels not indexed again")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), rebuildPrefix) {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
 // TestDeepPaging checks that pages, read one by one, give every hit exactly
 // once and in the same order as All, for each sort.
 func TestDeepPaging(t *testing.T) {

@@ -726,18 +726,24 @@ func TestRebuild(t *testing.T) {
 	}
 }
 
-// TestRecoverInterruptedRebuild simulates crashes during a rebuild's swap.
-func TestRecoverInterruptedRebuild(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
+// indexClosed indexes the corpus in a new index at dir and closes it, as a
+// process that stopped would leave it.
+func indexClosed(t *testing.T, dir string) {
+	t.Helper()
 	ix, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.Put(ctx, corpus()...); err != nil {
+	defer ix.Close()
+	if err := ix.Put(context.Background(), corpus()...); err != nil {
 		t.Fatal(err)
 	}
-	ix.Close()
+}
+
+// TestRecoverInterruptedRebuild simulates crashes during a rebuild's swap.
+func TestRecoverInterruptedRebuild(t *testing.T) {
+	dir := t.TempDir()
+	indexClosed(t, dir)
 	// Crash after the old index was set aside, before the new one moved in.
 	if err := os.Rename(filepath.Join(dir, "brussels"), filepath.Join(dir, ".old-brussels")); err != nil {
 		t.Fatal(err)
@@ -746,7 +752,7 @@ func TestRecoverInterruptedRebuild(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, ".rebuild-flanders-123", "index"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ix, err = Open(dir, Options{})
+	ix, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -770,14 +776,7 @@ func TestRecoverInterruptedRebuild(t *testing.T) {
 func TestUnreadableSourceIndexSetAside(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	ix, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Put(ctx, corpus()...); err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
+	indexClosed(t, dir)
 	brussels := filepath.Join(dir, "brussels")
 	if err := os.RemoveAll(brussels); err != nil {
 		t.Fatal(err)
@@ -788,7 +787,7 @@ func TestUnreadableSourceIndexSetAside(t *testing.T) {
 	if _, err := Open(dir, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "source brussels") {
 		t.Errorf("read-only open of an unreadable source index: %v; want an error naming it", err)
 	}
-	ix, err = Open(dir, Options{})
+	ix, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatalf("writer open beside an unreadable source index: %v", err)
 	}

@@ -194,7 +194,6 @@ type putOp struct {
 	c        *Catalog
 	q        *parlq.Question
 	cp       parlq.Capture
-	capture  *parlq.Capture
 	at       time.Time
 	o        putOptions
 	original []string
@@ -212,11 +211,7 @@ func (c *Catalog) newPutOp(q *parlq.Question, cp parlq.Capture, fetchedAt time.T
 	if fetchedAt.IsZero() {
 		return nil, fmt.Errorf("put %s: no fetch time", q.ID)
 	}
-	p := &putOp{c: c, q: q, cp: cp, at: stamp(fetchedAt), o: o, original: q.Related}
-	if cp != (parlq.Capture{}) {
-		p.capture = &cp
-	}
-	return p, nil
+	return &putOp{c: c, q: q, cp: cp, at: stamp(fetchedAt), o: o, original: q.Related}, nil
 }
 
 // failed restores the caller's record after a failed transaction.
@@ -237,7 +232,11 @@ func (p *putOp) done() PutResult {
 
 // run writes the record in tx (see Put).
 func (p *putOp) run(ctx context.Context, tx *sql.Tx) error {
-	c, q, cp, capture, at, o := p.c, p.q, p.cp, p.capture, p.at, p.o
+	c, q, cp, at, o := p.c, p.q, p.cp, p.at, p.o
+	var capture *parlq.Capture
+	if cp != (parlq.Capture{}) {
+		capture = &cp
+	}
 	var res PutResult
 	var stored parlq.Question
 	defer func() { p.res, p.stored = res, stored }()

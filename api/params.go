@@ -271,3 +271,24 @@ func Values(req index.Request) url.Values {
 	}
 	return v
 }
+
+// SearchValues are the parameters of GET /api/search that ParseSearch
+// reads back into req: Values, and the facets, page, size, highlight and
+// histogram of the request (what a link to a page of results leaves out).
+func SearchValues(req index.Request) url.Values {
+	v := Values(req)
+	if len(req.Facets) > 0 {
+		v.Set("facets", strings.Join(req.Facets, ","))
+	}
+	if req.Page > 0 {
+		v.Set("page", strconv.Itoa(req.Page))
+	}
+	if req.Size > 0 {
+		v.Set("size", strconv.Itoa(req.Size))
+	}
+	v.Set("highlight", strconv.FormatBool(req.Highlight))
+	if req.Histogram {
+		v.Set("histogram", "true")
+	}
+	return v
+}

@@ -7,16 +7,15 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/parlq/parlq"
+	"github.com/parlq/parlq/api"
 	"github.com/parlq/parlq/index"
 	"github.com/parlq/parlq/index/indextest"
 )
@@ -261,26 +260,9 @@ func classIndex(b *testing.B) *index.Index {
 
 // classPath is a benchmark query as a request of GET /api/search.
 func classPath(q indextest.Query) string {
-	v := url.Values{}
-	if q.Text != "" {
-		v.Set("q", q.Text)
-	}
-	for k, vals := range q.Filters {
-		v[k] = vals
-	}
-	if q.ReceivedFrom != "" {
-		v.Set("received_from", q.ReceivedFrom)
-		v.Set("received_to", q.ReceivedTo)
-	}
-	if len(q.Facets) > 0 {
-		v.Set("facets", strings.Join(q.Facets, ","))
-	}
-	if q.Sort != "" {
-		v.Set("sort", q.Sort)
-	}
-	v.Set("page", fmt.Sprint(q.Page))
-	v.Set("highlight", fmt.Sprint(q.Highlight))
-	return "/api/search?" + v.Encode()
+	req := index.Request{Query: q.Text, Filters: q.Filters, Received: index.DateRange{From: q.ReceivedFrom, To: q.ReceivedTo},
+		Facets: q.Facets, Sort: q.Sort, Page: q.Page, Highlight: q.Highlight}
+	return "/api/search?" + api.SearchValues(req).Encode()
 }
 
 // BenchmarkSearchAPIClasses measures GET /api/search with 8 clients over

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/parlq/parlq/api"
 	"github.com/parlq/parlq/index"
 	"github.com/parlq/parlq/index/indextest"
 )
@@ -55,31 +55,7 @@ func (q Query) Request() index.Request {
 }
 
 // Values is the query as the parameters of GET /api/search.
-func (q Query) Values() url.Values {
-	v := url.Values{}
-	if q.Text != "" {
-		v.Set("q", q.Text)
-	}
-	for _, k := range slices.Sorted(mapsKeys(q.Filters)) {
-		v[k] = append([]string(nil), q.Filters[k]...)
-	}
-	if q.Received.From != "" {
-		v.Set("received_from", q.Received.From)
-	}
-	if q.Received.To != "" {
-		v.Set("received_to", q.Received.To)
-	}
-	if len(q.Facets) > 0 {
-		v.Set("facets", strings.Join(q.Facets, ","))
-	}
-	if q.Sort != "" {
-		v.Set("sort", q.Sort)
-	}
-	v.Set("page", strconv.Itoa(q.Page))
-	v.Set("size", strconv.Itoa(q.Size))
-	v.Set("highlight", strconv.FormatBool(q.Highlight))
-	return v
-}
+func (q Query) Values() url.Values { return api.SearchValues(q.Request()) }
 
 func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 	return func(yield func(string) bool) {

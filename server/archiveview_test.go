@@ -108,10 +108,7 @@ func TestArchiveViewer(t *testing.T) {
 	// With -screenshots, a picture of the viewer in Chromium, to look at.
 	if *screenshots != "" {
 		if _, err := os.Stat(chromiumPath); err == nil {
-			if err := os.MkdirAll(*screenshots, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			chromium(t, "--hide-scrollbars", "--window-size=1400,1400", "--screenshot="+filepath.Join(*screenshots, "archive-viewer.png"), ts.URL+"/archive/brussels/prb/1001")
+			chromium(t, "--hide-scrollbars", "--window-size=1400,1400", "--screenshot="+shotPath(t, "archive-viewer.png"), ts.URL+"/archive/brussels/prb/1001")
 		}
 	}
 

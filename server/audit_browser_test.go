@@ -313,7 +313,7 @@ func TestBrowserAudit(t *testing.T) {
 			}
 			if *screenshots != "" && p.name != "query" && p.name != "error" {
 				for _, l := range []string{"fr", "nl", "en"} {
-					shot := filepath.Join(*screenshots, fmt.Sprintf("%s-%s-%d.png", p.name, l, width))
+					shot := shotPath(t, fmt.Sprintf("%s-%s-%d.png", p.name, l, width))
 					chromium(t, fmt.Sprintf("--window-size=%d,%d", max(width, 500), height), "--accept-lang="+l, "--hide-scrollbars", "--screenshot="+shot, framed(p.ts, "/__page"+p.path, width, height))
 					if fi, err := os.Stat(shot); err != nil || fi.Size() < 10_000 {
 						t.Errorf("screenshot %s missing or blank: %v", shot, err)

@@ -18,6 +18,19 @@ const chromiumPath = "/usr/bin/chromium"
 
 var screenshots = flag.String("screenshots", "", "directory to keep the browser test's screenshots in (to look at the page)")
 
+// shotPath is where the screenshot name goes: in -screenshots (created if
+// needed) when it is set, else in the test's temporary directory.
+func shotPath(t *testing.T, name string) string {
+	t.Helper()
+	if *screenshots == "" {
+		return filepath.Join(t.TempDir(), name)
+	}
+	if err := os.MkdirAll(*screenshots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(*screenshots, name)
+}
+
 // chromium runs headless Chromium with extra arguments and returns stdout.
 func chromium(t *testing.T, args ...string) string {
 	t.Helper()
@@ -139,13 +152,7 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("the person page does not count the questions put to Alain Maron")
 			}
 
-			shot := filepath.Join(t.TempDir(), p.name+".png")
-			if *screenshots != "" {
-				if err := os.MkdirAll(*screenshots, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				shot = filepath.Join(*screenshots, p.name+".png")
-			}
+			shot := shotPath(t, p.name+".png")
 			chromium(t, "--hide-scrollbars", "--window-size=1280,1600", "--screenshot="+shot, ts.URL+p.path)
 			if fi, err := os.Stat(shot); err != nil || fi.Size() < 10_000 {
 				t.Errorf("screenshot %s missing or blank: %v", shot, err)
